@@ -1,0 +1,88 @@
+"""The pipeline: load -> check -> resolve -> render -> write -> site.
+
+Everything is loaded, checked, resolved and rendered in memory first; only a
+run with no errors writes the Markdown tree and then builds the site, so bad
+input never touches the previous output.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .check import check_project
+from .load import Project, load_project
+from .pages import render_home_page, render_school_page
+from .problems import InputError, Problems
+from .resolve import ResolvedPolicy, resolve_policy
+from .site import build_site
+from .write import TreeWriter
+
+DOCS_DIR = "docs"
+SITE_DIR = "site"
+
+
+@dataclass
+class BuildResult:
+    problems: Problems
+    policies: list[ResolvedPolicy] = field(default_factory=list)
+    changed: list[Path] = field(default_factory=list)
+    removed: list[Path] = field(default_factory=list)
+
+
+def load_and_check(root: Path) -> tuple[Project, Problems]:
+    problems = Problems(root)
+    project = load_project(root, problems)
+    check_project(project, problems)
+    return project, problems
+
+
+def resolve_all(project: Project, problems: Problems) -> list[ResolvedPolicy]:
+    policies = []
+    for slug in sorted(project.schools):
+        policy = resolve_policy(project, slug, problems)
+        if policy is not None:
+            policies.append(policy)
+    return policies
+
+
+def render_all(project: Project, policies: list[ResolvedPolicy]) -> dict[str, str]:
+    """Every generated page, by path relative to the docs folder."""
+    assert project.outline is not None
+    pages = {"index.md": render_home_page(policies, "Harmonised school social media policies")}
+    for policy in policies:
+        pages[f"schools/{policy.slug}.md"] = render_school_page(policy)
+    return pages
+
+
+def build_epoch(root: Path) -> int:
+    """The build's date: SOURCE_DATE_EPOCH, else the last commit's, never the clock."""
+    if value := os.environ.get("SOURCE_DATE_EPOCH"):
+        return int(value)
+    try:
+        out = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=root, capture_output=True,
+                             text=True, check=False, timeout=10)
+        return int(out.stdout.strip())
+    except (OSError, ValueError, subprocess.SubprocessError):
+        return 0
+
+
+def build(root: Path, *, site: bool = True) -> BuildResult:
+    project, problems = load_and_check(root)
+    result = BuildResult(problems)
+    if problems.errors:
+        raise InputError(problems)
+    result.policies = resolve_all(project, problems)
+    if problems.errors:
+        raise InputError(problems)
+    pages = render_all(project, result.policies)
+    writer = TreeWriter(root / DOCS_DIR)
+    for relative, content in sorted(pages.items()):
+        writer.write(relative, content)
+    result.removed = writer.remove_stale()
+    result.changed = writer.changed
+    if site:
+        build_site(root, root / SITE_DIR, build_epoch(root))
+    return result

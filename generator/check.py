@@ -1,0 +1,133 @@
+"""Cross-file checks: everything that is valid alone but wrong together.
+
+Each file was validated against its own model while loading; here the ids that
+connect them are followed: outline -> clauses, clauses -> references and seed
+sources, schools -> variants and the variables their selected clauses read.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections import Counter
+
+from .context import lookup, school_context, variable_paths
+from .load import Project
+from .problems import Problems
+from .select import selected_clauses
+
+VARIABLES = variable_paths()
+
+
+def check_project(project: Project, problems: Problems) -> None:
+    _check_outline(project, problems)
+    _check_clauses(project, problems)
+    _check_registries(project, problems)
+    _check_schools(project, problems)
+
+
+def _check_outline(project: Project, problems: Problems) -> None:
+    outline = project.outline
+    if outline is None:
+        return
+    path = project.clauses_dir / "outline.yml"
+    lines = project.outline_lines
+    listed: dict[str, str] = {}
+    for s_index, section in enumerate(outline.sections):
+        if section.id in [s.id for s in outline.sections[:s_index]]:
+            problems.error(path, lines.line_of(("sections", s_index, "id")), f"section '{section.id}' appears twice")
+        for c_index, clause_id in enumerate(section.clauses):
+            line = lines.line_of(("sections", s_index, "clauses", c_index))
+            clause = project.clauses.get(clause_id)
+            if clause_id in listed:
+                problems.error(path, line, f"clause '{clause_id}' is already listed in section '{listed[clause_id]}'")
+                continue
+            listed[clause_id] = section.id
+            if clause is None:
+                problems.error(path, line, f"unknown clause '{clause_id}'")
+                continue
+            if clause.meta.section != section.id:
+                problems.error(path, line, f"clause '{clause_id}' says its section is '{clause.meta.section}'")
+            extra = sorted(set(clause.meta.audiences) - set(section.audiences))
+            if extra:
+                problems.error(
+                    clause.path, clause.meta_lines.line_of(("audiences",)),
+                    f"audience {', '.join(extra)} is not an audience of section '{section.id}'",
+                )
+    for clause_id, clause in sorted(project.clauses.items()):
+        if clause_id not in listed:
+            problems.error(clause.path, clause.meta_lines.line_of(("id",)),
+                           f"clause '{clause_id}' is not listed in clauses/outline.yml, so no policy includes it")
+
+
+def _check_clauses(project: Project, problems: Problems) -> None:
+    for clause in project.clauses.values():
+        lines = clause.meta_lines
+        for index, ref in enumerate(clause.meta.references):
+            line = lines.line_of(("references", index))
+            entry = project.references.get(ref)
+            if entry is None:
+                problems.error(clause.path, line, f"unknown reference '{ref}' (not in clauses/references.yml)")
+            elif entry.status != "current":
+                better = f"; cite '{entry.superseded_by}' instead" if entry.superseded_by else ""
+                problems.warning(clause.path, line, f"cites '{ref}', which is {entry.status}{better}")
+        for index, seed in enumerate(clause.meta.provenance):
+            if seed not in project.sources:
+                problems.error(clause.path, lines.line_of(("provenance", index)),
+                               f"unknown source '{seed}' (not in clauses/sources.yml)")
+        for variant, used in clause.used.items():
+            for name, (line, _) in used.items():
+                if name not in VARIABLES:
+                    where = f" in variant '{variant}'" if variant else ""
+                    close = difflib.get_close_matches(name, sorted(VARIABLES), n=1)
+                    hint = f" (did you mean '{close[0]}'?)" if close else ""
+                    problems.error(clause.path, line, f"unknown variable '{name}'{where}{hint}")
+
+
+def _check_registries(project: Project, problems: Problems) -> None:
+    path = project.clauses_dir / "references.yml"
+    for ref_id, ref in project.references.items():
+        if ref.superseded_by and ref.superseded_by not in project.references:
+            problems.error(path, 0, f"reference '{ref_id}' is superseded by unknown reference '{ref.superseded_by}'")
+    for exclusion in project.exclusions:
+        for seed in exclusion.seeds:
+            if seed not in project.sources:
+                problems.error(project.clauses_dir / "excluded.yml", 0,
+                               f"excluded topic '{exclusion.topic}' names unknown source '{seed}'")
+
+
+def _check_schools(project: Project, problems: Problems) -> None:
+    names = Counter(school.school.name.casefold() for school in project.schools.values())
+    for slug, school in sorted(project.schools.items()):
+        path = project.school_path(slug)
+        lines = project.school_lines[slug]
+        if names[school.school.name.casefold()] > 1:
+            others = [s for s, o in project.schools.items() if o.school.name.casefold() == school.school.name.casefold() and s != slug]
+            problems.error(path, lines.line_of(("school", "name")),
+                           f"school name '{school.school.name}' is also used by schools/{others[0]}.yml")
+        for clause_id, choice in school.variants.items():
+            line = lines.line_of(("variants", clause_id))
+            clause = project.clauses.get(clause_id)
+            if clause is None:
+                problems.error(path, line, f"variants: unknown clause '{clause_id}'")
+            elif not clause.meta.variants:
+                problems.error(path, line, f"variants: clause '{clause_id}' has no variants to choose from")
+            elif choice.variant not in clause.meta.variants:
+                problems.error(path, line, f"variants: clause '{clause_id}' has no variant '{choice.variant}' "
+                               f"(choose from: {', '.join(clause.meta.variants)})")
+            elif not set(clause.meta.audiences) & set(school.audiences):
+                problems.warning(path, line, f"variants: clause '{clause_id}' is not in this school's policy "
+                                 "(none of its audiences is covered), so the choice has no effect")
+        if project.outline is None:
+            continue
+        context = school_context(school)
+        missing: dict[str, list[str]] = {}
+        for clause, variant in selected_clauses(project, school):
+            if clause.meta.variants and variant not in clause.meta.variants:
+                continue
+            for name, (_, required) in clause.used.get(variant, {}).items():
+                if required and name in VARIABLES and lookup(context, name) is None:
+                    missing.setdefault(name, []).append(clause.meta.id)
+        for name, users in sorted(missing.items()):
+            parent = tuple(name.split("."))
+            problems.error(path, lines.line_of(parent),
+                           f"'{name}' is not set, but clause {', '.join(users)} uses it")

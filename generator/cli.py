@@ -1,0 +1,81 @@
+"""Command line: ``policies check`` and ``policies build``.
+
+``main(argv) -> int`` is the one place that turns problems into messages and
+exit codes; the work is done by plain functions the tests call directly.
+Exit status: 0 success, 1 problems in the inputs or the site build, 2 usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .build import SITE_DIR, build, load_and_check
+from .problems import InputError, Problems
+from .site import SiteBuildError
+
+
+def _report(problems: Problems, strict: bool = False) -> int:
+    for problem in problems.sorted():
+        print(problem, file=sys.stderr)
+    errors, warnings = len(problems.errors), len(problems.warnings)
+    failed = errors or (strict and warnings)
+    if problems.items:
+        print(f"{errors} error(s), {warnings} warning(s)", file=sys.stderr)
+    return 1 if failed else 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    project, problems = load_and_check(args.root)
+    status = _report(problems, args.strict)
+    if status == 0:
+        print(f"OK: {len(project.clauses)} clauses, {len(project.references)} references, "
+              f"{len(project.schools)} schools")
+    return status
+
+
+def _build(args: argparse.Namespace) -> int:
+    try:
+        result = build(args.root, site=not args.no_site)
+    except InputError as exc:
+        _report(exc.problems)
+        print("build stopped: nothing was written", file=sys.stderr)
+        return 1
+    except SiteBuildError as exc:
+        print(exc, file=sys.stderr)
+        print("site build failed: the previous site was left in place", file=sys.stderr)
+        return 1
+    _report(result.problems)
+    where = "" if args.no_site else f" and built {SITE_DIR}/"
+    print(f"Generated {len(result.policies)} school policies ({len(result.changed)} files changed){where}")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="policies", description="Publish harmonised school policies.")
+    top.add_argument("-C", "--root", type=Path, default=Path("."),
+                     help="project folder (default: the current directory)")
+    top.add_argument("--debug", action="store_true", help="show a traceback for internal errors")
+    sub = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    check = sub.add_parser("check", help="validate clauses, references and school files")
+    check.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    check.set_defaults(func=_check)
+    build_cmd = sub.add_parser("build", help="check, generate the Markdown tree and build the site")
+    build_cmd.add_argument("--no-site", action="store_true", help="generate Markdown only, skip mkdocs")
+    build_cmd.set_defaults(func=_build)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # a bug, not a user's mistake: say so without a wall of text
+        if args.debug:
+            raise
+        print(f"internal error: {type(exc).__name__}: {exc} (run with --debug for details)", file=sys.stderr)
+        return 3

@@ -1,0 +1,79 @@
+"""The one Jinja environment every template (clauses and pages) is rendered with.
+
+* Sandboxed: clause text arrives by pull request and must not reach Python.
+* ``StrictUndefined``: a missing value is an error, never an empty string.
+* ``finalize`` escapes every ``{{ value }}`` for Markdown, so school values are
+  always data; only text the generator itself produced as :class:`Markup`
+  (already-rendered clause bodies) passes through unchanged.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from jinja2 import PackageLoader, StrictUndefined
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+from markupsafe import Markup
+
+from .escape import escape_markdown
+
+
+def _finalize(value: Any) -> str:  # noqa: ANN401
+    if isinstance(value, Markup):
+        return str(value)
+    return escape_markdown(str(value))
+
+
+def join_and(items: Iterable[Any]) -> str:
+    """["a", "b", "c"] -> "a, b and c" (British usage, no serial comma)."""
+    words = [str(item) for item in items]
+    if len(words) <= 1:
+        return "".join(words)
+    return f"{', '.join(words[:-1])} and {words[-1]}"
+
+
+def otherwise(value: Any, fallback: str) -> Any:  # noqa: ANN401
+    """The school's value, or the clause's generic wording when the school has none."""
+    return fallback if value is None or value == [] or value == "" else value
+
+
+def capfirst(value: Any) -> str:  # noqa: ANN401
+    text = str(value)
+    return text[:1].upper() + text[1:]
+
+
+def safe_id(value: Any) -> Markup:  # noqa: ANN401
+    """Ids and slugs are validated to [a-z0-9-]; mark them as syntax, not data."""
+    text = str(value)
+    if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", text):
+        raise ValueError(f"'{text}' is not a valid id")
+    return Markup(text)  # noqa: S704
+
+
+def anchor(value: Any) -> Markup:  # noqa: ANN401
+    """The attr_list suffix that gives a heading a stable id: ``{#clause-id}``."""
+    return Markup("{#" + safe_id(value) + "}")  # noqa: S704
+
+
+def make_environment() -> ImmutableSandboxedEnvironment:
+    env = ImmutableSandboxedEnvironment(
+        undefined=StrictUndefined,
+        autoescape=False,
+        finalize=_finalize,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        auto_reload=False,
+        loader=PackageLoader("generator", "templates"),
+    )
+    env.filters.clear()
+    env.filters.update({"join_and": join_and, "capfirst": capfirst, "otherwise": otherwise, "safe_id": safe_id, "anchor": anchor, "length": len})
+    env.tests.clear()
+    env.tests.update({"defined": lambda v: v is not None})
+    env.globals.clear()
+    return env
+
+
+ENV = make_environment()

@@ -1,0 +1,183 @@
+"""Load every input file into typed models, collecting problems instead of stopping.
+
+This is the "gather everything" stage: nothing is written until the whole
+project has loaded and been checked.  Each loader returns ``None`` for a file
+it could not use and records why, so one run reports every broken file.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TypeVar
+
+from pydantic import BaseModel
+
+from . import models
+from .clauses import Clause, parse_clause
+from .problems import Problems
+from .validation import validate_located
+from .yamlsource import Located, SourceError, load_yaml_file
+
+M = TypeVar("M", bound=BaseModel)
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+MAX_FILES = 5000
+
+
+@dataclass
+class Project:
+    """Everything the later stages need, loaded and individually valid."""
+
+    root: Path
+    outline: models.Outline | None = None
+    outline_lines: Located = field(default_factory=lambda: Located(None))
+    references: dict[str, models.Reference] = field(default_factory=dict)
+    sources: dict[str, models.Source] = field(default_factory=dict)
+    exclusions: list[models.Exclusion] = field(default_factory=list)
+    clauses: dict[str, Clause] = field(default_factory=dict)
+    schools: dict[str, models.School] = field(default_factory=dict)
+    school_lines: dict[str, Located] = field(default_factory=dict)
+
+    @property
+    def clauses_dir(self) -> Path:
+        return self.root / "clauses"
+
+    @property
+    def schools_dir(self) -> Path:
+        return self.root / "schools"
+
+    def school_path(self, slug: str) -> Path:
+        return self.schools_dir / f"{slug}.yml"
+
+
+def _load(path: Path, problems: Problems) -> Located | None:
+    try:
+        located = load_yaml_file(path)
+    except SourceError as exc:
+        problems.error(path, exc.line, exc.message)
+        return None
+    except OSError as exc:
+        problems.error(path, 0, f"cannot read: {exc.strerror}")
+        return None
+    if located.data is None:
+        problems.error(path, 1, "file is empty")
+        return None
+    return located
+
+
+def _mapping(path: Path, problems: Problems, what: str) -> Located | None:
+    located = _load(path, problems)
+    if located is not None and not isinstance(located.data, dict):
+        problems.error(path, 1, f"must be a mapping of {what}")
+        return None
+    return located
+
+
+def _inside(path: Path, root: Path, problems: Problems) -> bool:
+    """Refuse symlinks that lead outside the project (a school file must not read /etc)."""
+    try:
+        path.resolve().relative_to(root.resolve())
+    except ValueError:
+        problems.error(path, 0, "is a link to a file outside the project; copy the file in instead")
+        return False
+    return True
+
+
+def load_project(root: Path, problems: Problems) -> Project:
+    project = Project(root)
+    clauses_dir = project.clauses_dir
+    if not clauses_dir.is_dir():
+        problems.error(clauses_dir, 0, "no clause library here: is this a policies project?")
+        return project
+    outline_path = clauses_dir / "outline.yml"
+    if (located := _mapping(outline_path, problems, "title and sections")) is not None:
+        project.outline = validate_located(located, models.Outline, outline_path, problems)
+        project.outline_lines = located
+    project.references = _registry(clauses_dir / "references.yml", models.Reference, problems)
+    project.sources = _registry(clauses_dir / "sources.yml", models.Source, problems)
+    excluded_path = clauses_dir / "excluded.yml"
+    if (located := _load(excluded_path, problems)) is not None:
+        if isinstance(located.data, list):
+            for index in range(len(located.data)):
+                if (item := validate_located(located, models.Exclusion, excluded_path, problems, (index,))) is not None:
+                    project.exclusions.append(item)
+        else:
+            problems.error(excluded_path, 1, "must be a list of excluded topics")
+    _load_clauses(project, problems)
+    _load_schools(project, problems)
+    return project
+
+
+def _registry(path: Path, model: type[M], problems: Problems) -> dict[str, M]:
+    result: dict[str, M] = {}
+    located = _mapping(path, problems, "ids to entries")
+    if located is None:
+        return result
+    for key in located.data:
+        if not SLUG.match(key) and not re.match(r"^\d{3}$", key):
+            problems.error(path, located.line_of((key,)), f"'{key}' is not a valid id (lowercase words and hyphens)")
+            continue
+        if (item := validate_located(located, model, path, problems, (key,))) is not None:
+            result[key] = item
+    return result
+
+
+def _files(folder: Path, pattern: str, problems: Problems, root: Path) -> list[Path]:
+    found = sorted(p for p in folder.rglob(pattern) if p.is_file() or p.is_symlink())
+    if len(found) > MAX_FILES:
+        problems.error(folder, 0, f"more than {MAX_FILES} files; refusing to load them all")
+        return []
+    return [p for p in found if _inside(p, root, problems)]
+
+
+def _load_clauses(project: Project, problems: Problems) -> None:
+    for path in _files(project.clauses_dir, "*.md", problems, project.root):
+        if path.name == "README.md" and path.parent == project.clauses_dir:
+            continue
+        clause = parse_clause(path, problems)
+        if clause is None:
+            continue
+        line = clause.meta_lines.line_of(("id",))
+        if clause.meta.id != path.stem:
+            problems.error(path, line, f"id '{clause.meta.id}' must match the file name '{path.stem}'")
+        elif clause.meta.id in project.clauses:
+            other = problems.rel(project.clauses[clause.meta.id].path)
+            problems.error(path, line, f"clause id '{clause.meta.id}' is already used by {other}")
+        else:
+            project.clauses[clause.meta.id] = clause
+        if path.parent.name != clause.meta.section:
+            problems.error(
+                path, clause.meta_lines.line_of(("section",)),
+                f"section '{clause.meta.section}' does not match the folder '{path.parent.name}'",
+            )
+
+
+def _load_schools(project: Project, problems: Problems) -> None:
+    folder = project.schools_dir
+    if not folder.is_dir():
+        problems.error(folder, 0, "no schools folder")
+        return
+    for path in sorted(folder.iterdir()):
+        if path.name.startswith(".") or path.is_dir():
+            continue
+        if path.suffix == ".yaml":
+            problems.error(path, 0, "school files end in .yml")
+            continue
+        if path.suffix != ".yml":
+            continue
+        if not SLUG.match(path.stem):
+            problems.error(path, 0, f"'{path.stem}' is not a valid school slug: use lowercase letters, digits and hyphens")
+            continue
+        if not _inside(path, project.root, problems):
+            continue
+        located = _mapping(path, problems, "school settings")
+        if located is None:
+            continue
+        school = validate_located(located, models.School, path, problems)
+        if school is not None:
+            project.schools[path.stem] = school
+            project.school_lines[path.stem] = located
+    if not project.schools and not problems.errors:
+        problems.error(folder, 0, "no school files (schools/<slug>.yml)")

@@ -1,0 +1,101 @@
+"""Resolve one school's policy: its sections and clauses, numbered, with text rendered.
+
+Numbering is per policy (1, 1.1, 1.2, 2, ...) in outline order, so a governor
+can cite "clause 3.2" of the school's own document; each clause also keeps its
+library id, which is the stable permalink anchor across editions.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from jinja2 import TemplateError
+from jinja2.sandbox import SecurityError
+from markupsafe import Markup
+
+from .context import school_context
+from .load import Project
+from .models import School
+from .problems import Problems
+from .select import sections_for, variant_for
+
+
+@dataclass(frozen=True)
+class ResolvedClause:
+    number: str
+    id: str
+    title: str
+    variant: str  # "" for a clause without variants
+    variant_label: str
+    is_default: bool
+    reason: str | None
+    references: tuple[str, ...]
+    body: str  # Markdown
+
+
+@dataclass(frozen=True)
+class ResolvedSection:
+    number: str
+    id: str
+    title: str
+    clauses: tuple[ResolvedClause, ...]
+
+
+@dataclass(frozen=True)
+class ResolvedPolicy:
+    slug: str
+    school: School
+    context: dict[str, Any]
+    title: str
+    sections: tuple[ResolvedSection, ...]
+
+
+def tidy_markdown(text: str) -> str:
+    """Blank lines left by variant blocks and Jinja tags collapse to one."""
+    lines = [line.rstrip() for line in text.strip().split("\n")]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines))
+
+
+def resolve_policy(project: Project, slug: str, problems: Problems) -> ResolvedPolicy | None:
+    assert project.outline is not None
+    school = project.schools[slug]
+    context = school_context(school)
+    title = school.policy.title or project.outline.title
+    context["policy"]["title"] = title
+    sections = []
+    failed = False
+    for s_index, (section, clauses) in enumerate(sections_for(project, school), start=1):
+        resolved = []
+        for c_index, clause in enumerate(clauses, start=1):
+            variant = variant_for(clause, school)
+            try:
+                body = clause.templates[variant].render(context)
+            except (TemplateError, SecurityError, TypeError, ValueError) as exc:
+                problems.error(project.school_path(slug), 0,
+                               f"clause '{clause.meta.id}' could not be rendered for this school: {exc}")
+                failed = True
+                continue
+            meta = clause.meta.variants.get(variant)
+            choice = school.variants.get(clause.meta.id)
+            resolved.append(ResolvedClause(
+                number=f"{s_index}.{c_index}",
+                id=clause.meta.id,
+                title=clause.meta.title,
+                variant=variant,
+                variant_label=meta.label if meta else "",
+                is_default=variant == (clause.meta.default or ""),
+                reason=choice.reason if choice else None,
+                references=tuple(clause.meta.references),
+                body=tidy_markdown(body),
+            ))
+        sections.append(ResolvedSection(str(s_index), section.id, section.title, tuple(resolved)))
+    if failed:
+        return None
+    return ResolvedPolicy(slug, school, context, title, tuple(sections))
+
+
+def body_markup(clause: ResolvedClause) -> Markup:
+    """Rendered clause text is already safe Markdown: mark it so pages do not re-escape it."""
+    return Markup(clause.body)  # noqa: S704 - values inside were escaped by the environment

@@ -1,0 +1,54 @@
+"""Write the generated Markdown tree, touching only files whose content changed.
+
+The tree (``docs/``) is generated, git-ignored and left in place so plain
+``mkdocs build`` and ``mkdocs serve`` work on it.  Unchanged files keep their
+modification time (a watcher does not loop, a rebuild rewrites nothing), files
+of removed schools are deleted, and the same path is never written twice in a
+run: two schools mapping to one page is a bug, not something to overwrite.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+class DuplicateOutput(Exception):
+    pass
+
+
+@dataclass
+class TreeWriter:
+    root: Path
+    written: set[Path] = field(default_factory=set)
+    changed: list[Path] = field(default_factory=list)
+
+    def write(self, relative: str, content: str) -> None:
+        path = (self.root / relative).resolve()
+        if not path.is_relative_to(self.root.resolve()):
+            raise DuplicateOutput(f"refusing to write outside {self.root}: {relative}")
+        if path in self.written:
+            raise DuplicateOutput(f"{relative} would be written twice")
+        self.written.add(path)
+        data = content.encode("utf-8")
+        if path.is_file() and path.read_bytes() == data:
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.tmp")
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+        self.changed.append(path)
+
+    def remove_stale(self) -> list[Path]:
+        """Delete generated files that this run did not write (a school was removed)."""
+        removed = []
+        if not self.root.is_dir():
+            return removed
+        for path in sorted(self.root.rglob("*"), reverse=True):
+            if path.is_file() and path.resolve() not in self.written:
+                path.unlink()
+                removed.append(path)
+            elif path.is_dir() and not any(path.iterdir()):
+                path.rmdir()
+        return removed

@@ -1,0 +1,144 @@
+"""Read YAML (school files, front matter, registries) keeping the line of every value.
+
+PyYAML's ordinary loaders forget where a value came from, silently let a later
+duplicate key win and expand aliases without limit.  Policy files are short
+hand-written data, so this loader composes the node tree itself and:
+
+* records the line of every mapping key and sequence item, so a validation
+  error on ``policy.review`` can be reported at the line that sets it;
+* rejects duplicate keys, aliases and non-string keys;
+* refuses files over a size limit and nesting beyond a depth limit, so a
+  pathological input fails fast instead of exhausting memory.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+MAX_BYTES = 256 * 1024
+MAX_DEPTH = 12
+
+Loc = tuple[str | int, ...]
+
+
+@dataclass
+class Located:
+    """Plain Python data plus a map from location (key path) to 1-based line."""
+
+    data: Any
+    lines: dict[Loc, int] = field(default_factory=dict)
+
+    def line_of(self, loc: Loc) -> int:
+        """The line of ``loc``, or of its nearest enclosing key that exists."""
+        for end in range(len(loc), -1, -1):
+            line = self.lines.get(tuple(loc[:end]))
+            if line:
+                return line
+        return 1
+
+
+class SourceError(Exception):
+    """A file that cannot be read as data; carries the 1-based line."""
+
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+def read_text(path: Path, limit: int = MAX_BYTES) -> str:
+    """Read a UTF-8 file, refusing oversized or undecodable input with a line."""
+    size = path.stat().st_size
+    if size > limit:
+        raise SourceError(1, f"file is {size:,} bytes, over the limit of {limit:,}")
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise SourceError(line, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x})") from None
+    return text.removeprefix("\ufeff")
+
+
+class _Composer(yaml.SafeLoader):
+    """A SafeLoader that refuses aliases, which policy data never needs."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:  # noqa: ANN401
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise SourceError(
+                event.start_mark.line + 1,
+                "YAML aliases (*name) are not allowed in policy files; write the value out",
+            )
+        return super().compose_node(parent, index)
+
+
+def parse_yaml(text: str, first_line: int = 1) -> Located:
+    """Parse one YAML document; ``first_line`` offsets lines for front matter."""
+    offset = first_line - 1
+    loader = _Composer(text)
+    try:
+        try:
+            node = loader.get_single_node()
+        except SourceError as exc:
+            raise SourceError(exc.line + offset, exc.message) from None
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            line = (mark.line + 1 if mark else 1) + offset
+            what = exc.problem or "invalid YAML"
+            if exc.context:
+                what = f"{exc.context}: {what}"
+            raise SourceError(line, f"YAML syntax error: {what}") from None
+        except yaml.YAMLError as exc:
+            raise SourceError(first_line, f"YAML error: {exc}") from None
+        located = Located(None)
+        if node is not None:
+            located.data = _build(loader, node, (), located.lines, offset, 0)
+        return located
+    finally:
+        loader.dispose()
+
+
+def _build(
+    loader: yaml.SafeLoader, node: yaml.Node, loc: Loc, lines: dict[Loc, int], offset: int, depth: int
+) -> Any:  # noqa: ANN401
+    if depth > MAX_DEPTH:
+        raise SourceError(node.start_mark.line + 1 + offset, f"nesting deeper than {MAX_DEPTH} levels")
+    if isinstance(node, yaml.MappingNode):
+        result: dict[str, Any] = {}
+        for key_node, value_node in _pairs(node):
+            line = key_node.start_mark.line + 1 + offset
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise SourceError(line, "a mapping key must be a plain name")
+            key = loader.construct_object(key_node)
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                raise SourceError(line, "YAML merge keys (<<) are not allowed")
+            if not isinstance(key, str):
+                key = str(key)
+            if key in result:
+                first = lines[(*loc, key)]
+                raise SourceError(line, f"duplicate key '{key}' (first set on line {first})")
+            lines[(*loc, key)] = line
+            result[key] = _build(loader, value_node, (*loc, key), lines, offset, depth + 1)
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        items = []
+        for index, item in enumerate(node.value):
+            lines[(*loc, index)] = item.start_mark.line + 1 + offset
+            items.append(_build(loader, item, (*loc, index), lines, offset, depth + 1))
+        return items
+    return loader.construct_object(node)
+
+
+def _pairs(node: yaml.MappingNode) -> Iterator[tuple[yaml.Node, yaml.Node]]:
+    yield from node.value
+
+
+def load_yaml_file(path: Path) -> Located:
+    """Read and parse a whole YAML file (errors as :class:`SourceError`)."""
+    return parse_yaml(read_text(path))
