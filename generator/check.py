@@ -43,7 +43,8 @@ def _check_outline(project: Project, problems: Problems) -> None:
                 continue
             listed[clause_id] = section.id
             if clause is None:
-                problems.error(path, line, f"unknown clause '{clause_id}'")
+                if clause_id not in project.unreadable_clauses:
+                    problems.error(path, line, f"unknown clause '{clause_id}'")
                 continue
             if clause.meta.section != section.id:
                 problems.error(path, line, f"clause '{clause_id}' says its section is '{clause.meta.section}'")
@@ -78,7 +79,8 @@ def _check_clauses(project: Project, problems: Problems) -> None:
             for name, (line, _) in used.items():
                 if name not in VARIABLES:
                     where = f" in variant '{variant}'" if variant else ""
-                    close = difflib.get_close_matches(name, sorted(VARIABLES), n=1)
+                    family = sorted(v for v in VARIABLES if v.split(".")[0] == name.split(".")[0])
+                    close = difflib.get_close_matches(name, family or sorted(VARIABLES), n=1, cutoff=0.5)
                     hint = f" (did you mean '{close[0]}'?)" if close else ""
                     problems.error(clause.path, line, f"unknown variable '{name}'{where}{hint}")
 
@@ -108,7 +110,8 @@ def _check_schools(project: Project, problems: Problems) -> None:
             line = lines.line_of(("variants", clause_id))
             clause = project.clauses.get(clause_id)
             if clause is None:
-                problems.error(path, line, f"variants: unknown clause '{clause_id}'")
+                if clause_id not in project.unreadable_clauses:
+                    problems.error(path, line, f"variants: unknown clause '{clause_id}'")
             elif not clause.meta.variants:
                 problems.error(path, line, f"variants: clause '{clause_id}' has no variants to choose from")
             elif choice.variant not in clause.meta.variants:
@@ -117,6 +120,10 @@ def _check_schools(project: Project, problems: Problems) -> None:
             elif not set(clause.meta.audiences) & set(school.audiences):
                 problems.warning(path, line, f"variants: clause '{clause_id}' is not in this school's policy "
                                  "(none of its audiences is covered), so the choice has no effect")
+        for key, what in (("adopted", "the date the policy was adopted"), ("approved_by", "who approved it"),
+                          ("review", "when it is due for review")):
+            if getattr(school.policy, key) is None:
+                problems.warning(path, lines.line_of(("policy",)), f"policy.{key} is not set: add {what}")
         if project.outline is None:
             continue
         context = school_context(school)

@@ -88,6 +88,9 @@ def parse_clause(path: Path, problems: Problems) -> Clause | None:
     clause = Clause(path, meta, located, body_line)
     blocks = _variant_blocks(body, body_line, clause, problems)
     if blocks is None:
+        # Still report template syntax errors, with every marker line blanked.
+        source = "\n".join("" if _OPEN.match(x) or _CLOSE.match(x) else x for x in body.split("\n"))
+        _compile(clause, DEFAULT, source, problems)
         return None
     lines = body.split("\n")
     for variant in clause.variant_ids:
@@ -193,7 +196,8 @@ def _variables(ast: nodes.Template, body_line: int) -> dict[str, tuple[int, bool
                     visit(arg, guarded)
                 return
         if isinstance(node, nodes.If):
-            tested = frozenset(p for n in node.test.find_all((nodes.Getattr, nodes.Name)) if (p := path_of(n)))
+            candidates = [node.test, *node.test.find_all((nodes.Getattr, nodes.Name))]
+            tested = frozenset(p for n in candidates if (p := path_of(n)))
             visit(node.test, guarded | tested)
             for child in node.body:
                 visit(child, guarded | tested)

@@ -46,8 +46,11 @@ def _model_type(annotation: Any) -> type[BaseModel] | None:  # noqa: ANN401
 
 
 def _plain(value: Any) -> Any:  # noqa: ANN401
+    """Models to dicts, dates to the text the school wrote, recursively."""
     if isinstance(value, PolicyDate):
         return value.text
+    if isinstance(value, BaseModel):
+        return {name: _plain(getattr(value, name)) for name in type(value).model_fields}
     if isinstance(value, dict):
         return {k: _plain(v) for k, v in value.items()}
     if isinstance(value, list):
@@ -77,7 +80,8 @@ def _merge(base: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
 
 
 def school_context(school: School) -> dict[str, Any]:
-    data = _merge(_skeleton(), _plain(school.model_dump(exclude={"variants", "audiences"})))
+    values = {k: v for k, v in _plain(school).items() if k not in NOT_VARIABLES}
+    data = _merge(_skeleton(), values)
     independent = school.school.governance == "independent"
     leadership = data["leadership"]
     if leadership["approver"] is None:

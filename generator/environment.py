@@ -34,6 +34,10 @@ def join_and(items: Iterable[Any]) -> str:
     return f"{', '.join(words[:-1])} and {words[-1]}"
 
 
+def join(items: Iterable[Any], separator: str = ", ") -> str:
+    return separator.join(str(item) for item in items)
+
+
 def otherwise(value: Any, fallback: str) -> Any:  # noqa: ANN401
     """The school's value, or the clause's generic wording when the school has none."""
     return fallback if value is None or value == [] or value == "" else value
@@ -69,7 +73,7 @@ def make_environment() -> ImmutableSandboxedEnvironment:
         loader=PackageLoader("generator", "templates"),
     )
     env.filters.clear()
-    env.filters.update({"join_and": join_and, "capfirst": capfirst, "otherwise": otherwise, "safe_id": safe_id, "anchor": anchor, "length": len})
+    env.filters.update({"join_and": join_and, "capfirst": capfirst, "otherwise": otherwise, "safe_id": safe_id, "anchor": anchor, "length": len, "join": join})
     env.tests.clear()
     env.tests.update({"defined": lambda v: v is not None})
     env.globals.clear()

@@ -37,6 +37,7 @@ class Project:
     sources: dict[str, models.Source] = field(default_factory=dict)
     exclusions: list[models.Exclusion] = field(default_factory=list)
     clauses: dict[str, Clause] = field(default_factory=dict)
+    unreadable_clauses: set[str] = field(default_factory=set)  # file stems that failed to parse
     schools: dict[str, models.School] = field(default_factory=dict)
     school_lines: dict[str, Located] = field(default_factory=dict)
 
@@ -138,6 +139,7 @@ def _load_clauses(project: Project, problems: Problems) -> None:
             continue
         clause = parse_clause(path, problems)
         if clause is None:
+            project.unreadable_clauses.add(path.stem)
             continue
         line = clause.meta_lines.line_of(("id",))
         if clause.meta.id != path.stem:

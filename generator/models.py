@@ -16,11 +16,11 @@ from .dates import PolicyDate, parse_policy_date
 
 Audience = Literal["staff", "governors", "pupils", "parents", "agreement"]
 AUDIENCES: dict[str, str] = {
-    "staff": "Staff",
-    "governors": "Governors, directors and volunteers",
-    "pupils": "Pupils",
-    "parents": "Parents and carers",
-    "agreement": "Signed acceptable use agreement",
+    "staff": "staff",
+    "governors": "governors, directors and volunteers",
+    "pupils": "pupils",
+    "parents": "parents and carers",
+    "agreement": "the signed acceptable use agreement",
 }
 
 ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"

@@ -26,12 +26,12 @@ def policy_data(policy: ResolvedPolicy) -> dict[str, Any]:
         "audiences": [AUDIENCES[a] for a in school.audiences],
         "sections": [
             {
-                "number": section.number,
+                "number": Markup(section.number),  # noqa: S704 - digits only
                 "id": section.id,
                 "title": section.title,
                 "clauses": [
                     {
-                        "number": clause.number,
+                        "number": Markup(clause.number),  # noqa: S704 - digits and dots
                         "id": clause.id,
                         "title": clause.title,
                         "body": Markup(clause.body),  # noqa: S704 - escaped when rendered

@@ -1,0 +1,52 @@
+"""Shared fixtures: the shipped project, throwaway copies of it, inline file trees."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT.parent / "shared" / "seeds"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-goldens", action="store_true", help="rewrite tests/golden from the current output")
+
+
+@pytest.fixture
+def update_goldens(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-goldens"))
+
+
+def copy_project(dest: Path) -> Path:
+    """A copy of the shipped inputs (not outputs) that a test may break freely."""
+    for name in ("clauses", "schools", "overrides"):
+        shutil.copytree(ROOT / name, dest / name)
+    shutil.copy2(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
+    return dest
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    return copy_project(tmp_path / "project")
+
+
+FileTree = Callable[[dict[str, str]], Path]
+
+
+@pytest.fixture
+def write_tree(project: Path) -> FileTree:
+    """Write files (dedented) into the copied project; returns its root."""
+
+    def write(files: dict[str, str]) -> Path:
+        for relative, content in files.items():
+            path = project / relative
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(textwrap.dedent(content).lstrip("\n"), encoding="utf-8")
+        return project
+
+    return write

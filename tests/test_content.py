@@ -1,0 +1,116 @@
+"""The shipped library and school files: local facts present, outdated text absent, topics accounted for."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from generator.build import load_and_check
+from generator.models import AUDIENCES
+
+from .conftest import ROOT, SEEDS
+from .test_golden import generated_pages
+
+PAGES = generated_pages()
+
+# Facts each school's page must carry, taken from its source policy.
+LOCAL_FACTS = {
+    "montessori-place": [
+        "The Montessori Place", "Rob Gueterbock", "Sussex Police Child Protection Team", "a Director",
+        "11-year-old pupils", "hand it in to the school office",
+    ],
+    "st-michaels": [
+        "St Michael's CE Primary School", "Learning together through love, friendship, forgiveness and faith.",
+        "Royal Borough of Windsor and Maidenhead", "Health Assured", "0800 030 5182", "Seesaw, MyMaths and Khan Academy",
+        "June 2018", "June 2021",
+    ],
+    "st-anns": [
+        "St Ann's School", "Sheffield City Council", "Sheffield Children Safeguarding Partnership",
+        "1 January 2012", "January 2018", "the Governing Body",
+    ],
+    "elton": [
+        "Elton Primary School &amp; Nursery", "Cheshire West and Chester Council", "Cheshire Police Child Protection Team",
+        "Integrated Access and Referral Team (i-ART)", "0300 123 7047", "Computing Coordinator", "08:45", "15:15",
+        "Year 5 pupils", "Summer 2022", "Summer 2024", "Full Governors",
+    ],
+    "milnthorpe": [
+        "Milnthorpe Primary School", "Westmorland and Furness Council", "13",
+    ],
+}
+
+# Outdated references and seed mistakes (shared/domain.md) that no output may contain.
+FORBIDDEN = [
+    r"\b1998\b", r"DFE-00129-2015", r"March 2015", r"KCSIE 2016", r"Education 2016", r"October 2015",
+    r"(?<!formerly )\bTwitter\b(?! \))", r"\bMSN\b", r"\bBebo\b", r"\bSkype\b", r"COPPA",
+    r"Children's Online Privacy", r"Local Safeguarding Children", r"Safeguarding Children Board",
+    r"Local Area [Dd]esignated", r"Child Protection Officer", r"named Child Protection person",
+    r"show_form=underage", r"Cheshire West and Cheshire", r"Cumbria County Council", r"at least 14",
+    r"8 characters", r"duty to investigate", r"\bsexting\b", r"20217", r"St Michael’ ", r"St Michael' ",
+    r"modem communication", r"detrimentally effects", r"to you tutor", r"social; networking", r"Mobiles phones",
+    r"practice skills", r"by creating by particular", r"Pinterest you need", r"Wetpaint", r"\bNing\b",
+]
+
+
+@pytest.mark.parametrize("slug", sorted(LOCAL_FACTS))
+def test_school_page_carries_its_local_facts(slug: str) -> None:
+    page = PAGES[f"schools/{slug}.md"].replace("&#39;", "'")
+    missing = [fact for fact in LOCAL_FACTS[slug] if fact.replace("&amp;", "&") not in page]
+    assert not missing, f"{slug}: missing {missing}"
+
+
+@pytest.mark.parametrize("pattern", FORBIDDEN)
+def test_no_outdated_reference_or_seed_mistake_in_any_output(pattern: str) -> None:
+    for name, page in PAGES.items():
+        match = re.search(pattern, page)
+        assert match is None, f"{name} contains {match.group(0)!r}"
+
+
+def test_library_text_has_no_outdated_reference() -> None:
+    for path in sorted((ROOT / "clauses").rglob("*.md")):
+        text = path.read_text(encoding="utf-8")
+        body = text.split("\n---\n", 1)[-1]
+        for pattern in FORBIDDEN:
+            match = re.search(pattern, body)
+            assert match is None, f"{path.relative_to(ROOT)} contains {match.group(0)!r}"
+
+
+def test_shipped_project_checks_clean() -> None:
+    project, problems = load_and_check(ROOT)
+    assert [str(p) for p in problems.errors] == []
+    assert len(project.schools) == 5
+
+
+def test_every_seed_is_a_source_and_every_source_is_used() -> None:
+    project, _ = load_and_check(ROOT)
+    seeds = sorted(p.name for p in SEEDS.glob("*.txt"))
+    assert sorted(s.file for s in project.sources.values()) == seeds
+    used = {seed for clause in project.clauses.values() for seed in clause.meta.provenance}
+    used |= {seed for exclusion in project.exclusions for seed in exclusion.seeds}
+    assert used == set(project.sources)
+
+
+def test_clauses_cite_only_current_references() -> None:
+    project, _ = load_and_check(ROOT)
+    for clause in project.clauses.values():
+        for ref in clause.meta.references:
+            assert project.references[ref].status == "current", f"{clause.meta.id} cites {ref}"
+
+
+def test_every_audience_is_covered_by_some_school_and_section() -> None:
+    project, _ = load_and_check(ROOT)
+    assert project.outline is not None
+    covered = {a for school in project.schools.values() for a in school.audiences}
+    sections = {a for section in project.outline.sections for a in section.audiences}
+    assert covered == sections == set(AUDIENCES)
+
+
+def test_positions_of_the_seeds_are_reproduced() -> None:
+    """The substantive differences in the domain brief show up in the schools' text."""
+    pages = {slug: PAGES[f"schools/{slug}.md"] for slug in LOCAL_FACTS}
+    assert "gross misconduct" in pages["elton"] and "gross misconduct" in pages["montessori-place"]
+    assert "gross misconduct" not in pages["st-anns"]
+    assert "in writing" in pages["montessori-place"]
+    assert "mobile phones to school" in pages["elton"]
+    assert "Pupils" not in pages["st-anns"].split("This policy covers:")[1].split("\n")[0]
+    assert "Parents and carers" in pages["milnthorpe"]
