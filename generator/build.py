@@ -62,8 +62,9 @@ def build_epoch(root: Path) -> int:
     if value := os.environ.get("SOURCE_DATE_EPOCH"):
         return int(value)
     try:
-        out = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=root, capture_output=True,
-                             text=True, check=False, timeout=10)
+        out = subprocess.run(
+            ["git", "log", "-1", "--format=%ct"], cwd=root, capture_output=True, text=True, check=False, timeout=10
+        )
         return int(out.stdout.strip())
     except (OSError, ValueError, subprocess.SubprocessError):
         return 0

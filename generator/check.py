@@ -51,13 +51,17 @@ def _check_outline(project: Project, problems: Problems) -> None:
             extra = sorted(set(clause.meta.audiences) - set(section.audiences))
             if extra:
                 problems.error(
-                    clause.path, clause.meta_lines.line_of(("audiences",)),
+                    clause.path,
+                    clause.meta_lines.line_of(("audiences",)),
                     f"audience {', '.join(extra)} is not an audience of section '{section.id}'",
                 )
     for clause_id, clause in sorted(project.clauses.items()):
         if clause_id not in listed:
-            problems.error(clause.path, clause.meta_lines.line_of(("id",)),
-                           f"clause '{clause_id}' is not listed in clauses/outline.yml, so no policy includes it")
+            problems.error(
+                clause.path,
+                clause.meta_lines.line_of(("id",)),
+                f"clause '{clause_id}' is not listed in clauses/outline.yml, so no policy includes it",
+            )
 
 
 def _check_clauses(project: Project, problems: Problems) -> None:
@@ -73,8 +77,11 @@ def _check_clauses(project: Project, problems: Problems) -> None:
                 problems.warning(clause.path, line, f"cites '{ref}', which is {entry.status}{better}")
         for index, seed in enumerate(clause.meta.provenance):
             if seed not in project.sources:
-                problems.error(clause.path, lines.line_of(("provenance", index)),
-                               f"unknown source '{seed}' (not in clauses/sources.yml)")
+                problems.error(
+                    clause.path,
+                    lines.line_of(("provenance", index)),
+                    f"unknown source '{seed}' (not in clauses/sources.yml)",
+                )
         for variant, used in clause.used.items():
             for name, (line, _) in used.items():
                 if name not in VARIABLES:
@@ -93,8 +100,11 @@ def _check_registries(project: Project, problems: Problems) -> None:
     for exclusion in project.exclusions:
         for seed in exclusion.seeds:
             if seed not in project.sources:
-                problems.error(project.clauses_dir / "excluded.yml", 0,
-                               f"excluded topic '{exclusion.topic}' names unknown source '{seed}'")
+                problems.error(
+                    project.clauses_dir / "excluded.yml",
+                    0,
+                    f"excluded topic '{exclusion.topic}' names unknown source '{seed}'",
+                )
 
 
 def _check_schools(project: Project, problems: Problems) -> None:
@@ -103,9 +113,16 @@ def _check_schools(project: Project, problems: Problems) -> None:
         path = project.school_path(slug)
         lines = project.school_lines[slug]
         if names[school.school.name.casefold()] > 1:
-            others = [s for s, o in project.schools.items() if o.school.name.casefold() == school.school.name.casefold() and s != slug]
-            problems.error(path, lines.line_of(("school", "name")),
-                           f"school name '{school.school.name}' is also used by schools/{others[0]}.yml")
+            others = [
+                s
+                for s, o in project.schools.items()
+                if o.school.name.casefold() == school.school.name.casefold() and s != slug
+            ]
+            problems.error(
+                path,
+                lines.line_of(("school", "name")),
+                f"school name '{school.school.name}' is also used by schools/{others[0]}.yml",
+            )
         for clause_id, choice in school.variants.items():
             line = lines.line_of(("variants", clause_id))
             clause = project.clauses.get(clause_id)
@@ -115,13 +132,24 @@ def _check_schools(project: Project, problems: Problems) -> None:
             elif not clause.meta.variants:
                 problems.error(path, line, f"variants: clause '{clause_id}' has no variants to choose from")
             elif choice.variant not in clause.meta.variants:
-                problems.error(path, line, f"variants: clause '{clause_id}' has no variant '{choice.variant}' "
-                               f"(choose from: {', '.join(clause.meta.variants)})")
+                problems.error(
+                    path,
+                    line,
+                    f"variants: clause '{clause_id}' has no variant '{choice.variant}' "
+                    f"(choose from: {', '.join(clause.meta.variants)})",
+                )
             elif not set(clause.meta.audiences) & set(school.audiences):
-                problems.warning(path, line, f"variants: clause '{clause_id}' is not in this school's policy "
-                                 "(none of its audiences is covered), so the choice has no effect")
-        for key, what in (("adopted", "the date the policy was adopted"), ("approved_by", "who approved it"),
-                          ("review", "when it is due for review")):
+                problems.warning(
+                    path,
+                    line,
+                    f"variants: clause '{clause_id}' is not in this school's policy "
+                    "(none of its audiences is covered), so the choice has no effect",
+                )
+        for key, what in (
+            ("adopted", "the date the policy was adopted"),
+            ("approved_by", "who approved it"),
+            ("review", "when it is due for review"),
+        ):
             if getattr(school.policy, key) is None:
                 problems.warning(path, lines.line_of(("policy",)), f"policy.{key} is not set: add {what}")
         if project.outline is None:
@@ -136,5 +164,4 @@ def _check_schools(project: Project, problems: Problems) -> None:
                     missing.setdefault(name, []).append(clause.meta.id)
         for name, users in sorted(missing.items()):
             parent = tuple(name.split("."))
-            problems.error(path, lines.line_of(parent),
-                           f"'{name}' is not set, but clause {', '.join(users)} uses it")
+            problems.error(path, lines.line_of(parent), f"'{name}' is not set, but clause {', '.join(users)} uses it")

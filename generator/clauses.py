@@ -24,8 +24,8 @@ from jinja2 import Template, TemplateSyntaxError, meta, nodes
 
 from . import models
 from .environment import ENV
-from .validation import validate_located
 from .problems import Problems
+from .validation import validate_located
 from .yamlsource import Located, SourceError, parse_yaml, read_text
 
 _OPEN = re.compile(r"^:::\s*variant\s+(\S+)\s*$")
@@ -119,7 +119,11 @@ def _variant_blocks(
         number = body_line + offset
         if m := _OPEN.match(line):
             if current is not None:
-                problems.error(clause.path, number, f"variant '{m[1]}' starts inside variant '{current}' (line {opened_at}); close it with ':::' first")
+                problems.error(
+                    clause.path,
+                    number,
+                    f"variant '{m[1]}' starts inside variant '{current}' (line {opened_at}); close it with ':::' first",
+                )
                 ok = False
             if m[1] not in clause.meta.variants:
                 known = ", ".join(clause.meta.variants) or "none declared"
@@ -189,12 +193,16 @@ def _variables(ast: nodes.Template, body_line: int) -> dict[str, tuple[int, bool
         if isinstance(node, (nodes.Getattr, nodes.Name)) and (path := path_of(node)) is not None:
             record(path, body_line + node.lineno - 1, path not in guarded)
             return
-        if isinstance(node, nodes.Filter) and node.name == "otherwise" and node.node is not None:
-            if (path := path_of(node.node)) is not None:
-                record(path, body_line + node.lineno - 1, False)
-                for arg in node.args:
-                    visit(arg, guarded)
-                return
+        if (
+            isinstance(node, nodes.Filter)
+            and node.name == "otherwise"
+            and node.node is not None
+            and (path := path_of(node.node)) is not None
+        ):
+            record(path, body_line + node.lineno - 1, False)
+            for arg in node.args:
+                visit(arg, guarded)
+            return
         if isinstance(node, nodes.If):
             candidates = [node.test, *node.test.find_all((nodes.Getattr, nodes.Name))]
             tested = frozenset(p for n in candidates if (p := path_of(n)))
@@ -223,5 +231,8 @@ def _check_variables(clause: Clause, problems: Problems) -> None:
             problems.error(clause.path, at, f"uses variable '{name}' but does not list it in 'variables'")
     for index, name in enumerate(declared):
         if name not in used:
-            problems.error(clause.path, clause.meta_lines.line_of(("variables", index)) or line,
-                           f"lists variable '{name}' but its text does not use it")
+            problems.error(
+                clause.path,
+                clause.meta_lines.line_of(("variables", index)) or line,
+                f"lists variable '{name}' but its text does not use it",
+            )

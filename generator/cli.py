@@ -30,8 +30,9 @@ def _check(args: argparse.Namespace) -> int:
     project, problems = load_and_check(args.root)
     status = _report(problems, args.strict)
     if status == 0:
-        print(f"OK: {len(project.clauses)} clauses, {len(project.references)} references, "
-              f"{len(project.schools)} schools")
+        print(
+            f"OK: {len(project.clauses)} clauses, {len(project.references)} references, {len(project.schools)} schools"
+        )
     return status
 
 
@@ -54,8 +55,9 @@ def _build(args: argparse.Namespace) -> int:
 
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="policies", description="Publish harmonised school policies.")
-    top.add_argument("-C", "--root", type=Path, default=Path("."),
-                     help="project folder (default: the current directory)")
+    top.add_argument(
+        "-C", "--root", type=Path, default=Path("."), help="project folder (default: the current directory)"
+    )
     top.add_argument("--debug", action="store_true", help="show a traceback for internal errors")
     sub = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
     check = sub.add_parser("check", help="validate clauses, references and school files")

@@ -35,7 +35,7 @@ def variable_paths(model: type[BaseModel] = School, prefix: str = "") -> set[str
     return paths
 
 
-def _model_type(annotation: Any) -> type[BaseModel] | None:  # noqa: ANN401
+def _model_type(annotation: Any) -> type[BaseModel] | None:
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation
     if isinstance(annotation, types.UnionType) or typing.get_origin(annotation) is typing.Union:
@@ -45,7 +45,7 @@ def _model_type(annotation: Any) -> type[BaseModel] | None:  # noqa: ANN401
     return None
 
 
-def _plain(value: Any) -> Any:  # noqa: ANN401
+def _plain(value: Any) -> Any:
     """Models to dicts, dates to the text the school wrote, recursively."""
     if isinstance(value, PolicyDate):
         return value.text
@@ -93,7 +93,7 @@ def school_context(school: School) -> dict[str, Any]:
     return data
 
 
-def lookup(context: dict[str, Any], path: str) -> Any:  # noqa: ANN401
+def lookup(context: dict[str, Any], path: str) -> Any:
     """The value at a dotted path, or None when any part is missing or empty."""
     value: Any = context
     for part in path.split("."):

@@ -64,7 +64,7 @@ def _month(name: str) -> int:
     return month
 
 
-def parse_policy_date(value: Any) -> PolicyDate:  # noqa: ANN401
+def parse_policy_date(value: Any) -> PolicyDate:
     """Parse the forms schools use; raise ValueError with a readable reason."""
     if isinstance(value, dt.datetime):
         value = value.date()
@@ -90,9 +90,7 @@ def parse_policy_date(value: Any) -> PolicyDate:  # noqa: ANN401
     if m := _YEAR.match(text):
         year = _year(m[1])
         return PolicyDate(str(year), dt.date(year, 1, 1), dt.date(year, 12, 31), "year")
-    raise ValueError(
-        f"'{text}' is not a date; write '1 January 2012', 'June 2018', 'Summer 2022' or '2012-01-01'"
-    )
+    raise ValueError(f"'{text}' is not a date; write '1 January 2012', 'June 2018', 'Summer 2022' or '2012-01-01'")
 
 
 def _exact(year: int, month: int, day: int, text: str) -> PolicyDate:

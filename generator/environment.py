@@ -20,7 +20,7 @@ from markupsafe import Markup
 from .escape import escape_markdown
 
 
-def _finalize(value: Any) -> str:  # noqa: ANN401
+def _finalize(value: Any) -> str:
     if isinstance(value, Markup):
         return str(value)
     return escape_markdown(str(value))
@@ -38,27 +38,27 @@ def join(items: Iterable[Any], separator: str = ", ") -> str:
     return separator.join(str(item) for item in items)
 
 
-def otherwise(value: Any, fallback: str) -> Any:  # noqa: ANN401
+def otherwise(value: Any, fallback: str) -> Any:
     """The school's value, or the clause's generic wording when the school has none."""
     return fallback if value is None or value == [] or value == "" else value
 
 
-def capfirst(value: Any) -> str:  # noqa: ANN401
+def capfirst(value: Any) -> str:
     text = str(value)
     return text[:1].upper() + text[1:]
 
 
-def safe_id(value: Any) -> Markup:  # noqa: ANN401
+def safe_id(value: Any) -> Markup:
     """Ids and slugs are validated to [a-z0-9-]; mark them as syntax, not data."""
     text = str(value)
     if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", text):
         raise ValueError(f"'{text}' is not a valid id")
-    return Markup(text)  # noqa: S704
+    return Markup(text)
 
 
-def anchor(value: Any) -> Markup:  # noqa: ANN401
+def anchor(value: Any) -> Markup:
     """The attr_list suffix that gives a heading a stable id: ``{#clause-id}``."""
-    return Markup("{#" + safe_id(value) + "}")  # noqa: S704
+    return Markup("{#" + safe_id(value) + "}")
 
 
 def make_environment() -> ImmutableSandboxedEnvironment:
@@ -73,7 +73,17 @@ def make_environment() -> ImmutableSandboxedEnvironment:
         loader=PackageLoader("generator", "templates"),
     )
     env.filters.clear()
-    env.filters.update({"join_and": join_and, "capfirst": capfirst, "otherwise": otherwise, "safe_id": safe_id, "anchor": anchor, "length": len, "join": join})
+    env.filters.update(
+        {
+            "join_and": join_and,
+            "capfirst": capfirst,
+            "otherwise": otherwise,
+            "safe_id": safe_id,
+            "anchor": anchor,
+            "length": len,
+            "join": join,
+        }
+    )
     env.tests.clear()
     env.tests.update({"defined": lambda v: v is not None})
     env.globals.clear()

@@ -151,7 +151,8 @@ def _load_clauses(project: Project, problems: Problems) -> None:
             project.clauses[clause.meta.id] = clause
         if path.parent.name != clause.meta.section:
             problems.error(
-                path, clause.meta_lines.line_of(("section",)),
+                path,
+                clause.meta_lines.line_of(("section",)),
                 f"section '{clause.meta.section}' does not match the folder '{path.parent.name}'",
             )
 
@@ -170,7 +171,9 @@ def _load_schools(project: Project, problems: Problems) -> None:
         if path.suffix != ".yml":
             continue
         if not SLUG.match(path.stem):
-            problems.error(path, 0, f"'{path.stem}' is not a valid school slug: use lowercase letters, digits and hyphens")
+            problems.error(
+                path, 0, f"'{path.stem}' is not a valid school slug: use lowercase letters, digits and hyphens"
+            )
             continue
         if not _inside(path, project.root, problems):
             continue

@@ -50,7 +50,7 @@ def _time(value: str) -> str:
     return value
 
 
-def _date(value: Any) -> PolicyDate:  # noqa: ANN401
+def _date(value: Any) -> PolicyDate:
     if isinstance(value, PolicyDate):
         return value
     return parse_policy_date(value)
@@ -174,7 +174,7 @@ class VariantChoice(Model):
     reason: Text | None = None
 
 
-def _choice(value: Any) -> Any:  # noqa: ANN401
+def _choice(value: Any) -> Any:
     return {"variant": value} if isinstance(value, str) else value
 
 

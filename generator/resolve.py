@@ -73,23 +73,28 @@ def resolve_policy(project: Project, slug: str, problems: Problems) -> ResolvedP
             try:
                 body = clause.templates[variant].render(context)
             except (TemplateError, SecurityError, TypeError, ValueError) as exc:
-                problems.error(project.school_path(slug), 0,
-                               f"clause '{clause.meta.id}' could not be rendered for this school: {exc}")
+                problems.error(
+                    project.school_path(slug),
+                    0,
+                    f"clause '{clause.meta.id}' could not be rendered for this school: {exc}",
+                )
                 failed = True
                 continue
             meta = clause.meta.variants.get(variant)
             choice = school.variants.get(clause.meta.id)
-            resolved.append(ResolvedClause(
-                number=f"{s_index}.{c_index}",
-                id=clause.meta.id,
-                title=clause.meta.title,
-                variant=variant,
-                variant_label=meta.label if meta else "",
-                is_default=variant == (clause.meta.default or ""),
-                reason=choice.reason if choice else None,
-                references=tuple(clause.meta.references),
-                body=tidy_markdown(body),
-            ))
+            resolved.append(
+                ResolvedClause(
+                    number=f"{s_index}.{c_index}",
+                    id=clause.meta.id,
+                    title=clause.meta.title,
+                    variant=variant,
+                    variant_label=meta.label if meta else "",
+                    is_default=variant == (clause.meta.default or ""),
+                    reason=choice.reason if choice else None,
+                    references=tuple(clause.meta.references),
+                    body=tidy_markdown(body),
+                )
+            )
         sections.append(ResolvedSection(str(s_index), section.id, section.title, tuple(resolved)))
     if failed:
         return None
@@ -98,4 +103,4 @@ def resolve_policy(project: Project, slug: str, problems: Problems) -> ResolvedP
 
 def body_markup(clause: ResolvedClause) -> Markup:
     """Rendered clause text is already safe Markdown: mark it so pages do not re-escape it."""
-    return Markup(clause.body)  # noqa: S704 - values inside were escaped by the environment
+    return Markup(clause.body)

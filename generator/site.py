@@ -26,10 +26,15 @@ def build_site(root: Path, site_dir: Path, source_date_epoch: int) -> None:
     for leftover in (staging, old):
         if leftover.exists():
             shutil.rmtree(leftover)
-    env = {**os.environ, "SOURCE_DATE_EPOCH": str(source_date_epoch)}
+    # NO_MKDOCS_2_WARNING: Material's end-of-life banner is known (see README) and would bury real errors.
+    env = {**os.environ, "SOURCE_DATE_EPOCH": str(source_date_epoch), "NO_MKDOCS_2_WARNING": "1"}
     result = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "--site-dir", str(staging)],
-        cwd=root, env=env, capture_output=True, text=True, check=False,
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if result.returncode != 0:
         shutil.rmtree(staging, ignore_errors=True)

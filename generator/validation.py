@@ -20,8 +20,12 @@ from .yamlsource import Loc, Located
 M = TypeVar("M", bound=BaseModel)
 
 _VOCABULARY = sorted(
-    {name for model in vars(models).values() if isinstance(model, type) and issubclass(model, BaseModel)
-     for name in model.model_fields}
+    {
+        name
+        for model in vars(models).values()
+        if isinstance(model, type) and issubclass(model, BaseModel)
+        for name in model.model_fields
+    }
 )
 
 
@@ -55,5 +59,3 @@ def _message(err: Mapping[str, Any], where: Loc) -> str:
     elif kind.endswith("_type") or kind == "model_type":
         msg = f"{msg.replace('Input should be', 'must be')}, not {type(err.get('input')).__name__}"
     return f"{name}: {msg}" if name else msg
-
-

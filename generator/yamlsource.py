@@ -68,7 +68,7 @@ def read_text(path: Path, limit: int = MAX_BYTES) -> str:
 class _Composer(yaml.SafeLoader):
     """A SafeLoader that refuses aliases, which policy data never needs."""
 
-    def compose_node(self, parent: Any, index: Any) -> Any:  # noqa: ANN401
+    def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()
             raise SourceError(
@@ -104,9 +104,7 @@ def parse_yaml(text: str, first_line: int = 1) -> Located:
         loader.dispose()
 
 
-def _build(
-    loader: yaml.SafeLoader, node: yaml.Node, loc: Loc, lines: dict[Loc, int], offset: int, depth: int
-) -> Any:  # noqa: ANN401
+def _build(loader: yaml.SafeLoader, node: yaml.Node, loc: Loc, lines: dict[Loc, int], offset: int, depth: int) -> Any:
     if depth > MAX_DEPTH:
         raise SourceError(node.start_mark.line + 1 + offset, f"nesting deeper than {MAX_DEPTH} levels")
     if isinstance(node, yaml.MappingNode):

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import shutil
 import textwrap
 from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
 
 FILES = {
     "mkdocs.yml": """
@@ -13,6 +16,7 @@ FILES = {
         theme:
           name: material
           font: false
+          custom_dir: overrides
         markdown_extensions:
           - attr_list
           - tables
@@ -111,7 +115,8 @@ FILES = {
 
 
 def write_minimal(root: Path, overrides: dict[str, str | None] | None = None) -> Path:
-    """Write the minimal project; ``overrides`` replaces files (None deletes one)."""
+    """Write the minimal project (with the real theme overrides); ``overrides`` replaces files."""
+    shutil.copytree(ROOT / "overrides", root / "overrides", dirs_exist_ok=True)
     files: dict[str, str | None] = {**FILES, **(overrides or {})}
     for relative, content in files.items():
         if content is None:

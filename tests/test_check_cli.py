@@ -23,8 +23,10 @@ def test_minimal_project_is_valid(tmp_path: Path, capsys: pytest.CaptureFixture[
 
 
 def test_many_school_mistakes_reported_in_one_run(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    root = write_minimal(tmp_path, {
-        "schools/alpha.yml": """
+    root = write_minimal(
+        tmp_path,
+        {
+            "schools/alpha.yml": """
             school:
               name: Alpha Primary School
               governance: maintaned
@@ -39,7 +41,7 @@ def test_many_school_mistakes_reported_in_one_run(tmp_path: Path, capsys: pytest
               staff-former-pupils: sometimes
               staff-missing: never
         """,
-        "schools/beta.yml": """
+            "schools/beta.yml": """
             school:
               name: Beta School
               governance: academy
@@ -48,10 +50,11 @@ def test_many_school_mistakes_reported_in_one_run(tmp_path: Path, capsys: pytest
               adopted: 1 September 2023
               review: 1 September 2022
         """,
-        "schools/Bad_Slug.yml": "school: {}\n",
-        "schools/gamma.yml": "school:\n  name: Gamma\n  name: Gamma again\n",
-        "schools/delta.yml": "audiences: [staff]\n",
-    })
+            "schools/Bad_Slug.yml": "school: {}\n",
+            "schools/gamma.yml": "school:\n  name: Gamma\n  name: Gamma again\n",
+            "schools/delta.yml": "audiences: [staff]\n",
+        },
+    )
     status, out, err = run(root, capsys, "check")
     assert status == 1
     assert out == ""
@@ -70,8 +73,10 @@ def test_many_school_mistakes_reported_in_one_run(tmp_path: Path, capsys: pytest
 
 
 def test_variant_and_variable_mistakes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    root = write_minimal(tmp_path, {
-        "schools/alpha.yml": """
+    root = write_minimal(
+        tmp_path,
+        {
+            "schools/alpha.yml": """
             school:
               name: Alpha Primary School
               governance: maintained
@@ -83,7 +88,8 @@ def test_variant_and_variable_mistakes(tmp_path: Path, capsys: pytest.CaptureFix
               staff-missing: never
               staff-contact: anything
         """,
-    })
+        },
+    )
     status, _, err = run(root, capsys, "check")
     assert status == 1
     assert err.splitlines() == [
@@ -108,8 +114,10 @@ def test_variant_and_variable_mistakes(tmp_path: Path, capsys: pytest.CaptureFix
 
 
 def test_clause_mistakes_reported_at_clause_lines(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    root = write_minimal(tmp_path, {
-        "clauses/staff/staff-contact.md": """
+    root = write_minimal(
+        tmp_path,
+        {
+            "clauses/staff/staff-contact.md": """
             ---
             id: staff-contact
             title: Contact with pupils
@@ -123,7 +131,7 @@ def test_clause_mistakes_reported_at_clause_lines(tmp_path: Path, capsys: pytest
 
             Report any contact to the {{ dsl.role }} or {{ police.team }}.
         """,
-        "clauses/staff/staff-former-pupils.md": """
+            "clauses/staff/staff-former-pupils.md": """
             ---
             id: staff-former-pupils
             title: Former pupils
@@ -146,7 +154,8 @@ def test_clause_mistakes_reported_at_clause_lines(tmp_path: Path, capsys: pytest
             Staff must not contact former pupils under {{ ages.former_pupil_contact }.
             :::
         """,
-    })
+        },
+    )
     status, _, err = run(root, capsys, "check")
     assert status == 1
     assert err.splitlines() == [

@@ -1,0 +1,150 @@
+"""A real MkDocs Material build of the shipped data, and its failure safety."""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from generator.cli import main
+
+from .conftest import ROOT, copy_project
+from .test_content import LOCAL_FACTS
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def visible_text(page: Path) -> str:
+    raw = page.read_text(encoding="utf-8")
+    raw = re.sub(r"<(script|style)\b.*?</\1>", " ", raw, flags=re.S)
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", raw)).split())
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = copy_project(tmp_path_factory.mktemp("built") / "project")
+    inputs = tree_digest(root)
+    status = main(["-C", str(root), "build"])
+    assert status == 0
+    assert tree_digest(root / "clauses") == {k[8:]: v for k, v in inputs.items() if k.startswith("clauses/")}
+    return root
+
+
+def test_site_has_home_and_a_page_per_school(built: Path) -> None:
+    site = built / "site"
+    assert (site / "index.html").is_file()
+    for slug in LOCAL_FACTS:
+        assert (site / "schools" / slug / "index.html").is_file()
+    assert (site / "search" / "search_index.json").is_file()
+
+
+@pytest.mark.parametrize("slug", sorted(LOCAL_FACTS))
+def test_school_page_html_carries_local_facts(built: Path, slug: str) -> None:
+    text = visible_text(built / "site" / "schools" / slug / "index.html")
+    for fact in LOCAL_FACTS[slug]:
+        assert html.unescape(fact) in text
+
+
+def test_home_page_links_every_school(built: Path) -> None:
+    page = (built / "site" / "index.html").read_text(encoding="utf-8")
+    for slug in LOCAL_FACTS:
+        assert f'href="schools/{slug}/"' in page
+
+
+def test_clause_headings_have_stable_anchors_and_numbers(built: Path) -> None:
+    page = (built / "site" / "schools" / "elton" / "index.html").read_text(encoding="utf-8")
+    assert re.search(r'<h3 id="staff-former-pupils">\d+\.\d+ Contact with former pupils', page)
+    assert '<h2 id="introduction">1. Introduction, purpose and scope' in page
+
+
+def test_no_request_to_another_host(built: Path) -> None:
+    """No web fonts, CDN scripts or stylesheets: the site works offline."""
+    for page in (built / "site").rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        for attr in re.findall(r'<(?:script|link|img|iframe)\b[^>]*\b(?:src|href)="([^"]+)"', text):
+            assert not re.match(r"^(https?:)?//", attr), f"{page}: {attr}"
+
+
+def test_build_does_not_modify_tracked_files() -> None:
+    tracked = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=False)
+    if tracked.returncode != 0:
+        pytest.skip("not a git checkout")
+    status = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout
+    before = status
+    assert main(["-C", str(ROOT), "build", "--no-site"]) == 0
+    after = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout
+    assert after == before
+
+
+def test_failed_check_leaves_site_and_inputs_untouched(built: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    site_before = tree_digest(built / "site")
+    docs_before = tree_digest(built / "docs")
+    school = built / "schools" / "elton.yml"
+    school.write_text(school.read_text(encoding="utf-8").replace("Summer 2024", "Summer 20244"), encoding="utf-8")
+    inputs_before = tree_digest(built / "schools")
+    try:
+        assert main(["-C", str(built), "build"]) == 1
+        err = capsys.readouterr().err
+        assert "schools/elton.yml:" in err and "Traceback" not in err
+        assert tree_digest(built / "site") == site_before
+        assert tree_digest(built / "docs") == docs_before
+        assert tree_digest(built / "schools") == inputs_before
+    finally:
+        school.write_text(school.read_text(encoding="utf-8").replace("Summer 20244", "Summer 2024"), encoding="utf-8")
+
+
+def test_failed_mkdocs_build_keeps_previous_site(built: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    site_before = tree_digest(built / "site")
+    config = built / "mkdocs.yml"
+    original = config.read_text(encoding="utf-8")
+    config.write_text(original.replace("name: material", "name: no-such-theme"), encoding="utf-8")
+    try:
+        assert main(["-C", str(built), "build"]) == 1
+        err = capsys.readouterr().err
+        assert "previous site was left in place" in err
+        assert tree_digest(built / "site") == site_before
+        assert not list(built.glob(".site-*"))
+    finally:
+        config.write_text(original, encoding="utf-8")
+
+
+def test_unchanged_rebuild_rewrites_no_generated_file(built: Path) -> None:
+    docs = built / "docs"
+    stamps = {p: p.stat().st_mtime_ns for p in docs.rglob("*.md")}
+    assert main(["-C", str(built), "build", "--no-site"]) == 0
+    assert {p: p.stat().st_mtime_ns for p in docs.rglob("*.md")} == stamps
+
+
+def test_plain_mkdocs_build_works_on_generated_tree(built: Path, tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-d", str(tmp_path / "out")],
+        cwd=built,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "out" / "schools" / "elton" / "index.html").is_file()
+
+
+def test_python_m_generator_runs(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", "-C", str(ROOT), "check"], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("OK: ")
