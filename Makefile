@@ -21,6 +21,7 @@ check: setup
 	$(VENV)/bin/policies check
 
 test: setup
+	$(VENV)/bin/ruff check generator tests
 	$(PY) -m pytest
 
 goldens: setup
