@@ -48,13 +48,17 @@ def resolve_all(project: Project, problems: Problems) -> list[ResolvedPolicy]:
     return policies
 
 
-def render_all(project: Project, policies: list[ResolvedPolicy]) -> dict[str, str]:
-    """Every generated page, by path relative to the docs folder."""
+def render_all(project: Project, policies: list[ResolvedPolicy]) -> dict[str, str | bytes]:
+    """Every generated file of the docs tree, by path relative to it.
+
+    Each output kind contributes its files here: the pages (Markdown), and
+    further stages (documents, data downloads) add theirs beside them.
+    """
     assert project.outline is not None
-    pages = {"index.md": render_home_page(policies, "Harmonised school social media policies")}
+    outputs: dict[str, str | bytes] = {"index.md": render_home_page(policies, "Harmonised school social media policies")}
     for policy in policies:
-        pages[f"schools/{policy.slug}.md"] = render_school_page(policy)
-    return pages
+        outputs[f"schools/{policy.slug}.md"] = render_school_page(policy)
+    return outputs
 
 
 def build_epoch(root: Path) -> int:

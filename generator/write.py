@@ -24,14 +24,14 @@ class TreeWriter:
     written: set[Path] = field(default_factory=set)
     changed: list[Path] = field(default_factory=list)
 
-    def write(self, relative: str, content: str) -> None:
+    def write(self, relative: str, content: str | bytes) -> None:
         path = (self.root / relative).resolve()
         if not path.is_relative_to(self.root.resolve()):
             raise DuplicateOutput(f"refusing to write outside {self.root}: {relative}")
         if path in self.written:
             raise DuplicateOutput(f"{relative} would be written twice")
         self.written.add(path)
-        data = content.encode("utf-8")
+        data = content.encode("utf-8") if isinstance(content, str) else content
         if path.is_file() and path.read_bytes() == data:
             return
         path.parent.mkdir(parents=True, exist_ok=True)
