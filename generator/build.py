@@ -14,10 +14,11 @@ from pathlib import Path
 
 from .check import check_project
 from .load import Project, load_project
-from .pages import render_home_page, render_school_page
+from .pages import render_site_pages
 from .problems import InputError, Problems
 from .resolve import ResolvedPolicy, resolve_policy
 from .site import build_site
+from .status import build_date
 from .write import TreeWriter
 
 DOCS_DIR = "docs"
@@ -55,9 +56,9 @@ def render_all(project: Project, policies: list[ResolvedPolicy]) -> dict[str, st
     further stages (documents, data downloads) add theirs beside them.
     """
     assert project.outline is not None
-    outputs: dict[str, str | bytes] = {"index.md": render_home_page(policies, "Harmonised school social media policies")}
-    for policy in policies:
-        outputs[f"schools/{policy.slug}.md"] = render_school_page(policy)
+    outputs: dict[str, str | bytes] = {}
+    today = build_date(build_epoch(project.root))
+    outputs.update(render_site_pages(project, policies, today))
     return outputs
 
 

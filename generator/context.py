@@ -103,3 +103,23 @@ def lookup(context: dict[str, Any], path: str) -> Any:
     if value == [] or value == "":
         return None
     return value
+
+
+def placeholder_context() -> dict[str, Any]:
+    """Each variable shown as its own name, for the clause library's shared text."""
+    tree = _skeleton()
+
+    def fill(node: dict[str, Any], prefix: str) -> None:
+        for key, value in node.items():
+            path = f"{prefix}{key}"
+            if isinstance(value, dict):
+                fill(value, f"{path}.")
+            elif path == "related_policies":
+                node[key] = [{"title": "‹related policy›", "url": None}]
+            elif path == "platforms.homework":
+                node[key] = [f"‹{path}›"]
+            else:
+                node[key] = f"‹{path}›"
+
+    fill(tree, "")
+    return tree

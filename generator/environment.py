@@ -61,6 +61,14 @@ def anchor(value: Any) -> Markup:
     return Markup("{#" + safe_id(value) + "}")
 
 
+def safe_url(value: Any) -> Markup:  # noqa: ANN401
+    """A web address for a Markdown link target: http(s) only, nothing that ends the link early."""
+    text = str(value)
+    if not re.fullmatch(r"https?://[^\s<>\"'`()\\]+", text):
+        raise ValueError(f"'{text}' is not a safe web address")
+    return Markup(text)  # noqa: S704
+
+
 def make_environment() -> ImmutableSandboxedEnvironment:
     env = ImmutableSandboxedEnvironment(
         undefined=StrictUndefined,
@@ -80,8 +88,10 @@ def make_environment() -> ImmutableSandboxedEnvironment:
             "otherwise": otherwise,
             "safe_id": safe_id,
             "anchor": anchor,
+            "safe_url": safe_url,
             "length": len,
             "join": join,
+            "lower": lambda value: str(value).lower(),
         }
     )
     env.tests.clear()

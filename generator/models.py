@@ -38,7 +38,7 @@ def _single_line(value: str) -> str:
 
 
 def _url(value: str) -> str:
-    if not re.match(r"^https?://[^\s<>\"'`]+$", value):
+    if not re.match(r"^https?://[^\s<>\"'`()\\]+$", value):
         raise ValueError("must be a web address starting with https:// or http://")
     return value
 

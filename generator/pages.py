@@ -1,40 +1,58 @@
-"""Render the site's Markdown pages: one per school and the home page.
+"""Render the site's Markdown pages.
 
-Page templates live in ``generator/templates`` and use the same environment as
-clauses, so every school value in them is escaped; the clause bodies, already
-rendered and escaped, are passed in as Markup.
+Pages: the governors' dashboard (home), one policy page per school, the clause
+library (an index and one page per clause), the references registry and the
+"adopt or amend" guide.  Templates live in ``generator/templates`` and use the
+same environment as clauses, so every value in them is escaped; clause bodies,
+already rendered and escaped, are passed in as Markup.  Templates receive plain
+dicts and strings only.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from markupsafe import Markup
 
+from .clauses import Clause
+from .context import placeholder_context
 from .environment import ENV
+from .load import Project
 from .models import AUDIENCES
 from .resolve import ResolvedPolicy, tidy_markdown
+from .select import variant_for
+from .status import LABELS, review_status
+
+SITE_TITLE = "Harmonised school social media policies"
 
 
-def policy_data(policy: ResolvedPolicy) -> dict[str, Any]:
+def _render(template: str, **data: Any) -> str:  # noqa: ANN401
+    return tidy_markdown(ENV.get_template(template).render(**data)) + "\n"
+
+
+def policy_data(policy: ResolvedPolicy, today: dt.date) -> dict[str, Any]:
     """Plain data for templates: dicts, lists and strings only."""
     school = policy.school
+    status = review_status(school.policy.review, today)
     return {
         "slug": policy.slug,
         "title": policy.title,
         "values": policy.context,
         "audiences": [AUDIENCES[a] for a in school.audiences],
+        "status": status,
+        "status_label": LABELS[status],
         "sections": [
             {
-                "number": Markup(section.number),
+                "number": Markup(section.number),  # noqa: S704 - digits only
                 "id": section.id,
                 "title": section.title,
                 "clauses": [
                     {
-                        "number": Markup(clause.number),
+                        "number": Markup(clause.number),  # noqa: S704 - digits and dots
                         "id": clause.id,
                         "title": clause.title,
-                        "body": Markup(clause.body),
+                        "body": Markup(clause.body),  # noqa: S704 - escaped when rendered
                     }
                     for clause in section.clauses
                 ],
@@ -44,12 +62,116 @@ def policy_data(policy: ResolvedPolicy) -> dict[str, Any]:
     }
 
 
-def render_school_page(policy: ResolvedPolicy) -> str:
-    text = ENV.get_template("school.md.jinja").render(policy=policy_data(policy))
-    return tidy_markdown(text) + "\n"
+def clause_data(project: Project, clause: Clause, policies: list[ResolvedPolicy]) -> dict[str, Any]:
+    """A clause for its library page: placeholder text per variant, and who uses which."""
+    placeholders = placeholder_context()
+    placeholders["policy"]["title"] = "‹policy.title›"
+    meta = clause.meta
+    adopters: dict[str, list[dict[str, str]]] = {v: [] for v in clause.variant_ids}
+    not_covered = []
+    for policy in policies:
+        entry = {"slug": policy.slug, "name": policy.school.school.name}
+        if set(meta.audiences) & set(policy.school.audiences):
+            adopters[variant_for(clause, policy.school)].append(entry)
+        else:
+            not_covered.append(entry)
+    section = next(s for s in project.outline.sections if s.id == meta.section) if project.outline else None
+    return {
+        "id": meta.id,
+        "title": meta.title,
+        "section": section.title if section else meta.section,
+        "audiences": [AUDIENCES[a] for a in meta.audiences],
+        "variables": meta.variables,
+        "note": meta.note,
+        "references": [
+            {"id": ref, "title": project.references[ref].title, "edition": project.references[ref].edition}
+            for ref in meta.references if ref in project.references
+        ],
+        "provenance": [
+            {"id": seed, "school": project.sources[seed].school, "title": project.sources[seed].title}
+            for seed in meta.provenance if seed in project.sources
+        ],
+        "variants": [
+            {
+                "id": variant,
+                "label": meta.variants[variant].label if variant else "",
+                "summary": meta.variants[variant].summary if variant else "",
+                "recommended": variant == (meta.default or ""),
+                "text": Markup(tidy_markdown(clause.templates[variant].render(placeholders))),  # noqa: S704
+                "schools": adopters[variant],
+            }
+            for variant in clause.variant_ids
+        ],
+        "not_covered": not_covered,
+    }
 
 
-def render_home_page(policies: list[ResolvedPolicy], title: str) -> str:
-    rows = [policy_data(p) for p in policies]
-    text = ENV.get_template("home.md.jinja").render(policies=rows, title=title)
-    return tidy_markdown(text) + "\n"
+def library_index(project: Project) -> list[dict[str, Any]]:
+    assert project.outline is not None
+    return [
+        {
+            "id": section.id,
+            "title": section.title,
+            "audiences": [AUDIENCES[a] for a in section.audiences],
+            "clauses": [
+                {
+                    "id": cid,
+                    "title": project.clauses[cid].meta.title,
+                    "variants": [v.label for v in project.clauses[cid].meta.variants.values()],
+                }
+                for cid in section.clauses if cid in project.clauses
+            ],
+        }
+        for section in project.outline.sections
+    ]
+
+
+def references_data(project: Project) -> list[dict[str, Any]]:
+    cited: dict[str, list[dict[str, str]]] = {}
+    for clause in sorted(project.clauses.values(), key=lambda c: c.meta.id):
+        for ref in clause.meta.references:
+            cited.setdefault(ref, []).append({"id": clause.meta.id, "title": clause.meta.title})
+    rows = []
+    for ref_id, ref in project.references.items():
+        rows.append({
+            "id": ref_id,
+            "title": ref.title,
+            "publisher": ref.publisher,
+            "kind": ref.kind.replace("-", " "),
+            "edition": ref.edition,
+            "date": ref.date.text if ref.date else None,
+            "url": ref.url,
+            "status": ref.status,
+            "superseded_by": ref.superseded_by,
+            "superseded_by_title": project.references[ref.superseded_by].title
+            if ref.superseded_by in project.references else None,
+            "note": ref.note,
+            "cited_by": cited.get(ref_id, []),
+        })
+    return rows
+
+
+def reference_groups(project: Project) -> list[dict[str, Any]]:
+    rows = references_data(project)
+    headings = {"current": "Current", "superseded": "Superseded", "withdrawn": "Withdrawn"}
+    return [
+        {"heading": heading, "items": [r for r in rows if r["status"] == status]}
+        for status, heading in headings.items()
+        if any(r["status"] == status for r in rows)
+    ]
+
+
+def render_site_pages(project: Project, policies: list[ResolvedPolicy], today: dt.date) -> dict[str, str]:
+    rows = [policy_data(p, today) for p in policies]
+    pages = {
+        "index.md": _render("home.md.jinja", policies=rows, title=SITE_TITLE, today=today.isoformat()),
+        "library/index.md": _render("library-index.md.jinja", sections=library_index(project)),
+        "references.md": _render("references.md.jinja", groups=reference_groups(project)),
+        "adopt.md": _render("adopt.md.jinja"),
+    }
+    for row in rows:
+        pages[f"schools/{row['slug']}.md"] = _render("school.md.jinja", policy=row)
+    for clause in project.clauses.values():
+        pages[f"library/{clause.meta.id}.md"] = _render("clause.md.jinja", clause=clause_data(project, clause, policies))
+    return pages
+

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+
+# Tests pin the build date (1 November 2026) so review statuses and goldens do not change with the commit.
+os.environ["SOURCE_DATE_EPOCH"] = "1793491200"
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT.parent / "shared" / "seeds"
