@@ -27,7 +27,7 @@ from .status import LABELS, review_status
 SITE_TITLE = "Harmonised school social media policies"
 
 
-def _render(template: str, **data: Any) -> str:  # noqa: ANN401
+def _render(template: str, **data: Any) -> str:
     return tidy_markdown(ENV.get_template(template).render(**data)) + "\n"
 
 
@@ -44,15 +44,15 @@ def policy_data(policy: ResolvedPolicy, today: dt.date) -> dict[str, Any]:
         "status_label": LABELS[status],
         "sections": [
             {
-                "number": Markup(section.number),  # noqa: S704 - digits only
+                "number": Markup(section.number),
                 "id": section.id,
                 "title": section.title,
                 "clauses": [
                     {
-                        "number": Markup(clause.number),  # noqa: S704 - digits and dots
+                        "number": Markup(clause.number),
                         "id": clause.id,
                         "title": clause.title,
-                        "body": Markup(clause.body),  # noqa: S704 - escaped when rendered
+                        "body": Markup(clause.body),
                     }
                     for clause in section.clauses
                 ],
@@ -97,7 +97,7 @@ def clause_data(project: Project, clause: Clause, policies: list[ResolvedPolicy]
                 "label": meta.variants[variant].label if variant else "",
                 "summary": meta.variants[variant].summary if variant else "",
                 "recommended": variant == (meta.default or ""),
-                "text": Markup(tidy_markdown(clause.templates[variant].render(placeholders))),  # noqa: S704
+                "text": Markup(tidy_markdown(clause.templates[variant].render(placeholders))),
                 "schools": adopters[variant],
             }
             for variant in clause.variant_ids
@@ -172,6 +172,7 @@ def render_site_pages(project: Project, policies: list[ResolvedPolicy], today: d
     for row in rows:
         pages[f"schools/{row['slug']}.md"] = _render("school.md.jinja", policy=row)
     for clause in project.clauses.values():
-        pages[f"library/{clause.meta.id}.md"] = _render("clause.md.jinja", clause=clause_data(project, clause, policies))
+        data = clause_data(project, clause, policies)
+        pages[f"library/{clause.meta.id}.md"] = _render("clause.md.jinja", clause=data)
     return pages
 
