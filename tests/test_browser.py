@@ -56,7 +56,7 @@ def open_page(browser: Browser, base_url: str) -> tuple[Page, PageReport]:
     page.on("console", lambda m: report.console_errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: report.console_errors.append(str(e)))
 
-    def on_request(request) -> None:  # noqa: ANN001
+    def on_request(request) -> None:
         if urlparse(request.url).scheme in ("http", "https") and urlparse(request.url).netloc != host:
             report.external_requests.append(request.url)
 
@@ -96,8 +96,17 @@ def test_every_page_is_axe_clean(crawl: dict[str, PageReport]) -> None:
     assert not bad
 
 
-@pytest.mark.parametrize("page_type", ["index.html", "schools/elton/index.html", "library/staff-former-pupils/index.html",
-                                       "references/index.html", "adopt/index.html", "library/index.html"])
+@pytest.mark.parametrize(
+    "page_type",
+    [
+        "index.html",
+        "schools/elton/index.html",
+        "library/staff-former-pupils/index.html",
+        "references/index.html",
+        "adopt/index.html",
+        "library/index.html",
+    ],
+)
 def test_page_types_present_and_clean(crawl: dict[str, PageReport], page_type: str) -> None:
     assert page_type in crawl
     assert crawl[page_type].violations == []
