@@ -5,7 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: setup site check test goldens lint clean
+.PHONY: setup system-deps site check test goldens lint clean
 
 setup: $(STAMP)
 
@@ -20,7 +20,10 @@ site: setup
 check: setup
 	$(VENV)/bin/policies check
 
-test: setup
+system-deps:
+	scripts/install-system-deps
+
+test: setup system-deps
 	$(VENV)/bin/ruff check generator tests
 	$(PY) -m pytest
 
