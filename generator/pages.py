@@ -47,6 +47,7 @@ def policy_data(policy: ResolvedPolicy, today: dt.date) -> dict[str, Any]:
                 "number": Markup(section.number),
                 "id": section.id,
                 "title": section.title,
+                "audiences": [AUDIENCES[a] for a in section.audiences],
                 "clauses": [
                     {
                         "number": Markup(clause.number),

@@ -41,6 +41,7 @@ class ResolvedSection:
     id: str
     title: str
     clauses: tuple[ResolvedClause, ...]
+    audiences: tuple[str, ...] = ()  # the section's audiences that this school's policy covers
 
 
 @dataclass(frozen=True)
@@ -95,7 +96,8 @@ def resolve_policy(project: Project, slug: str, problems: Problems) -> ResolvedP
                     body=tidy_markdown(body),
                 )
             )
-        sections.append(ResolvedSection(str(s_index), section.id, section.title, tuple(resolved)))
+        covered = tuple(a for a in section.audiences if a in school.audiences)
+        sections.append(ResolvedSection(str(s_index), section.id, section.title, tuple(resolved), covered))
     if failed:
         return None
     return ResolvedPolicy(slug, school, context, title, tuple(sections))
