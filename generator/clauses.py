@@ -161,6 +161,23 @@ def _compile(clause: Clause, variant: str, source: str, problems: Problems) -> N
         line = clause.body_line + (exc.lineno or 1) - 1
         problems.error(clause.path, line, f"template error: {exc.message}")
         return
+    forbidden = (
+        nodes.Include,
+        nodes.Import,
+        nodes.FromImport,
+        nodes.Extends,
+        nodes.Macro,
+        nodes.CallBlock,
+        nodes.Block,
+    )
+    for node in ast.find_all(forbidden):
+        tag = type(node).__name__.lower()
+        problems.error(
+            clause.path,
+            clause.body_line + node.lineno - 1,
+            f"'{tag}' is not allowed in a clause: clauses are text with values, not templates of templates",
+        )
+        return
     clause.used[variant] = _variables(ast, clause.body_line)
     clause.templates[variant] = ENV.from_string(source)
 

@@ -113,9 +113,9 @@ def _build(loader: yaml.SafeLoader, node: yaml.Node, loc: Loc, lines: dict[Loc, 
             line = key_node.start_mark.line + 1 + offset
             if not isinstance(key_node, yaml.ScalarNode):
                 raise SourceError(line, "a mapping key must be a plain name")
-            key = loader.construct_object(key_node)
             if key_node.tag == "tag:yaml.org,2002:merge":
                 raise SourceError(line, "YAML merge keys (<<) are not allowed")
+            key = _scalar(loader, key_node, offset)
             if not isinstance(key, str):
                 key = str(key)
             if key in result:
@@ -130,7 +130,15 @@ def _build(loader: yaml.SafeLoader, node: yaml.Node, loc: Loc, lines: dict[Loc, 
             lines[(*loc, index)] = item.start_mark.line + 1 + offset
             items.append(_build(loader, item, (*loc, index), lines, offset, depth + 1))
         return items
-    return loader.construct_object(node)
+    return _scalar(loader, node, offset)
+
+
+def _scalar(loader: yaml.SafeLoader, node: yaml.Node, offset: int) -> Any:
+    try:
+        return loader.construct_object(node)
+    except (yaml.YAMLError, ValueError, OverflowError) as exc:
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise SourceError(node.start_mark.line + 1 + offset, f"cannot read this value: {problem}") from None
 
 
 def _pairs(node: yaml.MappingNode) -> Iterator[tuple[yaml.Node, yaml.Node]]:
