@@ -28,7 +28,7 @@ test: setup system-deps
 	$(PY) -m pytest
 
 goldens: setup
-	$(PY) -m pytest tests/test_golden.py --update-goldens
+	$(PY) -m pytest tests/test_golden.py tests/test_matrix.py --update-goldens
 
 lint: setup
 	$(VENV)/bin/ruff check generator tests

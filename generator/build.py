@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .check import check_project
+from .docx_build import render_docx
 from .load import Project, load_project
+from .matrix_formats import comparison_outputs
 from .pages import render_site_pages
+from .pdf import add_pdf_downloads
 from .problems import InputError, Problems
 from .resolve import ResolvedPolicy, resolve_policy
 from .site import build_site
@@ -59,6 +63,8 @@ def render_all(project: Project, policies: list[ResolvedPolicy]) -> dict[str, st
     outputs: dict[str, str | bytes] = {}
     today = build_date(build_epoch(project.root))
     outputs.update(render_site_pages(project, policies, today))
+    outputs.update(comparison_outputs(project, policies))  # comparison/index.md, matrix.csv, matrix.json
+    outputs.update(render_docx(project, policies))  # downloads/<slug>-social-media-policy.docx
     return outputs
 
 
@@ -84,6 +90,8 @@ def build(root: Path, *, site: bool = True) -> BuildResult:
     if problems.errors:
         raise InputError(problems)
     pages = render_all(project, result.policies)
+    if note := add_pdf_downloads(pages, root / DOCS_DIR):  # downloads/*.pdf, by LibreOffice
+        print(note, file=sys.stderr)
     writer = TreeWriter(root / DOCS_DIR)
     for relative, content in sorted(pages.items()):
         writer.write(relative, content)

@@ -1,4 +1,4 @@
-"""Command line: ``policies check`` and ``policies build``.
+"""Command line: ``policies check``, ``policies build`` and ``policies matrix``.
 
 ``main(argv) -> int`` is the one place that turns problems into messages and
 exit codes; the work is done by plain functions the tests call directly.
@@ -11,7 +11,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from .build import SITE_DIR, build, load_and_check
+from .build import SITE_DIR, build, load_and_check, resolve_all
+from .matrix import build_matrix
+from .matrix_formats import FORMATS, render
 from .problems import InputError, Problems
 from .site import SiteBuildError
 
@@ -53,6 +55,23 @@ def _build(args: argparse.Namespace) -> int:
     return 0
 
 
+def _matrix(args: argparse.Namespace) -> int:
+    """Print the comparison matrix; problems go to stderr so stdout is only the data."""
+    project, problems = load_and_check(args.root)
+    policies = resolve_all(project, problems) if not problems.errors else []
+    if _report(problems):
+        print("no matrix: fix the problems above", file=sys.stderr)
+        return 1
+    sys.stdout.write(render(build_matrix(project, policies), args.format))
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from .serve import serve
+
+    return serve(args.root, args.dev_addr, _report)
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="policies", description="Publish harmonised school policies.")
     top.add_argument(
@@ -66,6 +85,12 @@ def parser() -> argparse.ArgumentParser:
     build_cmd = sub.add_parser("build", help="check, generate the Markdown tree and build the site")
     build_cmd.add_argument("--no-site", action="store_true", help="generate Markdown only, skip mkdocs")
     build_cmd.set_defaults(func=_build)
+    serve_cmd = sub.add_parser("serve", help="live preview: regenerate on clause or school edits, mkdocs serve")
+    serve_cmd.add_argument("--dev-addr", default="127.0.0.1:8000", help="address to serve on (default: %(default)s)")
+    serve_cmd.set_defaults(func=_serve)
+    matrix = sub.add_parser("matrix", help="print the cross-policy comparison matrix")
+    matrix.add_argument("--format", choices=FORMATS, default="md", help="md (the comparison page), csv or json")
+    matrix.set_defaults(func=_matrix)
     return top
 
 

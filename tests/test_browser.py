@@ -105,6 +105,7 @@ def test_every_page_is_axe_clean(crawl: dict[str, PageReport]) -> None:
         "references/index.html",
         "adopt/index.html",
         "library/index.html",
+        "comparison/index.html",
     ],
 )
 def test_page_types_present_and_clean(crawl: dict[str, PageReport], page_type: str) -> None:
@@ -156,5 +157,22 @@ def test_governors_journey(site: Path, base_url: str, browser: Browser) -> None:
     for href in downloads:
         response = page.request.get(href)
         assert response.status == 200 and len(response.body()) > 1000, href
+    assert report.console_errors == [] and report.external_requests == []
+    page.close()
+
+
+def test_comparison_differences_only_filter(base_url: str, browser: Browser) -> None:
+    page, report = open_page(browser, base_url)
+    page.goto(urljoin(base_url, "comparison/"), wait_until="networkidle")
+    rows = page.locator("#comparison-matrix tr[data-differs]")
+    total = rows.count()
+    differing = page.locator("#comparison-matrix tr[data-differs='true']").count()
+    assert 0 < differing < total
+    page.locator("#differences-only").check()
+    visible = [rows.nth(i).get_attribute("data-differs") for i in range(total) if rows.nth(i).is_visible()]
+    assert visible == ["true"] * differing
+    assert str(differing) in page.locator("#comparison-filter-status").inner_text()
+    page.locator("#differences-only").uncheck()
+    assert sum(rows.nth(i).is_visible() for i in range(total)) == total
     assert report.console_errors == [] and report.external_requests == []
     page.close()

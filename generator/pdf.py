@@ -1,0 +1,139 @@
+"""Tagged PDFs of the DOCX downloads, by LibreOffice, in one call for all schools.
+
+LibreOffice is what schools and CI can install freely (``libreoffice-writer-nogui``;
+``scripts/install-system-deps``), and converting the DOCX itself means the PDF
+shows exactly what a school gets when it opens its DOCX.  Starting LibreOffice
+costs seconds, so every document that needs converting goes in one call, and a
+document whose DOCX bytes have not changed since the last build keeps its PDF
+(DOCX files are byte-reproducible, so equal bytes mean an equal document).
+
+The export is tagged (structure for screen readers) and declares PDF/UA (the
+title shown, language en-GB); fonts are embedded, as LibreOffice always does.  It runs
+with a throwaway LibreOffice profile, so it neither touches nor waits for the
+user's own LibreOffice.  Without LibreOffice, or when it fails, the build goes
+on without PDFs and says so: the DOCX and the site are still worth having.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+EXPORT_OPTIONS = {
+    "UseTaggedPDF": {"type": "boolean", "value": "true"},
+    "PDFUACompliance": {"type": "boolean", "value": "true"},
+    "ExportBookmarks": {"type": "boolean", "value": "true"},
+}
+CONVERT_TO = "pdf:writer_pdf_Export:" + json.dumps(EXPORT_OPTIONS, separators=(",", ":"))
+CANDIDATES = ("soffice", "libreoffice", "/Applications/LibreOffice.app/Contents/MacOS/soffice")
+TIMEOUT = 600  # seconds for the whole batch
+MISSING = (
+    "LibreOffice (soffice) was not found, so no PDF downloads were made; the DOCX downloads were. "
+    "Install it (Debian/Ubuntu: scripts/install-system-deps, or apt-get install libreoffice-writer-nogui) "
+    "and build again."
+)
+
+
+class PdfError(Exception):
+    pass
+
+
+def find_soffice() -> str | None:
+    for name in CANDIDATES:
+        if found := shutil.which(name):
+            return found
+    return None
+
+
+def convert(documents: dict[str, bytes], soffice: str) -> dict[str, bytes]:
+    """PDF bytes for each DOCX (by the same name, ``.pdf``), in one LibreOffice run."""
+    if not documents:
+        return {}
+    with tempfile.TemporaryDirectory(prefix="policies-pdf-") as tmp:
+        work = Path(tmp)
+        sources, outdir, profile = work / "in", work / "out", work / "profile"
+        sources.mkdir()
+        names = {}
+        for index, (name, data) in enumerate(sorted(documents.items())):
+            path = sources / f"{index:04d}.docx"  # plain names: nothing in a file name can reach the command
+            path.write_bytes(data)
+            names[path.with_suffix(".pdf").name] = re.sub(r"\.docx$", "", name) + ".pdf"
+        command = [
+            soffice,
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            CONVERT_TO,
+            "--outdir",
+            str(outdir),
+            *sorted(str(p) for p in sources.iterdir()),
+        ]
+        try:
+            result = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT, check=False)
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            raise PdfError(f"LibreOffice could not run: {exc}") from exc
+        made = {names[p.name]: p.read_bytes() for p in outdir.glob("*.pdf") if p.name in names}
+        missing = sorted(set(names.values()) - set(made))
+        if missing:
+            detail = (result.stderr or result.stdout).strip()[-500:]
+            raise PdfError(f"LibreOffice made no PDF for {', '.join(missing)} (exit {result.returncode}): {detail}")
+        return made
+
+
+@dataclass
+class PdfResult:
+    files: dict[str, bytes] = field(default_factory=dict)  # path in the docs tree -> PDF bytes
+    converted: int = 0
+    message: str | None = None  # why there are no PDFs, for the user
+
+
+def pdf_downloads(outputs: dict[str, str | bytes], previous: Path, soffice: str | None = None) -> PdfResult:
+    """A PDF beside every ``.docx`` of ``outputs``, reusing those in ``previous`` whose DOCX is unchanged."""
+    docx = {k: v for k, v in outputs.items() if k.endswith(".docx") and isinstance(v, bytes)}
+    result = PdfResult()
+    todo = {}
+    for name, data in docx.items():
+        old_docx, old_pdf = previous / name, previous / (name[: -len(".docx")] + ".pdf")
+        if old_pdf.is_file() and old_docx.is_file() and old_docx.read_bytes() == data:
+            result.files[name[: -len(".docx")] + ".pdf"] = old_pdf.read_bytes()
+        else:
+            todo[name] = data
+    if not todo:
+        return result
+    soffice = soffice or find_soffice()
+    if soffice is None:
+        return PdfResult(message=MISSING)
+    try:
+        result.files.update(convert(todo, soffice))
+    except PdfError as exc:
+        return PdfResult(message=f"PDF downloads were not made: {exc}")
+    result.converted = len(todo)
+    return result
+
+
+_PDF_LINK = re.compile(r"^[-*] .*\]\([^)]*\.pdf\)[^\n]*\n", re.MULTILINE)
+
+
+def without_pdf_links(page: str) -> str:
+    """A page's Markdown without its list items linking a PDF, for a build that could not make them."""
+    return _PDF_LINK.sub("", page)
+
+
+def add_pdf_downloads(outputs: dict[str, str | bytes], previous: Path) -> str | None:
+    """Add a PDF beside every DOCX of ``outputs``; without them, drop the pages' PDF links and say why.
+
+    ``previous`` is the docs tree of the last build, whose unchanged documents keep their PDFs.
+    """
+    result = pdf_downloads(outputs, previous)
+    outputs.update(result.files)
+    if result.message:
+        for name, content in outputs.items():
+            if name.endswith(".md") and isinstance(content, str):
+                outputs[name] = without_pdf_links(content)
+    return result.message
