@@ -16,11 +16,14 @@ on without PDFs and says so: the DOCX and the site are still worth having.
 
 from __future__ import annotations
 
+import hashlib
+import io
 import json
 import re
 import shutil
 import subprocess
 import tempfile
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -78,12 +81,55 @@ def convert(documents: dict[str, bytes], soffice: str) -> dict[str, bytes]:
             result = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT, check=False)
         except (OSError, subprocess.TimeoutExpired) as exc:
             raise PdfError(f"LibreOffice could not run: {exc}") from exc
-        made = {names[p.name]: p.read_bytes() for p in outdir.glob("*.pdf") if p.name in names}
+        sources_by_pdf = {
+            names[p.name]: documents[names[p.name][: -len(".pdf")] + ".docx"]
+            for p in outdir.glob("*.pdf")
+            if p.name in names
+        }
+        made = {
+            name: reproducible(p.read_bytes(), sources_by_pdf[name])
+            for p in outdir.glob("*.pdf")
+            if p.name in names
+            for name in [names[p.name]]
+        }
         missing = sorted(set(names.values()) - set(made))
         if missing:
             detail = (result.stderr or result.stdout).strip()[-500:]
             raise PdfError(f"LibreOffice made no PDF for {', '.join(missing)} (exit {result.returncode}): {detail}")
         return made
+
+
+_CREATED = re.compile(rb"<dcterms:created[^>]*>(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)")
+
+
+def reproducible(pdf: bytes, docx: bytes) -> bytes:
+    """Replace what LibreOffice stamps from the clock (creation dates, document id) with values from the DOCX.
+
+    Every replacement has the same length as what it replaces, so the PDF's cross-reference offsets stay
+    valid.  The date is the DOCX's own creation date (the policy's), the id a hash of the DOCX bytes:
+    the same inputs then give the same PDF bytes.
+    """
+    try:
+        core = zipfile.ZipFile(io.BytesIO(docx)).read("docProps/core.xml")
+    except (KeyError, zipfile.BadZipFile):
+        core = b""
+    m = _CREATED.search(core)
+    parts = m.groups() if m else (b"2000", b"01", b"01", b"00", b"00", b"00")
+    compact, iso = b"".join(parts), b"%s-%s-%sT%s:%s:%sZ" % parts
+    digest = hashlib.md5(docx).hexdigest().upper().encode()  # an id, not security
+
+    pdf = re.sub(rb"(/(?:CreationDate|ModDate)\s*\(D:)\d{14}", lambda x: x.group(1) + compact, pdf)
+    pdf = re.sub(
+        rb"(<xmp:(?:CreateDate|ModifyDate|MetadataDate)>)\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ",
+        lambda x: x.group(1) + iso,
+        pdf,
+    )
+    pdf = re.sub(rb"/DocChecksum /[0-9A-Fa-f]{32}", b"/DocChecksum /" + digest, pdf)
+    return re.sub(
+        rb"/ID\s*\[\s*<[0-9A-Fa-f]{32}>\s*<[0-9A-Fa-f]{32}>\s*\]",
+        lambda x: re.sub(rb"[0-9A-Fa-f]{32}", digest, x.group(0)),
+        pdf,
+    )
 
 
 @dataclass

@@ -23,6 +23,8 @@ class SiteBuildError(Exception):
 def build_site(root: Path, site_dir: Path, source_date_epoch: int) -> None:
     staging = site_dir.with_name(f".{site_dir.name}-new")
     old = site_dir.with_name(f".{site_dir.name}-old")
+    if not site_dir.exists() and old.exists():
+        os.replace(old, site_dir)  # a build killed between the two renames below: bring the old site back
     for leftover in (staging, old):
         if leftover.exists():
             shutil.rmtree(leftover)
