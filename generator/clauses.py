@@ -103,7 +103,25 @@ def parse_clause(path: Path, problems: Problems) -> Clause | None:
         _compile(clause, variant, source, problems)
     if len(clause.templates) == len(clause.variant_ids):
         _check_variables(clause, problems)
+    _check_markup(clause, body, problems)
     return clause
+
+
+_HTML = re.compile(r"<(?:[A-Za-z][A-Za-z0-9-]*|/[A-Za-z]|!)")
+_LINK = re.compile(r"\]\(\s*<?([^)\s>]*)|<([A-Za-z][A-Za-z0-9+.-]*:[^>\s]*)>")
+_SAFE_LINK = re.compile(r"^(?:https?://|mailto:|#|\.{0,2}/|[A-Za-z0-9_-]+\.md\b)", re.IGNORECASE)
+
+
+def _check_markup(clause: Clause, body: str, problems: Problems) -> None:
+    """Clause text is Markdown for people to sign: no raw HTML, and links only to web pages or mail."""
+    for offset, line in enumerate(body.split("\n")):
+        number = clause.body_line + offset
+        if _HTML.search(line):
+            problems.error(clause.path, number, "HTML is not allowed in clause text; write Markdown")
+        for match in _LINK.finditer(line):
+            target = match.group(1) if match.group(1) is not None else match.group(2)
+            if not _SAFE_LINK.match(target):
+                problems.error(clause.path, number, f"link target '{target}' is not allowed: use an https:// address")
 
 
 def _variant_blocks(

@@ -91,6 +91,50 @@ CASES: dict[str, tuple[str, bytes, str]] = {
         b"    clauses: [staff-contact, staff-former-pupils, staff-ghost]\n",
         "clauses/outline.yml:6: unknown clause 'staff-ghost'",
     ),
+    "javascript link in clause text": (
+        CLAUSE,
+        b"---\nid: staff-contact\ntitle: T\nsection: staff\naudiences: [staff]\nprovenance: ['000']\n---\n"
+        b"See [this](javascript:alert(1)) and [that](data:text/html,x).\n",
+        "clauses/staff/staff-contact.md:8: link target 'javascript:alert(1' is not allowed",
+    ),
+    "html in clause text": (
+        CLAUSE,
+        b"---\nid: staff-contact\ntitle: T\nsection: staff\naudiences: [staff]\nprovenance: ['000']\n---\n"
+        b"Text <script>alert(1)</script>\n",
+        "clauses/staff/staff-contact.md:8: HTML is not allowed in clause text",
+    ),
+    "same school name twice": (
+        "schools/beta.yml",
+        b"school: {name: Alpha Primary School, governance: academy}\naudiences: [staff]\n",
+        "schools/beta.yml:1: school name 'Alpha Primary School' is also used by schools/alpha.yml",
+    ),
+    "variant that does not exist": (
+        SCHOOL,
+        b"school: {name: X, governance: academy}\naudiences: [staff]\nvariants:\n  staff-former-pupils: sometimes\n",
+        "schools/alpha.yml:4: variants: clause 'staff-former-pupils' has no variant 'sometimes'",
+    ),
+    "year typo as integer": (
+        SCHOOL,
+        b"school: {name: X, governance: academy}\naudiences: [staff]\npolicy:\n  review: 20217\n",
+        "schools/alpha.yml:4: policy.review: year 20217 is not between 1990 and 2100",
+    ),
+    "required value missing": (
+        CLAUSE,
+        b"---\nid: staff-contact\ntitle: T\nsection: staff\naudiences: [staff]\nvariables: [police.force]\n"
+        b"provenance: ['000']\n---\nCall {{ police.force }}.\n",
+        "schools/alpha.yml:1: 'police.force' is not set, but clause staff-contact uses it",
+    ),
+    "reference of unknown kind": (
+        "clauses/references.yml",
+        b"kcsie:\n  title: K\n  kind: rumour\n  url: https://example.org/k\n  status: current\n",
+        "clauses/references.yml:3: kcsie.kind: must be",
+    ),
+    "template syntax in a school value is data": (
+        SCHOOL,
+        b"school: {name: '{{ 7 * 7 }}', governance: academy}\naudiences: [staff]\npolicy: {adopted: 2020}\n"
+        b"ages: {former_pupil_contact: '{{ 18 }}'}\n",
+        "schools/alpha.yml:4: ages.former_pupil_contact: must be a valid integer",
+    ),
 }
 
 
@@ -129,3 +173,27 @@ def test_bad_school_file_names(name: str, tmp_path: Path, capsys: pytest.Capture
         assert status == 0  # outside schools/, so not a school file at all
     else:
         assert status == 1 and "is not a valid school slug" in err
+
+
+def test_byte_order_mark_is_accepted(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = write_minimal(tmp_path)
+    school = root / SCHOOL
+    school.write_bytes(b"\xef\xbb\xbf" + school.read_bytes())
+    assert main(["-C", str(root), "check"]) == 0, capsys.readouterr().err
+
+
+def test_broken_mkdocs_config_fails_cleanly(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = write_minimal(tmp_path)
+    (root / "mkdocs.yml").write_text("site_name: [unclosed\n", encoding="utf-8")
+    assert main(["-C", str(root), "build"]) == 1
+    err = capsys.readouterr().err
+    assert "mkdocs build failed" in err and "Traceback" not in err
+    assert not (root / "site").exists()
+
+
+def test_nothing_is_written_outside_the_output_folders(tmp_path: Path) -> None:
+    root = write_minimal(tmp_path / "project")
+    before = {p for p in tmp_path.rglob("*")}
+    assert main(["-C", str(root), "build"]) == 0
+    new = {p.relative_to(root).parts[0] for p in set(tmp_path.rglob("*")) - before}
+    assert new <= {"docs", "site"}
