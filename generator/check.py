@@ -7,6 +7,7 @@ sources, schools -> variants and the variables their selected clauses read.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 from collections import Counter
 
@@ -14,6 +15,7 @@ from .context import lookup, school_context, variable_paths
 from .load import Project
 from .problems import Problems
 from .select import selected_clauses
+from .status import review_status
 
 VARIABLES = variable_paths()
 
@@ -74,7 +76,9 @@ def _check_clauses(project: Project, problems: Problems) -> None:
                 problems.error(clause.path, line, f"unknown reference '{ref}' (not in clauses/references.yml)")
             elif entry.status != "current":
                 better = f"; cite '{entry.superseded_by}' instead" if entry.superseded_by else ""
-                problems.warning(clause.path, line, f"cites '{ref}', which is {entry.status}{better}")
+                affected = _schools_with(project, clause.meta.id)
+                who = f" (in the policy of {', '.join(affected)})" if affected else " (in no school's policy)"
+                problems.warning(clause.path, line, f"cites '{ref}', which is {entry.status}{better}{who}")
         for index, seed in enumerate(clause.meta.provenance):
             if seed not in project.sources:
                 problems.error(
@@ -90,6 +94,28 @@ def _check_clauses(project: Project, problems: Problems) -> None:
                     close = difflib.get_close_matches(name, family or sorted(VARIABLES), n=1, cutoff=0.5)
                     hint = f" (did you mean '{close[0]}'?)" if close else ""
                     problems.error(clause.path, line, f"unknown variable '{name}'{where}{hint}")
+
+
+def _schools_with(project: Project, clause_id: str) -> list[str]:
+    """Slugs of the schools whose policy includes the clause."""
+    clause = project.clauses[clause_id]
+    return [
+        slug for slug, school in sorted(project.schools.items()) if set(clause.meta.audiences) & set(school.audiences)
+    ]
+
+
+def check_reviews(project: Project, problems: Problems, today: dt.date) -> None:
+    """A warning for each school whose policy review is overdue or due within three months."""
+    for slug, school in sorted(project.schools.items()):
+        status = review_status(school.policy.review, today)
+        if status in ("overdue", "due-soon"):
+            lines = project.school_lines[slug]
+            what = "overdue" if status == "overdue" else "due within three months"
+            problems.notice(
+                project.school_path(slug),
+                lines.line_of(("policy", "review")),
+                f"policy review {what}: {school.policy.review} (build date {today.isoformat()})",
+            )
 
 
 def _check_registries(project: Project, problems: Problems) -> None:

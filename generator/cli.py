@@ -11,7 +11,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from .build import SITE_DIR, build, load_and_check, resolve_all
+from .build import SITE_DIR, build, build_epoch, load_and_check, resolve_all
+from .check import check_reviews
+from .status import build_date
 from .matrix import build_matrix
 from .matrix_formats import FORMATS, render
 from .problems import InputError, Problems
@@ -24,12 +26,14 @@ def _report(problems: Problems, strict: bool = False) -> int:
     errors, warnings = len(problems.errors), len(problems.warnings)
     failed = errors or (strict and warnings)
     if problems.items:
-        print(f"{errors} error(s), {warnings} warning(s)", file=sys.stderr)
+        notices = f", {len(problems.notices)} notice(s)" if problems.notices else ""
+        print(f"{errors} error(s), {warnings} warning(s){notices}", file=sys.stderr)
     return 1 if failed else 0
 
 
 def _check(args: argparse.Namespace) -> int:
     project, problems = load_and_check(args.root)
+    check_reviews(project, problems, build_date(build_epoch(args.root)))
     status = _report(problems, args.strict)
     if status == 0:
         print(

@@ -23,7 +23,7 @@ class Problem:
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
-        prefix = "warning: " if self.severity == "warning" else ""
+        prefix = "" if self.severity == "error" else f"{self.severity}: "
         return f"{where}: {prefix}{self.message}"
 
 
@@ -48,6 +48,10 @@ class Problems:
     def warning(self, path: Path | str, line: int | None, message: str) -> None:
         self._add(Problem(self.rel(path), line or 0, message, "warning"))
 
+    def notice(self, path: Path | str, line: int | None, message: str) -> None:
+        """Worth knowing, never a failure, even with --strict (e.g. a review falling due)."""
+        self._add(Problem(self.rel(path), line or 0, message, "notice"))
+
     def _add(self, problem: Problem) -> None:
         if problem not in self.items:
             self.items.append(problem)
@@ -55,6 +59,10 @@ class Problems:
     @property
     def errors(self) -> list[Problem]:
         return [p for p in self.items if p.severity == "error"]
+
+    @property
+    def notices(self) -> list[Problem]:
+        return [p for p in self.items if p.severity == "notice"]
 
     @property
     def warnings(self) -> list[Problem]:
