@@ -13,11 +13,11 @@ from pathlib import Path
 
 from .build import SITE_DIR, build, build_epoch, load_and_check, resolve_all
 from .check import check_reviews
-from .status import build_date
 from .matrix import build_matrix
 from .matrix_formats import FORMATS, render
 from .problems import InputError, Problems
 from .site import SiteBuildError
+from .status import build_date
 
 
 def _report(problems: Problems, strict: bool = False) -> int:
