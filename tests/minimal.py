@@ -107,7 +107,7 @@ FILES = {
         policy:
           adopted: Summer 2022
           approved_by: Full Governors
-          review: Summer 2024
+          review: Summer 2028
         variants:
           staff-former-pupils: never
     """,

@@ -99,7 +99,7 @@ def test_variant_and_variable_mistakes(tmp_path: Path, capsys: pytest.CaptureFix
     (root / "schools/alpha.yml").write_text(
         "school:\n  name: Alpha\n  governance: maintained\naudiences: [staff]\nvariants:\n"
         "  staff-former-pupils: sometimes\n  staff-missing: never\n  staff-contact: anything\n"
-        "policy: {adopted: 2020, approved_by: Governors, review: 2023}\n",
+        "policy: {adopted: 2020, approved_by: Governors, review: 2029}\n",
         encoding="utf-8",
     )
     status, _, err = run(root, capsys, "check")
