@@ -70,6 +70,33 @@ def _matrix(args: argparse.Namespace) -> int:
     return 0
 
 
+def _new_school(args: argparse.Namespace) -> int:
+    from .load import load_project
+    from .scaffold import ScaffoldError, new_school
+
+    problems = Problems(args.root)
+    project = load_project(args.root, problems)
+    try:
+        path = new_school(project, args.slug, args.name)
+    except ScaffoldError as exc:
+        print(f"policies new-school: {exc}", file=sys.stderr)
+        return 1
+    rel = path.relative_to(args.root).as_posix()
+    print(f"Wrote {rel}. Next steps:")
+    print(f"  1. Replace every TO FILL in {rel}; `policies check` lists each with its line.")
+    print("  2. Keep or change the variant choices at the end of the file (the recommended ones are set).")
+    print("  3. Run `policies check` until it reports no error, then `policies build` to publish.")
+    return 0
+
+
+def _schema(args: argparse.Namespace) -> int:
+    from .schema import write_schemas
+
+    written = write_schemas(args.root)
+    print(f"{len(written)} schema file(s) updated in schema/" if written else "schemas are up to date")
+    return 0
+
+
 def _serve(args: argparse.Namespace) -> int:
     from .serve import serve
 
@@ -89,6 +116,12 @@ def parser() -> argparse.ArgumentParser:
     build_cmd = sub.add_parser("build", help="check, generate the Markdown tree and build the site")
     build_cmd.add_argument("--no-site", action="store_true", help="generate Markdown only, skip mkdocs")
     build_cmd.set_defaults(func=_build)
+    new_cmd = sub.add_parser("new-school", help="write schools/SLUG.yml with every field to fill in")
+    new_cmd.add_argument("slug", help="the school's file name: lowercase letters, digits and hyphens")
+    new_cmd.add_argument("--name", required=True, help="the school's full name")
+    new_cmd.set_defaults(func=_new_school)
+    schema_cmd = sub.add_parser("schema", help="regenerate the JSON Schemas editors use (schema/*.json)")
+    schema_cmd.set_defaults(func=_schema)
     serve_cmd = sub.add_parser("serve", help="live preview: regenerate on clause or school edits, mkdocs serve")
     serve_cmd.add_argument("--dev-addr", default="127.0.0.1:8000", help="address to serve on (default: %(default)s)")
     serve_cmd.set_defaults(func=_serve)

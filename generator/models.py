@@ -10,7 +10,16 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictInt, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictInt,
+    WithJsonSchema,
+    model_validator,
+)
 
 from .dates import PolicyDate, parse_policy_date
 
@@ -61,7 +70,16 @@ Label = Annotated[str, Field(max_length=40), AfterValidator(_single_line)]
 Id = Annotated[str, Field(pattern=ID_PATTERN, max_length=60)]
 Url = Annotated[str, Field(max_length=500), AfterValidator(_url)]
 Time = Annotated[str, AfterValidator(_time)]
-Date = Annotated[PolicyDate, BeforeValidator(_date)]
+Date = Annotated[
+    PolicyDate,
+    BeforeValidator(_date),
+    WithJsonSchema(
+        {
+            "type": ["string", "integer"],
+            "description": "A date as precise as known: '1 January 2012', 'June 2018', 'Summer 2022', '2022' or ISO",
+        }
+    ),
+]
 Phone = Annotated[str, Field(pattern=r"^\+?[0-9][0-9 ()-]{5,20}$")]
 
 
