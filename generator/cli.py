@@ -89,6 +89,27 @@ def _new_school(args: argparse.Namespace) -> int:
     return 0
 
 
+def _diff(args: argparse.Namespace) -> int:
+    from .diff import DiffError, diff_revisions
+    from .diff_report import html_pages, markdown_report
+
+    head_label = args.head or "working tree"
+    try:
+        changes = diff_revisions(args.root, args.base, args.head)
+    except DiffError as exc:
+        print(f"policies diff: {exc}", file=sys.stderr)
+        return 1
+    except InputError as exc:
+        _report(exc.problems)
+        print("policies diff: a revision does not check cleanly", file=sys.stderr)
+        return 1
+    sys.stdout.write(markdown_report(changes, args.base, head_label))
+    if args.html:
+        for path in html_pages(changes, args.base, head_label, args.html):
+            print(f"wrote {path}", file=sys.stderr)
+    return 0
+
+
 def _schema(args: argparse.Namespace) -> int:
     from .schema import write_schemas
 
@@ -120,6 +141,11 @@ def parser() -> argparse.ArgumentParser:
     new_cmd.add_argument("slug", help="the school's file name: lowercase letters, digits and hyphens")
     new_cmd.add_argument("--name", required=True, help="the school's full name")
     new_cmd.set_defaults(func=_new_school)
+    diff_cmd = sub.add_parser("diff", help="which schools' policies a change alters, with word-level redlines")
+    diff_cmd.add_argument("base", help="git revision to compare from, e.g. main")
+    diff_cmd.add_argument("head", nargs="?", help="git revision to compare to (default: the working tree)")
+    diff_cmd.add_argument("--html", type=Path, metavar="DIR", help="also write an HTML redline per changed school")
+    diff_cmd.set_defaults(func=_diff)
     schema_cmd = sub.add_parser("schema", help="regenerate the JSON Schemas editors use (schema/*.json)")
     schema_cmd.set_defaults(func=_schema)
     serve_cmd = sub.add_parser("serve", help="live preview: regenerate on clause or school edits, mkdocs serve")
