@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from .docx_build import render_docx
 from .load import Project, load_project
 from .matrix_formats import comparison_outputs
 from .pages import render_site_pages
-from .pdf import add_pdf_downloads
+from .pdf import add_pdf_downloads, keep_previous_pdfs
 from .problems import InputError, Problems
 from .resolve import ResolvedPolicy, resolve_policy
 from .site import build_site
@@ -35,6 +36,7 @@ class BuildResult:
     policies: list[ResolvedPolicy] = field(default_factory=list)
     changed: list[Path] = field(default_factory=list)
     removed: list[Path] = field(default_factory=list)
+    stages: dict[str, float] = field(default_factory=dict)
 
 
 def load_and_check(root: Path) -> tuple[Project, Problems]:
@@ -53,17 +55,19 @@ def resolve_all(project: Project, problems: Problems) -> list[ResolvedPolicy]:
     return policies
 
 
-def render_all(project: Project, policies: list[ResolvedPolicy]) -> dict[str, str | bytes]:
-    """Every generated file of the docs tree, by path relative to it.
-
-    Each output kind contributes its files here: the pages (Markdown), and
-    further stages (documents, data downloads) add theirs beside them.
-    """
+def render_pages(project: Project, policies: list[ResolvedPolicy]) -> dict[str, str | bytes]:
+    """The site's pages and data downloads, by path relative to the docs tree."""
     assert project.outline is not None
     outputs: dict[str, str | bytes] = {}
     today = build_date(build_epoch(project.root))
     outputs.update(render_site_pages(project, policies, today))
     outputs.update(comparison_outputs(project, policies))  # comparison/index.md, matrix.csv, matrix.json
+    return outputs
+
+
+def render_all(project: Project, policies: list[ResolvedPolicy]) -> dict[str, str | bytes]:
+    """Every generated file of the docs tree except the PDFs (which need LibreOffice)."""
+    outputs = render_pages(project, policies)
     outputs.update(render_docx(project, policies))  # downloads/<slug>-social-media-policy.docx
     return outputs
 
@@ -81,22 +85,45 @@ def build_epoch(root: Path) -> int:
         return 0
 
 
-def build(root: Path, *, site: bool = True) -> BuildResult:
-    project, problems = load_and_check(root)
-    result = BuildResult(problems)
-    if problems.errors:
-        raise InputError(problems)
-    result.policies = resolve_all(project, problems)
-    if problems.errors:
-        raise InputError(problems)
-    pages = render_all(project, result.policies)
-    if note := add_pdf_downloads(pages, root / DOCS_DIR):  # downloads/*.pdf, by LibreOffice
-        print(note, file=sys.stderr)
+def build(root: Path, *, site: bool = True, pdf: bool = True) -> BuildResult:
+    """The whole pipeline; ``result.stages`` records each stage's wall time in seconds.
+
+    With ``pdf=False`` (live preview, benchmarks) LibreOffice is not run: PDFs
+    of the previous build are kept as they are.
+    """
+    result = BuildResult(Problems(root))
+    clock = time.perf_counter()
+
+    def stage(name: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        result.stages[name] = result.stages.get(name, 0.0) + now - clock
+        clock = now
+
+    project, result.problems = load_and_check(root)
+    stage("load and check")
+    if result.problems.errors:
+        raise InputError(result.problems)
+    result.policies = resolve_all(project, result.problems)
+    if result.problems.errors:
+        raise InputError(result.problems)
+    outputs = render_pages(project, result.policies)
+    stage("render")
+    outputs.update(render_docx(project, result.policies))
+    stage("docx")
+    if pdf:
+        if note := add_pdf_downloads(outputs, root / DOCS_DIR):  # downloads/*.pdf, by LibreOffice
+            print(note, file=sys.stderr)
+    else:
+        keep_previous_pdfs(outputs, root / DOCS_DIR)
+    stage("pdf")
     writer = TreeWriter(root / DOCS_DIR)
-    for relative, content in sorted(pages.items()):
+    for relative, content in sorted(outputs.items()):
         writer.write(relative, content)
     result.removed = writer.remove_stale()
     result.changed = writer.changed
+    stage("write")
     if site:
         build_site(root, root / SITE_DIR, build_epoch(root))
+        stage("site")
     return result

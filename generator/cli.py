@@ -44,7 +44,7 @@ def _check(args: argparse.Namespace) -> int:
 
 def _build(args: argparse.Namespace) -> int:
     try:
-        result = build(args.root, site=not args.no_site)
+        result = build(args.root, site=not args.no_site, pdf=not args.no_pdf)
     except InputError as exc:
         _report(exc.problems)
         print("build stopped: nothing was written", file=sys.stderr)
@@ -136,6 +136,7 @@ def parser() -> argparse.ArgumentParser:
     check.set_defaults(func=_check)
     build_cmd = sub.add_parser("build", help="check, generate the Markdown tree and build the site")
     build_cmd.add_argument("--no-site", action="store_true", help="generate Markdown only, skip mkdocs")
+    build_cmd.add_argument("--no-pdf", action="store_true", help="do not run LibreOffice; keep the previous PDFs")
     build_cmd.set_defaults(func=_build)
     new_cmd = sub.add_parser("new-school", help="write schools/SLUG.yml with every field to fill in")
     new_cmd.add_argument("slug", help="the school's file name: lowercase letters, digits and hyphens")

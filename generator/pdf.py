@@ -171,6 +171,19 @@ def without_pdf_links(page: str) -> str:
     return _PDF_LINK.sub("", page)
 
 
+def keep_previous_pdfs(outputs: dict[str, str | bytes], previous: Path) -> None:
+    """Carry the previous build's PDFs over unchanged (a preview does not wait for LibreOffice)."""
+    for name in [n for n in outputs if n.endswith(".docx")]:
+        old_pdf = previous / (name[: -len(".docx")] + ".pdf")
+        if old_pdf.is_file():
+            outputs[name[: -len(".docx")] + ".pdf"] = old_pdf.read_bytes()
+        else:
+            for page, content in list(outputs.items()):
+                if page.endswith(".md") and isinstance(content, str):
+                    outputs[page] = without_pdf_links(content)
+            return
+
+
 def add_pdf_downloads(outputs: dict[str, str | bytes], previous: Path) -> str | None:
     """Add a PDF beside every DOCX of ``outputs``; without them, drop the pages' PDF links and say why.
 

@@ -36,7 +36,7 @@ def snapshot(root: Path) -> dict[Path, tuple[int, int]]:
 def regenerate(root: Path, report: Callable[[Problems], object]) -> bool:
     """One generation pass; True when the pages were brought up to date."""
     try:
-        result = build(root, site=False)
+        result = build(root, site=False, pdf=False)
     except InputError as exc:
         report(exc.problems)
         print("not updated: fix the problems above", file=sys.stderr, flush=True)
