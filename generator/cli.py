@@ -8,6 +8,8 @@ Exit status: 0 success, 1 problems in the inputs or the site build, 2 usage.
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import sys
 from pathlib import Path
 
@@ -54,6 +56,8 @@ def _build(args: argparse.Namespace) -> int:
         print("site build failed: the previous site was left in place", file=sys.stderr)
         return 1
     _report(result.problems)
+    if os.environ.get("POLICIES_TIMINGS"):  # for scripts/bench.py: stage times as one JSON line
+        print(json.dumps(result.stages), file=sys.stderr)
     where = "" if args.no_site else f" and built {SITE_DIR}/"
     print(f"Generated {len(result.policies)} school policies ({len(result.changed)} files changed){where}")
     return 0
