@@ -18,7 +18,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-from dataclasses import asdict
 from typing import Any
 
 from markupsafe import Markup, escape
@@ -49,7 +48,8 @@ FORMATS = ("md", "csv", "json")
 
 
 def _cells(slugs: list[str], cells: tuple[Any, ...]) -> dict[str, dict[str, Any]]:
-    return {slug: asdict(cell) for slug, cell in zip(slugs, cells, strict=True)}
+    # Cells hold only strings, booleans and None: a shallow copy equals asdict() at a fraction of its cost.
+    return {slug: dict(vars(cell)) for slug, cell in zip(slugs, cells, strict=True)}
 
 
 def matrix_data(matrix: Matrix) -> dict[str, Any]:
@@ -82,7 +82,7 @@ def matrix_data(matrix: Matrix) -> dict[str, Any]:
                 "section": row.section,
                 "audiences": list(row.audiences),
                 "default": row.default,
-                "variants": [asdict(v) for v in row.variants],
+                "variants": [dict(vars(v)) for v in row.variants],
                 "differs": row.differs,
                 "summary": {
                     "covered": row.covered,
@@ -100,8 +100,8 @@ def matrix_data(matrix: Matrix) -> dict[str, Any]:
     }
 
 
-def to_json(matrix: Matrix) -> str:
-    return json.dumps(matrix_data(matrix), ensure_ascii=False, indent=2) + "\n"
+def to_json(matrix: Matrix, data: dict[str, Any] | None = None) -> str:
+    return json.dumps(data or matrix_data(matrix), ensure_ascii=False, indent=2) + "\n"
 
 
 def csv_records(data: dict[str, Any]) -> list[dict[str, str]]:
@@ -128,11 +128,11 @@ def csv_records(data: dict[str, Any]) -> list[dict[str, str]]:
     return records
 
 
-def to_csv(matrix: Matrix) -> str:
+def to_csv(matrix: Matrix, data: dict[str, Any] | None = None) -> str:
     out = io.StringIO(newline="")
     writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(csv_records(matrix_data(matrix)))
+    writer.writerows(csv_records(data or matrix_data(matrix)))
     return out.getvalue()
 
 
@@ -247,8 +247,9 @@ def render(matrix: Matrix, fmt: str) -> str:
 def comparison_outputs(project: Project, policies: list[ResolvedPolicy]) -> dict[str, str | bytes]:
     """The comparison page and its downloads, by path in the docs tree."""
     matrix = build_matrix(project, policies)
+    data = matrix_data(matrix)  # once, for both downloads
     return {
         "comparison/index.md": to_markdown(matrix),
-        "comparison/matrix.csv": to_csv(matrix),
-        "comparison/matrix.json": to_json(matrix),
+        "comparison/matrix.csv": to_csv(matrix, data),
+        "comparison/matrix.json": to_json(matrix, data),
     }
