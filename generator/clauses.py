@@ -46,6 +46,7 @@ class Clause:
     templates: dict[str, Template] = field(default_factory=dict)
     sources: dict[str, str] = field(default_factory=dict)  # per variant, the raw Markdown
     used: dict[str, dict[str, tuple[int, bool]]] = field(default_factory=dict)  # variant -> path -> (line, required)
+    rendered: dict[tuple[str, str], str] = field(default_factory=dict)  # (variant, values read) -> text
 
     @property
     def variant_ids(self) -> list[str]:

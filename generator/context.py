@@ -8,6 +8,8 @@ independent school ("a Director") are filled in here, once.
 
 from __future__ import annotations
 
+import copy
+import functools
 import types
 import typing
 from typing import Any
@@ -20,7 +22,8 @@ from .models import School
 NOT_VARIABLES = {"variants", "audiences"}
 
 
-def variable_paths(model: type[BaseModel] = School, prefix: str = "") -> set[str]:
+@functools.cache
+def variable_paths(model: type[BaseModel] = School, prefix: str = "") -> frozenset[str]:
     """Every dotted path a clause may use: the leaves of the school model."""
     paths: set[str] = set()
     for name, info in model.model_fields.items():
@@ -32,7 +35,7 @@ def variable_paths(model: type[BaseModel] = School, prefix: str = "") -> set[str
             paths |= variable_paths(inner, f"{path}.")
         else:
             paths.add(path)
-    return paths
+    return frozenset(paths)
 
 
 def _model_type(annotation: Any) -> type[BaseModel] | None:
@@ -60,6 +63,11 @@ def _plain(value: Any) -> Any:
 
 def _skeleton() -> dict[str, Any]:
     """Every variable path present, as None, so an absent optional value reads as None."""
+    return copy.deepcopy(_skeleton_template())
+
+
+@functools.cache
+def _skeleton_template() -> dict[str, Any]:
     tree: dict[str, Any] = {}
     for path in sorted(variable_paths()):
         node = tree

@@ -56,9 +56,14 @@ def safe_id(value: Any) -> Markup:
     return Markup(text)
 
 
-def anchor(value: Any) -> Markup:
-    """The attr_list suffix that gives a heading a stable id: ``{#clause-id}``."""
-    return Markup("{#" + safe_id(value) + "}")
+def anchor(value: Any, searchable: bool = True) -> Markup:
+    """The attr_list suffix that gives a heading a stable id: ``{#clause-id}``.
+
+    ``searchable=False`` keeps the heading's section out of the search index: a
+    school's clauses repeat the library's shared text, which is indexed once.
+    """
+    extra = "" if searchable else " data-search-exclude"
+    return Markup("{#" + safe_id(value) + extra + "}")
 
 
 def safe_url(value: Any) -> Markup:

@@ -12,6 +12,7 @@ site) and markdown-it (the DOCX) decode and neither treats as syntax.
 
 from __future__ import annotations
 
+import functools
 import re
 
 # Characters that start Markdown, HTML or extension syntax anywhere in a line.
@@ -26,8 +27,15 @@ def _ref(char: str) -> str:
     return f"&#{ord(char)};"
 
 
+# Anything any rule below would change; most values (names, phone numbers) contain none of it.
+_NEEDS_WORK = re.compile(r"[\\`*_{}\[\]<>|~^=]|&#?[A-Za-z0-9]+;|^(?:\d+[.)]|[-+>#=.])|  ")
+
+
+@functools.lru_cache(maxsize=65536)
 def escape_markdown(value: str) -> str:
-    """Escape one value so Markdown renders exactly its characters as text."""
+    """Escape one value so Markdown renders exactly its characters as text (cached: values repeat)."""
+    if not _NEEDS_WORK.search(value):
+        return value
     text = _ENTITY.sub("&#38;", value)
     text = "".join(_ref(c) if c in _INLINE else c for c in text)
     text = _LEADING.sub(lambda m: (m[1] + _ref(m[2])) if m[1] else _ref(m[3]), text, count=1)

@@ -7,6 +7,7 @@ library id, which is the stable permalink anchor across editions.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -15,6 +16,7 @@ from jinja2 import TemplateError
 from jinja2.sandbox import SecurityError
 from markupsafe import Markup
 
+from .clauses import Clause
 from .context import school_context
 from .load import Project
 from .models import School
@@ -59,6 +61,27 @@ def tidy_markdown(text: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines))
 
 
+def _value_at(context: dict[str, Any], path: str) -> Any:
+    value: Any = context
+    for part in path.split("."):
+        value = value.get(part) if isinstance(value, dict) else None
+    return value
+
+
+def render_clause(clause: Clause, variant: str, context: dict[str, Any]) -> str:
+    """A clause's Markdown for one school, reusing the text of any school with the same values.
+
+    A clause's text depends only on its variant and the variables it reads, so
+    a clause that reads none is rendered once for all schools, and one that
+    reads the local authority once per authority.
+    """
+    used = sorted(clause.used.get(variant, {}))
+    key = (variant, json.dumps([_value_at(context, path) for path in used], sort_keys=True, default=str))
+    if (text := clause.rendered.get(key)) is None:
+        text = clause.rendered[key] = clause.templates[variant].render(context)
+    return text
+
+
 def resolve_policy(project: Project, slug: str, problems: Problems) -> ResolvedPolicy | None:
     assert project.outline is not None
     school = project.schools[slug]
@@ -72,7 +95,7 @@ def resolve_policy(project: Project, slug: str, problems: Problems) -> ResolvedP
         for c_index, clause in enumerate(clauses, start=1):
             variant = variant_for(clause, school)
             try:
-                body = clause.templates[variant].render(context)
+                body = render_clause(clause, variant, context)
             except (TemplateError, SecurityError, TypeError, ValueError) as exc:
                 problems.error(
                     project.school_path(slug),

@@ -64,8 +64,19 @@ def test_home_page_links_every_school(built: Path) -> None:
 
 def test_clause_headings_have_stable_anchors_and_numbers(built: Path) -> None:
     page = (built / "site" / "schools" / "elton" / "index.html").read_text(encoding="utf-8")
-    assert re.search(r'<h3 id="staff-former-pupils">\d+\.\d+ Contact with former pupils', page)
-    assert '<h2 id="introduction">1. Introduction, purpose and scope' in page
+    assert re.search(r'<h3 [^>]*id="staff-former-pupils">\d+\.\d+ Contact with former pupils', page)
+    assert re.search(r'<h2 [^>]*id="introduction">1\. Introduction, purpose and scope', page)
+
+
+def test_school_clauses_are_not_indexed_twice(built: Path) -> None:
+    """The shared text is indexed on the library pages; school pages index their title and details."""
+    import json
+
+    index = json.loads((built / "site" / "search" / "search_index.json").read_text(encoding="utf-8"))
+    school_entries = [d for d in index["docs"] if d["location"].startswith("schools/elton/")]
+    assert [d["location"] for d in school_entries] == ["schools/elton/"]
+    assert "Cheshire West and Chester Council" in school_entries[0]["text"]
+    assert any(d["location"].startswith("library/staff-former-pupils/") for d in index["docs"])
 
 
 def test_no_request_to_another_host(built: Path) -> None:

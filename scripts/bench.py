@@ -1,0 +1,165 @@
+#!/usr/bin/env python3
+"""Build benchmark: N synthetic schools, per-stage times, memory, sizes, and plain MkDocs as baseline.
+
+    .venv/bin/python scripts/bench.py [N ...]     (default: 5 50 500 2000)
+
+For each N it makes a throwaway project with the shipped clause library and N
+schools synthesised from the five shipped ones (varied names, authorities,
+contacts, ages, dates and variant choices), then:
+
+1. runs the full build in a fresh process (`policies build --no-pdf`: check,
+   render, DOCX, write, site), reading its per-stage times and peak memory;
+2. runs a plain `mkdocs build` of the very same generated docs tree: the
+   baseline the generator is compared with;
+3. rebuilds unchanged (what it rewrites), then after changing one school.
+
+PDFs are left out: LibreOffice's conversion is cached per document and is not
+part of the build-time targets.  Results are printed and appended to
+bench/results.md; the README quotes the latest table.  Not a test: timings
+depend on the machine.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+AUTHORITIES = ["Kent County Council", "Leeds City Council", "Cornwall Council", "Norfolk County Council",
+               "Bristol City Council", "Westmorland and Furness Council", "Cheshire West and Chester Council"]
+FORCES = ["Kent Police", "West Yorkshire Police", "Devon and Cornwall Police", "Norfolk Constabulary",
+          "Avon and Somerset Police", "Cumbria Constabulary", "Cheshire Constabulary"]
+TERMS = ["Autumn", "Spring", "Summer"]
+
+
+def synthesise(dest: Path, count: int, seed: int = 2026) -> None:
+    rng = random.Random(seed)
+    for name in ("clauses", "overrides"):
+        shutil.copytree(ROOT / name, dest / name)
+    shutil.copy2(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
+    (dest / "schools").mkdir()
+    bases = [yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted((ROOT / "schools").glob("*.yml"))]
+    variants = _variant_options()
+    for i in range(count):
+        data = json.loads(json.dumps(bases[i % len(bases)], default=str))
+        k = rng.randrange(len(AUTHORITIES))
+        data["school"]["name"] = f"{data['school']['name'].split(' ')[0]} School {i:04d}"
+        data["school"].pop("short_name", None)
+        data.setdefault("local_authority", {})["name"] = AUTHORITIES[k]
+        police = data.setdefault("police", {})
+        police["force"] = FORCES[k]
+        police["child_protection_team"] = f"{FORCES[k]} Child Protection Team"
+        data.setdefault("dsl", {})["name"] = f"Person {rng.randrange(10_000):04d}"
+        year = rng.randrange(2019, 2026)
+        data["policy"] = {**data.get("policy", {}), "adopted": f"{rng.choice(TERMS)} {year}",
+                          "approved_by": "the Governing Body", "review": f"{rng.choice(TERMS)} {year + 2}"}
+        data["ages"] = {"pupil_minimum": 13, "former_pupil_contact": rng.choice([16, 18, 18, 21])}
+        data["staff_phones"] = {"start": "08:30", "end": "15:30", "places": "the staffroom"}
+        covered = set(data["audiences"])
+        data["variants"] = {cid: rng.choice(opts) for cid, (opts, audiences) in variants.items()
+                            if covered & audiences and rng.random() < 0.3}
+        (dest / "schools" / f"school-{i:04d}.yml").write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+
+
+def _variant_options() -> dict[str, tuple[list[str], set[str]]]:
+    sys.path.insert(0, str(ROOT))
+    from generator.build import load_and_check
+
+    project, _ = load_and_check(ROOT)
+    return {cid: (list(c.meta.variants), set(c.meta.audiences)) for cid, c in project.clauses.items()
+            if c.meta.variants}
+
+
+def run(args: list[str], cwd: Path) -> tuple[float, float, str]:
+    """Wall seconds, peak RSS (MiB) of the command and its children, and its stderr."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    start = time.perf_counter()
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1793491200", "NO_MKDOCS_2_WARNING": "1", "POLICIES_TIMINGS": "1"}
+    proc = subprocess.run(args, cwd=cwd, capture_output=True, text=True, env=env, check=False)
+    wall = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(args)} failed:\n{proc.stderr[-2000:]}")
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return wall, max(peak, before) / 1024, proc.stderr
+
+
+def size_mb(path: Path) -> float:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 1e6
+
+
+def bench(count: int) -> dict[str, float]:
+    policies = str(Path(sys.executable).with_name("policies"))
+    with tempfile.TemporaryDirectory(prefix=f"bench-{count}-") as tmp:
+        root = Path(tmp) / "project"
+        synthesise(root, count)
+        wall, peak, err = run([policies, "build", "--no-pdf"], root)
+        stages = json.loads(next(line for line in err.splitlines() if line.startswith("{")))
+        base_wall, base_peak, _ = run([sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet",
+                                       "--site-dir", str(Path(tmp) / "baseline")], root)
+        stamps = {p: p.stat().st_mtime_ns for p in (root / "docs").rglob("*")}
+        again, _, _ = run([policies, "build", "--no-pdf"], root)
+        rewritten = sum(1 for p in (root / "docs").rglob("*") if p.stat().st_mtime_ns != stamps.get(p))
+        school = root / "schools" / "school-0001.yml"
+        school.write_text(school.read_text(encoding="utf-8").replace("Person", "Dr Person"), encoding="utf-8")
+        stamps = {p: p.stat().st_mtime_ns for p in (root / "docs").rglob("*")}
+        one, _, _ = run([policies, "build", "--no-pdf"], root)
+        changed = sorted(p.relative_to(root / "docs").as_posix() for p in (root / "docs").rglob("*")
+                         if p.is_file() and p.stat().st_mtime_ns != stamps.get(p))
+        site = root / "site"
+        return {
+            "schools": count, "wall": wall, **stages, "peak_mib": peak, "mkdocs": base_wall,
+            "mkdocs_peak_mib": base_peak, "site_mb": size_mb(site),
+            "search_mb": (site / "search" / "search_index.json").stat().st_size / 1e6,
+            "rebuild": again, "rebuild_rewrites": rewritten, "one_school": one, "one_school_changed": len(changed),
+            "cores": os.cpu_count() or 1,
+        }
+
+
+def table(rows: list[dict[str, float]]) -> str:
+    head = ("| schools | full build s | load+check | render | docx | write | site | plain mkdocs s | "
+            "all but docx / mkdocs | docx ms/school/core | peak MiB | site MB | search MB | "
+            "unchanged rebuild s (files rewritten) | one school changed s (files rewritten) |")
+    lines = [head, "|" + "---|" * (head.count("|") - 1)]
+    for r in rows:
+        not_docx = r["wall"] - r["docx"]
+        per_school = 1000 * r["docx"] * r["cores"] / r["schools"] if r["docx"] else 0
+        lines.append(
+            f"| {r['schools']} | {r['wall']:.1f} | {r['load and check']:.2f} | {r['render']:.2f} | {r['docx']:.2f} | "
+            f"{r['write']:.2f} | {r['site']:.1f} | {r['mkdocs']:.1f} | {not_docx / r['mkdocs']:.2f} | "
+            f"{per_school:.1f} | {r['peak_mib']:.0f} | {r['site_mb']:.1f} | {r['search_mb']:.2f} | "
+            f"{r['rebuild']:.1f} ({r['rebuild_rewrites']}) | {r['one_school']:.1f} ({r['one_school_changed']}) |"
+        )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    counts = [int(a) for a in sys.argv[1:]] or [5, 50, 500, 2000]
+    rows = []
+    for count in counts:
+        rows.append(bench(count))
+        print(table(rows[-1:]).splitlines()[-1], flush=True)
+    text = table(rows)
+    if len(rows) > 1 and rows[-1]["schools"] > rows[-2]["schools"]:
+        big, small = rows[-1], rows[-2]
+        text += (f"\n\nGrowth: t({big['schools']}) / t({small['schools']}) = {big['wall'] / small['wall']:.2f} "
+                 f"for {big['schools'] / small['schools']:.0f}x the schools.")
+    print(text)
+    out = ROOT / "bench" / "results.md"
+    out.parent.mkdir(exist_ok=True)
+    stamp = time.strftime("%Y-%m-%d %H:%M", time.gmtime())
+    with out.open("a", encoding="utf-8") as handle:
+        handle.write(f"\n## {stamp}, {os.cpu_count()} cores\n\n{text}\n")
+
+
+if __name__ == "__main__":
+    main()
