@@ -11,11 +11,13 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .check import check_project
-from .docx_build import render_docx
+from .docx_build import download_stem, render_docx
+from .incremental import docx_key, load_state, save_state, site_stamp
 from .load import Project, load_project
 from .matrix_formats import comparison_outputs
 from .pages import render_site_pages
@@ -37,6 +39,8 @@ class BuildResult:
     changed: list[Path] = field(default_factory=list)
     removed: list[Path] = field(default_factory=list)
     stages: dict[str, float] = field(default_factory=dict)
+    documents_rendered: int = 0
+    site_built: bool = False
 
 
 def load_and_check(root: Path) -> tuple[Project, Problems]:
@@ -85,7 +89,9 @@ def build_epoch(root: Path) -> int:
         return 0
 
 
-def build(root: Path, *, site: bool = True, pdf: bool = True) -> BuildResult:
+def build(
+    root: Path, *, site: bool = True, pdf: bool = True, progress: Callable[[str, float], object] | None = None
+) -> BuildResult:
     """The whole pipeline; ``result.stages`` records each stage's wall time in seconds.
 
     With ``pdf=False`` (live preview, benchmarks) LibreOffice is not run: PDFs
@@ -98,6 +104,8 @@ def build(root: Path, *, site: bool = True, pdf: bool = True) -> BuildResult:
         nonlocal clock
         now = time.perf_counter()
         result.stages[name] = result.stages.get(name, 0.0) + now - clock
+        if progress is not None:
+            progress(name, now - clock)
         clock = now
 
     project, result.problems = load_and_check(root)
@@ -109,7 +117,19 @@ def build(root: Path, *, site: bool = True, pdf: bool = True) -> BuildResult:
         raise InputError(result.problems)
     outputs = render_pages(project, result.policies)
     stage("render")
-    outputs.update(render_docx(project, result.policies))
+    state = load_state(root)
+    new_state: dict[str, str] = {}
+    stale = []
+    for policy in result.policies:
+        name = f"downloads/{download_stem(policy)}.docx"
+        new_state[name] = docx_key(project, policy)
+        previous = root / DOCS_DIR / name
+        if state.get(name) == new_state[name] and previous.is_file():
+            outputs[name] = previous.read_bytes()
+        else:
+            stale.append(policy)
+    outputs.update(render_docx(project, stale))
+    result.documents_rendered = len(stale)
     stage("docx")
     if pdf:
         if note := add_pdf_downloads(outputs, root / DOCS_DIR):  # downloads/*.pdf, by LibreOffice
@@ -123,7 +143,14 @@ def build(root: Path, *, site: bool = True, pdf: bool = True) -> BuildResult:
     result.removed = writer.remove_stale()
     result.changed = writer.changed
     stage("write")
-    if site:
+    new_state["site"] = site_stamp(root)
+    unchanged = not writer.changed and not result.removed and state.get("site") == new_state["site"]
+    if site and not (unchanged and (root / SITE_DIR).is_dir()):
         build_site(root, root / SITE_DIR, build_epoch(root))
+        result.site_built = True
         stage("site")
+    if site or state.get("site") == new_state["site"]:
+        save_state(root, new_state)
+    else:
+        save_state(root, {k: v for k, v in new_state.items() if k != "site"})
     return result

@@ -44,9 +44,22 @@ def _check(args: argparse.Namespace) -> int:
     return status
 
 
+def _progress():
+    """Stage lines on standard error: one updating line on a terminal, plain lines otherwise (CI, logs)."""
+    tty = sys.stderr.isatty()
+
+    def report(stage: str, seconds: float) -> None:
+        if tty:
+            print(f"\r\x1b[K{stage}: {seconds:.1f} s", end="", file=sys.stderr, flush=True)
+        elif seconds >= 1.0:  # quiet: only the stages a reader would wait for
+            print(f"{stage}: {seconds:.1f} s", file=sys.stderr, flush=True)
+
+    return report
+
+
 def _build(args: argparse.Namespace) -> int:
     try:
-        result = build(args.root, site=not args.no_site, pdf=not args.no_pdf)
+        result = build(args.root, site=not args.no_site, pdf=not args.no_pdf, progress=_progress())
     except InputError as exc:
         _report(exc.problems)
         print("build stopped: nothing was written", file=sys.stderr)
@@ -55,10 +68,12 @@ def _build(args: argparse.Namespace) -> int:
         print(exc, file=sys.stderr)
         print("site build failed: the previous site was left in place", file=sys.stderr)
         return 1
+    if sys.stderr.isatty():
+        print("\r\x1b[K", end="", file=sys.stderr)
     _report(result.problems)
     if os.environ.get("POLICIES_TIMINGS"):  # for scripts/bench.py: stage times as one JSON line
         print(json.dumps(result.stages), file=sys.stderr)
-    where = "" if args.no_site else f" and built {SITE_DIR}/"
+    where = "" if args.no_site else (f" and built {SITE_DIR}/" if result.site_built else f"; {SITE_DIR}/ is up to date")
     print(f"Generated {len(result.policies)} school policies ({len(result.changed)} files changed){where}")
     return 0
 

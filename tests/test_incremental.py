@@ -1,0 +1,42 @@
+"""Content hashes: an unchanged rebuild redoes nothing; one changed school redoes only its outputs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from generator.build import build
+
+from .conftest import copy_project
+
+
+def mtimes(folder: Path) -> dict[Path, int]:
+    return {p: p.stat().st_mtime_ns for p in folder.rglob("*") if p.is_file()}
+
+
+def test_unchanged_rebuild_and_one_school_changed(tmp_path: Path) -> None:
+    root = copy_project(tmp_path / "project")
+    first = build(root, pdf=False)
+    assert first.documents_rendered == 5 and first.site_built
+
+    docs, site = mtimes(root / "docs"), mtimes(root / "site")
+    again = build(root, pdf=False)
+    assert again.documents_rendered == 0 and not again.site_built
+    assert again.changed == [] and mtimes(root / "docs") == docs and mtimes(root / "site") == site
+
+    school = root / "schools" / "st-anns.yml"
+    school.write_text(school.read_text(encoding="utf-8").replace("Sheffield City Council", "Sheffield Council"))
+    one = build(root, pdf=False)
+    assert one.documents_rendered == 1 and one.site_built
+    changed = sorted(p.relative_to(root / "docs").as_posix() for p in one.changed)
+    assert "downloads/st-anns-social-media-policy.docx" in changed
+    assert "schools/st-anns.md" in changed
+    assert not [name for name in changed if name.startswith("schools/") and name != "schools/st-anns.md"]
+    assert not [name for name in changed if name.startswith("downloads/") and "st-anns" not in name]
+
+
+def test_theme_change_rebuilds_the_site(tmp_path: Path) -> None:
+    root = copy_project(tmp_path / "project")
+    build(root, pdf=False)
+    css = root / "overrides" / "assets" / "stylesheets" / "policies.css"
+    css.write_text(css.read_text(encoding="utf-8") + "\n/* changed */\n", encoding="utf-8")
+    assert build(root, pdf=False).site_built
