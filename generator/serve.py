@@ -51,9 +51,10 @@ def serve(root: Path, address: str, report: Callable[[Problems], object], poll: 
         return 1
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     # --dirty: MkDocs rebuilds only the pages whose Markdown changed (the navigation is fixed, so nothing
-    # else depends on them), which keeps a clause edit's round trip under a second.
+    # else depends on them), which keeps a clause edit's round trip under a second.  --no-strict: MkDocs
+    # warns about every dirty build; `policies build` stays strict.
     server = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "serve", "--dirty", "--dev-addr", address], cwd=root, env=env
+        [sys.executable, "-m", "mkdocs", "serve", "--dirty", "--no-strict", "--dev-addr", address], cwd=root, env=env
     )
     seen = snapshot(root)
     try:
