@@ -5,7 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: setup system-deps site check test goldens lint clean
+.PHONY: setup system-deps site check test goldens lint bench clean
 
 setup: $(STAMP)
 
@@ -29,6 +29,9 @@ test: setup system-deps
 
 goldens: setup
 	$(PY) -m pytest tests/test_golden.py tests/test_matrix.py --update-goldens
+
+bench: setup
+	$(PY) scripts/bench.py $(SCHOOLS)
 
 lint: setup
 	$(VENV)/bin/ruff check generator tests
