@@ -14,7 +14,6 @@ from typing import Any
 
 from jinja2 import TemplateError
 from jinja2.sandbox import SecurityError
-from markupsafe import Markup
 
 from .clauses import Clause
 from .context import school_context
@@ -124,8 +123,3 @@ def resolve_policy(project: Project, slug: str, problems: Problems) -> ResolvedP
     if failed:
         return None
     return ResolvedPolicy(slug, school, context, title, tuple(sections))
-
-
-def body_markup(clause: ResolvedClause) -> Markup:
-    """Rendered clause text is already safe Markdown: mark it so pages do not re-escape it."""
-    return Markup(clause.body)
