@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from generator.cli import main
-from tests.minimal import write_minimal
+from tests.minimal import FILES, write_minimal
 
 
 def run(root: Path, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -131,29 +131,10 @@ def test_clause_mistakes_reported_at_clause_lines(tmp_path: Path, capsys: pytest
 
             Report any contact to the {{ dsl.role }} or {{ police.team }}.
         """,
-            "clauses/staff/staff-former-pupils.md": """
-            ---
-            id: staff-former-pupils
-            title: Former pupils
-            section: staff
-            audiences: [staff]
-            variables: [ages.former_pupil_contact]
-            provenance: ["000"]
-            default: under-age
-            variants:
-              under-age:
-                label: Under the contact age
-                summary: No contact with former pupils under the contact age.
-              never:
-                label: Never
-                summary: No contact with former pupils.
-            ---
-            Former pupils are still owed professional boundaries.
-
-            ::: variant under-age
-            Staff must not contact former pupils under {{ ages.former_pupil_contact }.
-            :::
-        """,
+            # Two mistakes: the "never" variant has no block, and a "}}" lost a brace.
+            "clauses/staff/staff-former-pupils.md": FILES["clauses/staff/staff-former-pupils.md"]
+            .replace("::: variant never\n        Staff must not contact former pupils.\n        :::\n", "")
+            .replace("{{ ages.former_pupil_contact }}.", "{{ ages.former_pupil_contact }."),
         },
     )
     status, _, err = run(root, capsys, "check")

@@ -25,7 +25,7 @@ from generator.matrix import SCHEMA_VERSION, Matrix, build_matrix
 from generator.matrix_formats import CSV_COLUMNS, to_markdown
 
 from .conftest import ROOT
-from .minimal import write_minimal
+from .minimal import FILES, write_minimal
 from .test_literal_values import HOSTILE, school_with_hostile_values
 from .test_site import visible_text
 
@@ -253,18 +253,7 @@ def test_reason_is_shown_accessibly(tmp_path: Path) -> None:
     assert cell(data, "staff-former-pupils", "alpha")["reason"] == REASON
 
 
-FILES_ALPHA = """
-    school:
-      name: Alpha Primary School
-      governance: maintained
-    audiences: [staff]
-    policy:
-      adopted: Summer 2022
-      approved_by: Full Governors
-      review: Summer 2024
-    variants:
-      staff-former-pupils: never
-"""
+FILES_ALPHA = FILES["schools/alpha.yml"]  # the minimal project's school, to vary
 
 
 @pytest.fixture(scope="module")
