@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .background import Background
 from .check import check_project
 from .docx_build import download_stem, render_docx
 from .incremental import docx_key, load_state, save_state, site_stamp
@@ -40,7 +41,9 @@ class BuildResult:
     removed: list[Path] = field(default_factory=list)
     stages: dict[str, float] = field(default_factory=dict)
     documents_rendered: int = 0
+    docx_work: float = 0.0  # seconds spent writing DOCX, wherever it ran (the docx stage may be only a wait)
     site_built: bool = False
+    site_processes: int = 0
 
 
 def load_and_check(root: Path) -> tuple[Project, Problems]:
@@ -89,13 +92,32 @@ def build_epoch(root: Path) -> int:
         return 0
 
 
+BACKGROUND_DOCX = 40  # fewer documents than this are quicker to write in place than to fork for
+
+
+def default_jobs() -> int:
+    """The cores this process may use (a container or CI runner may allow fewer than the machine has)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
 def build(
-    root: Path, *, site: bool = True, pdf: bool = True, progress: Callable[[str, float], object] | None = None
+    root: Path,
+    *,
+    site: bool = True,
+    pdf: bool = True,
+    progress: Callable[[str, float], object] | None = None,
+    jobs: int = 1,
 ) -> BuildResult:
     """The whole pipeline; ``result.stages`` records each stage's wall time in seconds.
 
     With ``pdf=False`` (live preview, benchmarks) LibreOffice is not run: PDFs
-    of the previous build are kept as they are.
+    of the previous build are kept as they are.  With ``jobs`` > 1 the DOCX
+    files are written by a second process while the pages are rendered (the
+    ``docx`` stage is then only the wait for it) and a large site is built by
+    several MkDocs processes (see site.py).
     """
     result = BuildResult(Problems(root))
     clock = time.perf_counter()
@@ -115,10 +137,9 @@ def build(
     result.policies = resolve_all(project, result.problems)
     if result.problems.errors:
         raise InputError(result.problems)
-    outputs = render_pages(project, result.policies)
-    stage("render")
     state = load_state(root)
     new_state: dict[str, str] = {}
+    outputs: dict[str, str | bytes] = {}
     stale = []
     for policy in result.policies:
         name = f"downloads/{download_stem(policy)}.docx"
@@ -128,8 +149,17 @@ def build(
             outputs[name] = previous.read_bytes()
         else:
             stale.append(policy)
-    outputs.update(render_docx(project, stale))
     result.documents_rendered = len(stale)
+    documents = Background(lambda: render_docx(project, stale)) if jobs > 1 and len(stale) >= BACKGROUND_DOCX else None
+    outputs.update(render_pages(project, result.policies))
+    stage("render")
+    if documents is None:
+        start = time.perf_counter()
+        outputs.update(render_docx(project, stale))
+        result.docx_work = time.perf_counter() - start
+    else:
+        rendered, result.docx_work = documents.result()
+        outputs.update(rendered)
     stage("docx")
     if pdf:
         if note := add_pdf_downloads(outputs, root / DOCS_DIR):  # downloads/*.pdf, by LibreOffice
@@ -146,7 +176,9 @@ def build(
     new_state["site"] = site_stamp(root)
     unchanged = not writer.changed and not result.removed and state.get("site") == new_state["site"]
     if site and not (unchanged and (root / SITE_DIR).is_dir()):
-        build_site(root, root / SITE_DIR, build_epoch(root))
+        result.site_processes = build_site(
+            root, root / SITE_DIR, build_epoch(root), docs_dir=root / DOCS_DIR, jobs=jobs
+        )
         result.site_built = True
         stage("site")
     if site or state.get("site") == new_state["site"]:

@@ -13,7 +13,7 @@ import os
 import sys
 from pathlib import Path
 
-from .build import SITE_DIR, build, build_epoch, load_and_check, resolve_all
+from .build import SITE_DIR, build, build_epoch, default_jobs, load_and_check, resolve_all
 from .check import check_reviews
 from .matrix import build_matrix
 from .matrix_formats import FORMATS, render
@@ -59,7 +59,7 @@ def _progress():
 
 def _build(args: argparse.Namespace) -> int:
     try:
-        result = build(args.root, site=not args.no_site, pdf=not args.no_pdf, progress=_progress())
+        result = build(args.root, site=not args.no_site, pdf=not args.no_pdf, progress=_progress(), jobs=args.jobs)
     except InputError as exc:
         _report(exc.problems)
         print("build stopped: nothing was written", file=sys.stderr)
@@ -72,7 +72,8 @@ def _build(args: argparse.Namespace) -> int:
         print("\r\x1b[K", end="", file=sys.stderr)
     _report(result.problems)
     if os.environ.get("POLICIES_TIMINGS"):  # for scripts/bench.py: stage times as one JSON line
-        print(json.dumps(result.stages), file=sys.stderr)
+        extra = {"docx work": result.docx_work, "site processes": result.site_processes}
+        print(json.dumps({**result.stages, **extra}), file=sys.stderr)
     where = "" if args.no_site else (f" and built {SITE_DIR}/" if result.site_built else f"; {SITE_DIR}/ is up to date")
     print(f"Generated {len(result.policies)} school policies ({len(result.changed)} files changed){where}")
     return 0
@@ -143,6 +144,16 @@ def _serve(args: argparse.Namespace) -> int:
     return serve(args.root, args.dev_addr, _report)
 
 
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
+    return value
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="policies", description="Publish harmonised school policies.")
     top.add_argument(
@@ -156,6 +167,15 @@ def parser() -> argparse.ArgumentParser:
     build_cmd = sub.add_parser("build", help="check, generate the Markdown tree and build the site")
     build_cmd.add_argument("--no-site", action="store_true", help="generate Markdown only, skip mkdocs")
     build_cmd.add_argument("--no-pdf", action="store_true", help="do not run LibreOffice; keep the previous PDFs")
+    build_cmd.add_argument(
+        "-j",
+        "--jobs",
+        type=_positive,
+        default=default_jobs(),
+        metavar="N",
+        help="processes to use: DOCX beside page rendering, MkDocs split over large sites (default: %(default)s, "
+        "the cores available)",
+    )
     build_cmd.set_defaults(func=_build)
     new_cmd = sub.add_parser("new-school", help="write schools/SLUG.yml with every field to fill in")
     new_cmd.add_argument("slug", help="the school's file name: lowercase letters, digits and hyphens")
