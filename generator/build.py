@@ -1,28 +1,34 @@
 """The pipeline: load -> check -> resolve -> render -> write -> site.
 
-Everything is loaded, checked, resolved and rendered in memory first; only a
-run with no errors writes the Markdown tree and then builds the site, so bad
-input never touches the previous output.
+Everything is loaded, checked and resolved first; only a run with no errors
+writes anything (the Markdown tree, then the site), so bad input never
+touches the previous output.  Files are written only where their bytes
+changed, and the site is swapped in only once MkDocs succeeded.
 """
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import gc
 import os
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from .background import Background
 from .check import check_project
-from .docx_build import download_stem, render_docx
+from .docx_build import download_stem, iter_docx, render_docx
+from .escape import escape_markdown
 from .incremental import docx_key, load_state, save_state, site_stamp
 from .load import Project, load_project
 from .matrix_formats import comparison_outputs
-from .pages import render_site_pages
-from .pdf import add_pdf_downloads, keep_previous_pdfs
+from .pages import iter_site_pages, render_site_pages
+from .pdf import pdf_downloads, previous_pdfs, without_pdf_links
 from .problems import InputError, Problems
 from .resolve import ResolvedPolicy, resolve_policy
 from .site import build_site
@@ -36,12 +42,12 @@ SITE_DIR = "site"
 @dataclass
 class BuildResult:
     problems: Problems
-    policies: list[ResolvedPolicy] = field(default_factory=list)
+    schools: int = 0  # policies generated (the policies themselves are freed before the site build)
     changed: list[Path] = field(default_factory=list)
     removed: list[Path] = field(default_factory=list)
     stages: dict[str, float] = field(default_factory=dict)
     documents_rendered: int = 0
-    docx_work: float = 0.0  # seconds spent writing DOCX, wherever it ran (the docx stage may be only a wait)
+    docx_work: float = 0.0  # seconds spent making DOCX, wherever it ran (the docx stage may be only a wait)
     site_built: bool = False
     site_processes: int = 0
 
@@ -92,7 +98,43 @@ def build_epoch(root: Path) -> int:
         return 0
 
 
-BACKGROUND_DOCX = 40  # fewer documents than this are quicker to write in place than to fork for
+BACKGROUND_DOCX = 40  # fewer documents than this are quicker to make in place than to fork for
+
+
+def write_documents(project: Project, policies: list[ResolvedPolicy], docs: Path) -> Iterator[tuple[str, bool]]:
+    """Write each policy's DOCX into the docs tree as it is made: (path, whether its bytes changed).
+
+    Run in the background process beside page rendering: the documents never
+    travel back to the build or sit in its memory all at once (47 MB at 2,000
+    schools).
+    """
+    writer = TreeWriter(docs)
+    for name, data in iter_docx(project, policies):
+        yield name, writer.write(name, data)
+
+
+def _documents(
+    background: Background[tuple[str, bool]] | None, work: Callable[[], Iterator[tuple[str, bool]]]
+) -> tuple[list[tuple[str, bool]], float]:
+    """What write_documents() did, from the background process or done here and now; and its seconds."""
+    if background is not None:
+        return background.result()
+    start = time.perf_counter()
+    return list(work()), time.perf_counter() - start
+
+
+def release_memory() -> None:
+    """Hand the rendered tree's memory back to the system before the MkDocs processes start.
+
+    Python frees the objects, but glibc keeps freed heap pages for reuse
+    unless asked to trim them; ``malloc_trim`` is glibc's documented way to
+    ask.  Elsewhere (musl, macOS) this only collects garbage.
+    """
+    gc.unfreeze()  # see background.py
+    gc.collect()
+    escape_markdown.cache_clear()
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 def default_jobs() -> int:
@@ -115,9 +157,10 @@ def build(
 
     With ``pdf=False`` (live preview, benchmarks) LibreOffice is not run: PDFs
     of the previous build are kept as they are.  With ``jobs`` > 1 the DOCX
-    files are written by a second process while the pages are rendered (the
+    files are made by a second process while the pages are rendered (the
     ``docx`` stage is then only the wait for it) and a large site is built by
-    several MkDocs processes (see site.py).
+    several MkDocs processes (see site.py).  Pages are written as they are
+    rendered, so the build holds one page at a time, not the whole tree.
     """
     result = BuildResult(Problems(root))
     clock = time.perf_counter()
@@ -134,51 +177,62 @@ def build(
     stage("load and check")
     if result.problems.errors:
         raise InputError(result.problems)
-    result.policies = resolve_all(project, result.problems)
+    policies = resolve_all(project, result.problems)
     if result.problems.errors:
         raise InputError(result.problems)
+    result.schools = len(policies)
+
+    # Nothing is written before this point: bad input leaves every output as it was.
+    docs = root / DOCS_DIR
     state = load_state(root)
     new_state: dict[str, str] = {}
-    outputs: dict[str, str | bytes] = {}
     stale = []
-    for policy in result.policies:
+    for policy in policies:
         name = f"downloads/{download_stem(policy)}.docx"
         new_state[name] = docx_key(project, policy)
-        previous = root / DOCS_DIR / name
-        if state.get(name) == new_state[name] and previous.is_file():
-            outputs[name] = previous.read_bytes()
-        else:
+        if state.get(name) != new_state[name] or not (docs / name).is_file():
             stale.append(policy)
+    documents = sorted(new_state)
     result.documents_rendered = len(stale)
-    documents = Background(lambda: render_docx(project, stale)) if jobs > 1 and len(stale) >= BACKGROUND_DOCX else None
-    outputs.update(render_pages(project, result.policies))
-    stage("render")
-    if documents is None:
-        start = time.perf_counter()
-        outputs.update(render_docx(project, stale))
-        result.docx_work = time.perf_counter() - start
+    work = partial(write_documents, project, stale, docs)
+    background = Background(work) if jobs > 1 and len(stale) >= BACKGROUND_DOCX else None
+    written: list[tuple[str, bool]] = []
+    writer = TreeWriter(docs)
+    if pdf:  # LibreOffice converts the new documents first: the pages link PDFs only if it could
+        written, result.docx_work = _documents(background, work)
+        stage("docx")
+        made = pdf_downloads({name: (docs / name).read_bytes() for name in documents}, docs)
+        if made.message:
+            print(made.message, file=sys.stderr)
+        for name, data in sorted(made.files.items()):
+            writer.write(name, data)
+        pdf_links = not made.message
+        stage("pdf")
     else:
-        rendered, result.docx_work = documents.result()
-        outputs.update(rendered)
-    stage("docx")
-    if pdf:
-        if note := add_pdf_downloads(outputs, root / DOCS_DIR):  # downloads/*.pdf, by LibreOffice
-            print(note, file=sys.stderr)
-    else:
-        keep_previous_pdfs(outputs, root / DOCS_DIR)
-    stage("pdf")
-    writer = TreeWriter(root / DOCS_DIR)
-    for relative, content in sorted(outputs.items()):
+        kept = previous_pdfs(docs, documents)
+        for name in kept:
+            writer.keep(name)
+        pdf_links = bool(kept) or not documents
+    for relative, content in iter_site_pages(project, policies, build_date(build_epoch(root))):
+        writer.write(relative, content if pdf_links else without_pdf_links(content))
+    for relative, content in comparison_outputs(project, policies).items():  # comparison/index.md, matrix.*
         writer.write(relative, content)
+    stage("render")
+    if not pdf:
+        written, result.docx_work = _documents(background, work)
+        stage("docx")
+    changed = {name for name, was_written in written if was_written}
+    for name in documents:
+        writer.keep(name, changed=name in changed)
     result.removed = writer.remove_stale()
-    result.changed = writer.changed
+    result.changed = sorted(writer.changed)
     stage("write")
     new_state["site"] = site_stamp(root)
     unchanged = not writer.changed and not result.removed and state.get("site") == new_state["site"]
+    del project, policies, stale, writer, background, work, written
+    release_memory()  # MkDocs needs it now
     if site and not (unchanged and (root / SITE_DIR).is_dir()):
-        result.site_processes = build_site(
-            root, root / SITE_DIR, build_epoch(root), docs_dir=root / DOCS_DIR, jobs=jobs
-        )
+        result.site_processes = build_site(root, root / SITE_DIR, build_epoch(root), docs_dir=docs, jobs=jobs)
         result.site_built = True
         stage("site")
     if site or state.get("site") == new_state["site"]:

@@ -75,7 +75,7 @@ def _build(args: argparse.Namespace) -> int:
         extra = {"docx work": result.docx_work, "site processes": result.site_processes}
         print(json.dumps({**result.stages, **extra}), file=sys.stderr)
     where = "" if args.no_site else (f" and built {SITE_DIR}/" if result.site_built else f"; {SITE_DIR}/ is up to date")
-    print(f"Generated {len(result.policies)} school policies ({len(result.changed)} files changed){where}")
+    print(f"Generated {result.schools} school policies ({len(result.changed)} files changed){where}")
     return 0
 
 

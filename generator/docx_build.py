@@ -16,7 +16,7 @@ own dates, so the same inputs give the same bytes.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 
 from .docx_markdown import Fragment, bookmark, hyperlink, markdown_xml, table_xml
 from .docx_package import NS_ATTRS, XML_DECL, footer_xml, header_xml, para, relationships, run, text, write_package
@@ -40,8 +40,14 @@ def download_stem(policy: ResolvedPolicy) -> str:
 
 def render_docx(project: Project, policies: list[ResolvedPolicy]) -> dict[str, bytes]:
     """``downloads/<stem>.docx`` for every policy, by path relative to the docs tree."""
+    return dict(iter_docx(project, policies))
+
+
+def iter_docx(project: Project, policies: list[ResolvedPolicy]) -> Iterator[tuple[str, bytes]]:
+    """(path, bytes) of each policy's DOCX, one at a time (a background process streams them back)."""
     subject = project.outline.title if project.outline else ""
-    return {f"downloads/{download_stem(p)}.docx": build_docx(p, project.references, subject=subject) for p in policies}
+    for policy in policies:
+        yield f"downloads/{download_stem(policy)}.docx", build_docx(policy, project.references, subject=subject)
 
 
 def _contact(person: Mapping[str, str | None], links: dict[str, str]) -> str:

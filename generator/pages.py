@@ -11,6 +11,7 @@ dicts and strings only.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from typing import Any
 
 from markupsafe import Markup
@@ -163,17 +164,19 @@ def reference_groups(project: Project) -> list[dict[str, Any]]:
 
 
 def render_site_pages(project: Project, policies: list[ResolvedPolicy], today: dt.date) -> dict[str, str]:
+    return dict(iter_site_pages(project, policies, today))
+
+
+def iter_site_pages(project: Project, policies: list[ResolvedPolicy], today: dt.date) -> Iterator[tuple[str, str]]:
+    """(path in the docs tree, Markdown) of every page, one at a time: the build writes each and lets it go."""
     rows = [policy_data(p, today) for p in policies]
-    pages = {
-        "index.md": _render("home.md.jinja", policies=rows, title=SITE_TITLE, today=today.isoformat()),
-        "library/index.md": _render("library-index.md.jinja", sections=library_index(project)),
-        "references.md": _render("references.md.jinja", groups=reference_groups(project)),
-        "adopt.md": _render("adopt.md.jinja"),
-    }
+    yield "index.md", _render("home.md.jinja", policies=rows, title=SITE_TITLE, today=today.isoformat())
+    yield "library/index.md", _render("library-index.md.jinja", sections=library_index(project))
+    yield "references.md", _render("references.md.jinja", groups=reference_groups(project))
+    yield "adopt.md", _render("adopt.md.jinja")
     for row in rows:
-        pages[f"schools/{row['slug']}.md"] = _render("school.md.jinja", policy=row)
+        yield f"schools/{row['slug']}.md", _render("school.md.jinja", policy=row)
     for clause in project.clauses.values():
         data = clause_data(project, clause, policies)
-        pages[f"library/{clause.meta.id}.md"] = _render("clause.md.jinja", clause=data)
-    return pages
+        yield f"library/{clause.meta.id}.md", _render("clause.md.jinja", clause=data)
 

@@ -139,14 +139,23 @@ class PdfResult:
     message: str | None = None  # why there are no PDFs, for the user
 
 
+def made_from(pdf: bytes, docx: bytes) -> bool:
+    """Whether ``pdf`` was converted from exactly ``docx``: reproducible() stamps the DOCX's hash in it."""
+    return b"/DocChecksum /" + hashlib.md5(docx).hexdigest().upper().encode() in pdf
+
+
 def pdf_downloads(outputs: dict[str, str | bytes], previous: Path, soffice: str | None = None) -> PdfResult:
-    """A PDF beside every ``.docx`` of ``outputs``, reusing those in ``previous`` whose DOCX is unchanged."""
+    """A PDF beside every ``.docx`` of ``outputs``, reusing those in ``previous`` made from the same DOCX bytes.
+
+    The check reads the hash stamped in the PDF, not the DOCX beside it, so a
+    PDF kept by a preview build (``--no-pdf``) after its DOCX changed is made again.
+    """
     docx = {k: v for k, v in outputs.items() if k.endswith(".docx") and isinstance(v, bytes)}
     result = PdfResult()
     todo = {}
     for name, data in docx.items():
-        old_docx, old_pdf = previous / name, previous / (name[: -len(".docx")] + ".pdf")
-        if old_pdf.is_file() and old_docx.is_file() and old_docx.read_bytes() == data:
+        old_pdf = previous / (name[: -len(".docx")] + ".pdf")
+        if old_pdf.is_file() and made_from(old_pdf.read_bytes(), data):
             result.files[name[: -len(".docx")] + ".pdf"] = old_pdf.read_bytes()
         else:
             todo[name] = data
@@ -171,28 +180,12 @@ def without_pdf_links(page: str) -> str:
     return _PDF_LINK.sub("", page)
 
 
-def keep_previous_pdfs(outputs: dict[str, str | bytes], previous: Path) -> None:
-    """Carry the previous build's PDFs over unchanged (a preview does not wait for LibreOffice)."""
-    for name in [n for n in outputs if n.endswith(".docx")]:
-        old_pdf = previous / (name[: -len(".docx")] + ".pdf")
-        if old_pdf.is_file():
-            outputs[name[: -len(".docx")] + ".pdf"] = old_pdf.read_bytes()
-        else:
-            for page, content in list(outputs.items()):
-                if page.endswith(".md") and isinstance(content, str):
-                    outputs[page] = without_pdf_links(content)
-            return
+def previous_pdfs(previous: Path, documents: list[str]) -> list[str]:
+    """The PDFs of the previous build a preview keeps as they are (it does not wait for LibreOffice).
 
-
-def add_pdf_downloads(outputs: dict[str, str | bytes], previous: Path) -> str | None:
-    """Add a PDF beside every DOCX of ``outputs``; without them, drop the pages' PDF links and say why.
-
-    ``previous`` is the docs tree of the last build, whose unchanged documents keep their PDFs.
+    All or none: if any of ``documents`` (DOCX paths) has no PDF, none is
+    kept, and the build drops the pages' PDF links, so a page never links a
+    missing file.
     """
-    result = pdf_downloads(outputs, previous)
-    outputs.update(result.files)
-    if result.message:
-        for name, content in outputs.items():
-            if name.endswith(".md") and isinstance(content, str):
-                outputs[name] = without_pdf_links(content)
-    return result.message
+    pdfs = [name[: -len(".docx")] + ".pdf" for name in documents]
+    return pdfs if all((previous / name).is_file() for name in pdfs) else []

@@ -24,21 +24,33 @@ class TreeWriter:
     written: set[Path] = field(default_factory=set)
     changed: list[Path] = field(default_factory=list)
 
-    def write(self, relative: str, content: str | bytes) -> None:
+    def write(self, relative: str, content: str | bytes) -> bool:
+        """Write ``relative`` unless it already holds ``content``; True when it was written."""
+        path = self._claim(relative)
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        if path.is_file() and path.read_bytes() == data:
+            return False
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.tmp")
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+        self.changed.append(path)
+        return True
+
+    def keep(self, relative: str, *, changed: bool = False) -> None:
+        """Count a file written elsewhere (the DOCX process) or left as it is, so it is not removed as stale."""
+        path = self._claim(relative)
+        if changed:
+            self.changed.append(path)
+
+    def _claim(self, relative: str) -> Path:
         path = (self.root / relative).resolve()
         if not path.is_relative_to(self.root.resolve()):
             raise DuplicateOutput(f"refusing to write outside {self.root}: {relative}")
         if path in self.written:
             raise DuplicateOutput(f"{relative} would be written twice")
         self.written.add(path)
-        data = content.encode("utf-8") if isinstance(content, str) else content
-        if path.is_file() and path.read_bytes() == data:
-            return
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.tmp")
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
-        self.changed.append(path)
+        return path
 
     def remove_stale(self) -> list[Path]:
         """Delete generated files that this run did not write (a school was removed)."""

@@ -13,17 +13,19 @@ contacts, ages, dates and variant choices), then:
    baseline the generator is compared with;
 3. rebuilds unchanged (what it rewrites), then after changing one school.
 
-The build uses every core it may (``--jobs``): DOCX files are written by a
+The build uses every core it may (``--jobs``): DOCX files are made by a
 second process while pages render, and the site by several MkDocs processes
 (generator/site.py).  So the columns read:
 
-- docx wait (work): the time the build waited for the DOCX process after the
-  pages were rendered (what DOCX adds to the wall time), and the time that
-  process worked; "docx ms/school" is the work per school on one core;
+- render+write pages: the site pages and comparison data, written as rendered;
+- docx wait (work): the time the build waited for the DOCX process once the
+  pages were written (what DOCX adds to the wall time), and the time that
+  process worked; "docx ms/school" is that work per school, on one core;
 - site (processes): wall time of the site build and how many MkDocs ran;
 - all but docx / mkdocs: (full build - docx wait) / plain ``mkdocs build`` of
-  the same tree in one process, so it can fall below 1 when the site is split;
-- peak MiB: the largest sum of all the build's processes' resident memory.
+  the same tree in one process, so it falls below 1 when the site is split;
+- peak MiB: the largest sum of all the build's processes' memory
+  (proportional set size, sampled every 20 ms).
 
 PDFs are left out: LibreOffice's conversion is cached per document and is not
 part of the build-time targets.  Results are printed and appended to
@@ -104,13 +106,16 @@ def _descendants(pid: int) -> list[int]:
     return found
 
 
-def _rss_kib(pid: int) -> int:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
+def _memory_kib(pid: int) -> int:
+    """Proportional set size: private pages plus a fair share of pages shared with other processes.
+
+    Summed over the build's processes it counts pages a forked child still
+    shares with its parent once, not twice as resident sizes would.
+    """
+    with contextlib.suppress(OSError):
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
                 return int(line.split()[1])
-    except OSError:
-        pass
     return 0
 
 
@@ -118,8 +123,7 @@ def run(args: list[str], cwd: Path) -> tuple[float, float, str]:
     """Wall seconds, peak memory (MiB) of the command with all its processes together, and its stderr.
 
     The build runs DOCX and MkDocs in several processes at once, so the peak
-    is the largest *sum* of their resident sizes, sampled every 20 ms (pages
-    shared after fork are counted in each process: an upper bound).
+    is the largest *sum* of their proportional set sizes, sampled every 20 ms.
     """
     env = {**os.environ, "SOURCE_DATE_EPOCH": "1793491200", "NO_MKDOCS_2_WARNING": "1", "POLICIES_TIMINGS": "1"}
     start = time.perf_counter()
@@ -127,7 +131,7 @@ def run(args: list[str], cwd: Path) -> tuple[float, float, str]:
         proc = subprocess.Popen(args, cwd=cwd, stdout=subprocess.DEVNULL, stderr=err, text=True, env=env)
         peak = 0
         while proc.poll() is None:
-            peak = max(peak, sum(_rss_kib(pid) for pid in _descendants(proc.pid)))
+            peak = max(peak, sum(_memory_kib(pid) for pid in _descendants(proc.pid)))
             time.sleep(0.02)
         wall = time.perf_counter() - start
         err.seek(0)
@@ -170,7 +174,7 @@ def bench(count: int) -> dict[str, float]:
 
 
 def table(rows: list[dict[str, float]]) -> str:
-    head = ("| schools | full build s | load+check | render | docx wait (work) | write | site (processes) | "
+    head = ("| schools | full build s | load+check | render+write pages | docx wait (work) | site (processes) | "
             "plain mkdocs s | all but docx / mkdocs | docx ms/school | peak MiB | site MB | search MB | "
             "unchanged rebuild s (files rewritten) | one school changed s (files rewritten) |")
     lines = [head, "|" + "---|" * (head.count("|") - 1)]
@@ -178,8 +182,8 @@ def table(rows: list[dict[str, float]]) -> str:
         not_docx = r["wall"] - r["docx"]
         per_school = 1000 * r["docx work"] / r["schools"]
         lines.append(
-            f"| {r['schools']} | {r['wall']:.1f} | {r['load and check']:.2f} | {r['render']:.2f} | "
-            f"{r['docx']:.2f} ({r['docx work']:.2f}) | {r['write']:.2f} | {r['site']:.1f} ({r['site processes']}) | "
+            f"| {r['schools']} | {r['wall']:.1f} | {r['load and check']:.2f} | {r['render'] + r['write']:.2f} | "
+            f"{r['docx']:.2f} ({r['docx work']:.2f}) | {r['site']:.1f} ({r['site processes']}) | "
             f"{r['mkdocs']:.1f} | {not_docx / r['mkdocs']:.2f} | {per_school:.1f} | {r['peak_mib']:.0f} | "
             f"{r['site_mb']:.1f} | {r['search_mb']:.2f} | {r['rebuild']:.1f} ({r['rebuild_rewrites']}) | "
             f"{r['one_school']:.1f} ({r['one_school_changed']}) |"

@@ -126,6 +126,23 @@ def test_build_converts_once_then_reuses_unchanged_pdfs(
     assert "LibreOffice" not in capsys.readouterr().err
 
 
+def test_a_pdf_kept_by_a_preview_is_remade_once_its_docx_changed(tmp_path: Path) -> None:
+    """--no-pdf keeps the old PDF beside a changed DOCX; the next full build must not mistake it for current."""
+    require("soffice")
+    root = write_minimal(tmp_path)
+    build(root, site=False)
+    downloads = root / "docs" / "downloads"
+    docx, made = downloads / "alpha-social-media-policy.docx", downloads / "alpha-social-media-policy.pdf"
+    assert pdf.made_from(made.read_bytes(), docx.read_bytes())
+    school = root / "schools" / "alpha.yml"
+    school.write_text(school.read_text(encoding="utf-8").replace("Alpha", "Alphabet"), encoding="utf-8")
+    build(root, site=False, pdf=False)
+    assert not pdf.made_from(made.read_bytes(), docx.read_bytes())  # the preview kept the old one
+    build(root, site=False)
+    assert pdf.made_from(made.read_bytes(), docx.read_bytes())
+    assert "Alphabet" in pdf_text(made.read_bytes())
+
+
 def test_without_libreoffice_the_build_goes_on_without_pdfs(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
