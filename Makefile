@@ -37,4 +37,4 @@ lint: setup
 	$(VENV)/bin/ruff check generator tests scripts
 
 clean:
-	rm -rf site docs .site-new .site-old
+	rm -rf site docs .site-new .site-old .policies-cache

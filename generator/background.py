@@ -22,6 +22,7 @@ from multiprocessing.connection import Connection
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
+PROGRESS_SECONDS = 0.2
 
 
 class BackgroundError(RuntimeError):
@@ -70,10 +71,16 @@ class Background(Generic[T]):
         finally:
             self._receive.close()
 
-    def result(self) -> tuple[list[T], float]:
-        """Every item in order, and the seconds the child worked; raises what the child raised."""
+    def result(self, progress: Callable[[int], object] | None = None) -> tuple[list[T], float]:
+        """Every item in order, and the seconds the child worked; raises what the child raised.
+
+        While it waits, ``progress`` is told how many items have arrived, a few times a second.
+        """
         if self._process is not None:
-            self._collector.join()
+            while self._collector.is_alive():
+                self._collector.join(PROGRESS_SECONDS)
+                if progress is not None:
+                    progress(len(self._items))
             self._process.join()
         if self._error is not None:
             raise BackgroundError(self._error)

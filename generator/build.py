@@ -13,7 +13,6 @@ import ctypes
 import gc
 import os
 import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -24,18 +23,20 @@ from .background import Background
 from .check import check_project
 from .docx_build import download_stem, iter_docx, render_docx
 from .escape import escape_markdown
-from .incremental import docx_key, load_state, save_state, site_stamp
+from .incremental import CACHE_DIR, docx_key, load_state, save_state, site_stamp
 from .load import Project, load_project
 from .matrix_formats import comparison_outputs
 from .pages import iter_site_pages, render_site_pages
 from .pdf import pdf_downloads, previous_pdfs, without_pdf_links
 from .problems import InputError, Problems
+from .progress import Progress
 from .resolve import ResolvedPolicy, resolve_policy
-from .site import build_site
+from .site import SiteReport, build_site
 from .status import build_date
 from .write import TreeWriter
 
 DOCS_DIR = "docs"
+FIXED_PAGES = 5  # home, library index, references, adopt, comparison: pages besides schools and clauses
 SITE_DIR = "site"
 
 
@@ -49,7 +50,7 @@ class BuildResult:
     documents_rendered: int = 0
     docx_work: float = 0.0  # seconds spent making DOCX, wherever it ran (the docx stage may be only a wait)
     site_built: bool = False
-    site_processes: int = 0
+    site: SiteReport | None = None  # what the site build did, when it ran
 
 
 def load_and_check(root: Path) -> tuple[Project, Problems]:
@@ -114,13 +115,19 @@ def write_documents(project: Project, policies: list[ResolvedPolicy], docs: Path
 
 
 def _documents(
-    background: Background[tuple[str, bool]] | None, work: Callable[[], Iterator[tuple[str, bool]]]
+    background: Background[tuple[str, bool]] | None,
+    work: Callable[[], Iterator[tuple[str, bool]]],
+    report: Progress,
 ) -> tuple[list[tuple[str, bool]], float]:
     """What write_documents() did, from the background process or done here and now; and its seconds."""
     if background is not None:
-        return background.result()
+        return background.result(report.update)
     start = time.perf_counter()
-    return list(work()), time.perf_counter() - start
+    items = []
+    for item in work():
+        items.append(item)
+        report.update(len(items))
+    return items, time.perf_counter() - start
 
 
 def release_memory() -> None:
@@ -150,7 +157,7 @@ def build(
     *,
     site: bool = True,
     pdf: bool = True,
-    progress: Callable[[str, float], object] | None = None,
+    progress: Progress | None = None,
     jobs: int = 1,
 ) -> BuildResult:
     """The whole pipeline; ``result.stages`` records each stage's wall time in seconds.
@@ -158,29 +165,33 @@ def build(
     With ``pdf=False`` (live preview, benchmarks) LibreOffice is not run: PDFs
     of the previous build are kept as they are.  With ``jobs`` > 1 the DOCX
     files are made by a second process while the pages are rendered (the
-    ``docx`` stage is then only the wait for it) and a large site is built by
-    several MkDocs processes (see site.py).  Pages are written as they are
+    ``docx`` stage is then only the wait for it) and the shards of a large
+    site are built side by side (see site.py).  Pages are written as they are
     rendered, so the build holds one page at a time, not the whole tree.
     """
     result = BuildResult(Problems(root))
+    report = progress or Progress()
     clock = time.perf_counter()
 
-    def stage(name: str) -> None:
+    def begin(name: str, total: int = 0, unit: str = "") -> None:
+        report.begin(name, total, unit)
+
+    def end(name: str) -> None:
         nonlocal clock
         now = time.perf_counter()
         result.stages[name] = result.stages.get(name, 0.0) + now - clock
-        if progress is not None:
-            progress(name, now - clock)
+        report.end(now - clock)
         clock = now
 
+    begin("load and check")
     project, result.problems = load_and_check(root)
-    stage("load and check")
     if result.problems.errors:
         raise InputError(result.problems)
     policies = resolve_all(project, result.problems)
     if result.problems.errors:
         raise InputError(result.problems)
     result.schools = len(policies)
+    end("load and check")
 
     # Nothing is written before this point: bad input leaves every output as it was.
     docs = root / DOCS_DIR
@@ -199,42 +210,61 @@ def build(
     written: list[tuple[str, bool]] = []
     writer = TreeWriter(docs)
     if pdf:  # LibreOffice converts the new documents first: the pages link PDFs only if it could
-        written, result.docx_work = _documents(background, work)
-        stage("docx")
+        begin("docx", len(stale), "documents")
+        written, result.docx_work = _documents(background, work, report)
+        end("docx")
+        begin("pdf")
         made = pdf_downloads({name: (docs / name).read_bytes() for name in documents}, docs)
         if made.message:
-            print(made.message, file=sys.stderr)
+            report.message(made.message)
         for name, data in sorted(made.files.items()):
             writer.write(name, data)
         pdf_links = not made.message
-        stage("pdf")
+        end("pdf")
     else:
         kept = previous_pdfs(docs, documents)
         for name in kept:
             writer.keep(name)
         pdf_links = bool(kept) or not documents
+    begin("render", len(policies) + len(project.clauses) + FIXED_PAGES, "pages")
+    done = 0
     for relative, content in iter_site_pages(project, policies, build_date(build_epoch(root))):
         writer.write(relative, content if pdf_links else without_pdf_links(content))
+        done += 1
+        report.update(done)
     for relative, content in comparison_outputs(project, policies).items():  # comparison/index.md, matrix.*
         writer.write(relative, content)
-    stage("render")
+    report.update(done + 1)
+    end("render")
     if not pdf:
-        written, result.docx_work = _documents(background, work)
-        stage("docx")
+        begin("docx", len(stale), "documents")
+        written, result.docx_work = _documents(background, work, report)
+        end("docx")
+    begin("write")
     changed = {name for name, was_written in written if was_written}
     for name in documents:
         writer.keep(name, changed=name in changed)
     result.removed = writer.remove_stale()
     result.changed = sorted(writer.changed)
-    stage("write")
+    end("write")
     new_state["site"] = site_stamp(root)
     unchanged = not writer.changed and not result.removed and state.get("site") == new_state["site"]
     del project, policies, stale, writer, background, work, written
     release_memory()  # MkDocs needs it now
     if site and not (unchanged and (root / SITE_DIR).is_dir()):
-        result.site_processes = build_site(root, root / SITE_DIR, build_epoch(root), docs_dir=docs, jobs=jobs)
+        begin("site", 0, "pages")
+        result.site = build_site(
+            root,
+            root / SITE_DIR,
+            build_epoch(root),
+            docs_dir=docs,
+            jobs=jobs,
+            cache_dir=root / CACHE_DIR / "site",
+            stamp=new_state["site"],
+            progress=report.update,
+        )
         result.site_built = True
-        stage("site")
+        end("site")
     if site or state.get("site") == new_state["site"]:
         save_state(root, new_state)
     else:

@@ -18,6 +18,7 @@ from .check import check_reviews
 from .matrix import build_matrix
 from .matrix_formats import FORMATS, render
 from .problems import InputError, Problems
+from .progress import for_stream
 from .site import SiteBuildError
 from .status import build_date
 
@@ -44,37 +45,39 @@ def _check(args: argparse.Namespace) -> int:
     return status
 
 
-def _progress():
-    """Stage lines on standard error: one updating line on a terminal, plain lines otherwise (CI, logs)."""
-    tty = sys.stderr.isatty()
-
-    def report(stage: str, seconds: float) -> None:
-        if tty:
-            print(f"\r\x1b[K{stage}: {seconds:.1f} s", end="", file=sys.stderr, flush=True)
-        elif seconds >= 1.0:  # quiet: only the stages a reader would wait for
-            print(f"{stage}: {seconds:.1f} s", file=sys.stderr, flush=True)
-
-    return report
-
-
 def _build(args: argparse.Namespace) -> int:
+    progress = for_stream(sys.stderr)
     try:
-        result = build(args.root, site=not args.no_site, pdf=not args.no_pdf, progress=_progress(), jobs=args.jobs)
+        result = build(args.root, site=not args.no_site, pdf=not args.no_pdf, progress=progress, jobs=args.jobs)
     except InputError as exc:
+        progress.close()
         _report(exc.problems)
         print("build stopped: nothing was written", file=sys.stderr)
         return 1
     except SiteBuildError as exc:
+        progress.close()
         print(exc, file=sys.stderr)
         print("site build failed: the previous site was left in place", file=sys.stderr)
         return 1
-    if sys.stderr.isatty():
-        print("\r\x1b[K", end="", file=sys.stderr)
+    finally:
+        progress.close()  # also on an interrupt or an internal error, before main() prints it
     _report(result.problems)
+    site = result.site
     if os.environ.get("POLICIES_TIMINGS"):  # for scripts/bench.py: stage times as one JSON line
-        extra = {"docx work": result.docx_work, "site processes": result.site_processes}
+        extra = {"docx work": result.docx_work, "site processes": site.processes if site else 0}
+        extra |= {"site shards": site.shards if site else 0, "site files rewritten": site.rewritten if site else 0}
         print(json.dumps({**result.stages, **extra}), file=sys.stderr)
-    where = "" if args.no_site else (f" and built {SITE_DIR}/" if result.site_built else f"; {SITE_DIR}/ is up to date")
+    if args.no_site:
+        where = ""
+    elif site is None:
+        where = f"; {SITE_DIR}/ is up to date"
+    elif site.shards > 1:
+        where = (
+            f" and built {SITE_DIR}/ ({site.processes} of its {site.shards} parts rebuilt, "
+            f"{site.rewritten} files changed)"
+        )
+    else:
+        where = f" and built {SITE_DIR}/ ({site.rewritten} files changed)"
     print(f"Generated {result.schools} school policies ({len(result.changed)} files changed){where}")
     return 0
 

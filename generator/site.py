@@ -1,49 +1,72 @@
-"""Build the static site with MkDocs, atomically, on every core.
+"""Build the static site with MkDocs: atomically, on every core, and only what changed.
 
 MkDocs is run as a separate process on the generated Markdown, exactly as a
 maintainer would run ``mkdocs build --strict``: the coupling to MkDocs stays a
 command line, so moving to a successor engine changes this module only.
-The site is built into a sibling folder and swapped into place only when the
-build succeeded, so a failed or interrupted build leaves the previous site.
+The site is assembled in a sibling folder and swapped into place only when
+every MkDocs run succeeded, so a failed or interrupted build leaves the
+previous site.
 
-MkDocs builds one page after another on one core, and at a thousand schools
-the site is nearly all of the build time.  So a large site is built in
-*shards*: each shard is an ordinary ``mkdocs build`` of the same
-configuration (``INHERIT: mkdocs.yml``, given on standard input, so nothing is
-written into the project) with ``exclude_docs`` leaving out the school pages of
-the other shards.  Shard 0 builds everything else too (home, library,
-comparison, assets); each later shard builds only its run of school pages.
-MkDocs still knows every excluded page, so links to them are rewritten and a
-link to a missing file still fails the strict build; only anchors across
-shards go unchecked, which the unsharded builds of the test suite cover.
+MkDocs builds one page after another on one core and always builds every
+page, so at a thousand schools it is nearly all of the build time, and a
+change to one school would rebuild them all.  A large site is therefore built
+in *shards*, each an ordinary ``mkdocs build`` of the same configuration
+(``INHERIT: mkdocs.yml``, given on standard input, so nothing is written into
+the project) with ``exclude_docs`` leaving out the pages of the other shards:
 
-Shards take consecutive runs of the sorted school pages, which MkDocs orders
-last, so the search index and sitemap of the whole site are the shards' ones
-joined in order: the result is byte-identical to a single ``mkdocs build``
-(tests/test_site_shards.py holds it to that).
+- the primary shard builds the pages at the top of the tree (the dashboard,
+  references, the adoption guide) and copies every file that is not a page
+  (downloads, comparison data, theme assets);
+- each folder of pages is a shard of its own (the comparison, the clause
+  library), and the school pages are split into consecutive runs of about
+  ``SHARD_PAGES``.
+
+Shards run side by side (``jobs`` at a time, longest first), and each one's
+output is kept in the cache (``.policies-cache/site/``) with the key of its
+inputs, so a rebuild reruns only the shards whose pages changed: editing one
+school's contact reruns the primary (the dashboard lists every school and
+links its DOCX), the comparison and the one shard holding the school's page.
+The site is then assembled from the shards' folders with hard links (no
+copying), the search indexes and sitemaps joined in shard order, which is
+MkDocs' page order: the result is byte-identical to a single ``mkdocs build``
+(tests/test_site_shards.py holds it to that).  MkDocs still knows every
+excluded page, so links to them are rewritten and a link to a missing file
+still fails the strict build; only anchors across shards go unchecked, which
+the unsharded builds of the test suite cover.
+
+Files whose bytes did not change keep the previous build's file (same inode,
+same modification time), so a deployment by ``rsync`` or a look at
+modification times shows what really changed.
 """
 
 from __future__ import annotations
 
 import gzip
+import hashlib
+import importlib.metadata
 import json
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
+import time
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-SHARDED_DIR = "schools"  # the pages split between shards: one per school, sorted last by MkDocs
-MIN_SHARD_PAGES = 150  # below this a second MkDocs process costs more (~1 s start-up) than it saves
-# MkDocs spends about twice as long per byte on the other pages (the comparison table, the library's
-# variant lists) as on school pages: measured at 2,000 schools, 1.06 against 0.50 microseconds per byte.
-OTHER_PAGE_WEIGHT = 2.0
+# Pages per shard.  MkDocs spends about 0.4 s starting and some 20 ms a school page here: 250 pages keep the
+# start-ups near 5% of a shard, and a one-school change rebuilds 250 school pages besides the shared pages.
+SHARD_PAGES = 250
 SEARCH_INDEX = "search/search_index.json"  # Material's search plugin
 SITEMAP = "sitemap.xml"  # MkDocs' theme template, with a gzipped copy
+SITEMAP_GZ = f"{SITEMAP}.gz"
+RECORD = ".shard.json"  # in each cached shard: the key of its inputs and the size and time of each file
+POLL_SECONDS = 0.2
+
+Progress = Callable[[int, int], object]  # (pages built, pages to build)
 
 
 class SiteBuildError(Exception):
@@ -52,45 +75,104 @@ class SiteBuildError(Exception):
 
 @dataclass(frozen=True)
 class Shard:
-    """One MkDocs process: the school pages it builds, and whether it builds everything else."""
+    """One MkDocs run: its name in the cache, the pages it builds, and whether it is the primary shard.
 
+    The primary builds the pages at the top of the docs tree and copies every
+    file that is not a page (downloads, data, theme assets); each other shard
+    builds one folder's pages, or a consecutive run of them, and nothing else.
+    """
+
+    name: str
     pages: tuple[str, ...]
     primary: bool
 
-    def exclude_docs(self, sharded: list[str]) -> str:
-        """``exclude_docs`` patterns (gitignore syntax, relative to docs/) that leave out the other shards."""
+    def exclude_docs(self) -> str:
+        """``exclude_docs`` patterns (gitignore syntax, relative to docs/) that leave out the other shards' pages."""
         if self.primary:
-            mine = set(self.pages)
-            return "".join(f"/{page}\n" for page in sharded if page not in mine)
+            return "/*/**/*.md\n"  # every page in a folder
         return "*\n" + "".join(f"!/{page}\n" for page in self.pages)
 
+    def describe(self) -> str:
+        if self.primary:
+            return "the pages at the top of the site, with the downloads and theme"
+        return self.pages[0] if len(self.pages) == 1 else f"{self.pages[0]} to {self.pages[-1]}"
 
-def plan_shards(docs: Path, jobs: int, min_pages: int = MIN_SHARD_PAGES) -> list[Shard]:
-    """Split the school pages into at most ``jobs`` consecutive runs of about equal Markdown size.
 
-    Shard 0 also builds every other page, so its share of school pages is
-    smaller by their (weighted) size.  Fewer than ``min_pages`` school pages
-    per shard are not worth a process.
+@dataclass
+class SiteReport:
+    """What a site build did, for the build's summary and the benchmark."""
+
+    shards: int = 1  # MkDocs runs the site is made of
+    processes: int = 0  # of which were run now (the others came from the cache)
+    pages: int = 0  # pages MkDocs built now
+    rewritten: int = 0  # site files that are new or whose bytes changed
+
+
+def pages_in_order(docs: Path) -> list[str]:
+    """The docs tree's Markdown pages in MkDocs' order: a folder's index first, its files, then its folders."""
+    pages = [p.relative_to(docs).parts for p in docs.rglob("*.md")]
+    return ["/".join(parts) for parts in sorted(pages, key=lambda parts: (parts[:-1], parts[-1] != "index.md", parts))]
+
+
+def plan_shards(docs: Path, shard_pages: int = SHARD_PAGES) -> list[Shard]:
+    """One shard for a site of up to ``shard_pages`` pages; else the primary, then one per folder of pages.
+
+    A folder of more than ``shard_pages`` pages (the school pages) is split
+    into even consecutive runs.  Shards follow MkDocs' page order, so joining
+    their search indexes and sitemaps in shard order gives the single build's;
+    a school keeps its shard while schools are edited (adding or removing one
+    moves the boundaries).
     """
-    pages = sorted(p.relative_to(docs).as_posix() for p in (docs / SHARDED_DIR).glob("*.md"))
-    count = max(1, min(jobs, len(pages) // max(1, min_pages)))
-    if count == 1:
-        return [Shard(tuple(pages), primary=True)]
-    sizes = {page: (docs / page).stat().st_size for page in pages}
-    others = OTHER_PAGE_WEIGHT * (sum(p.stat().st_size for p in docs.rglob("*.md")) - sum(sizes.values()))
-    target = (others + sum(sizes.values())) / count
-    shards: list[Shard] = []
-    run: list[str] = []
-    load = float(others)
-    for index, page in enumerate(pages):
-        remaining_shards = count - len(shards) - 1
-        if load >= target and remaining_shards and len(pages) - index >= remaining_shards:
-            shards.append(Shard(tuple(run), primary=not shards))
-            run, load = [], 0.0
-        run.append(page)
-        load += sizes[page]
-    shards.append(Shard(tuple(run), primary=not shards))
+    pages = pages_in_order(docs)
+    if len(pages) <= shard_pages:
+        return [Shard("site", tuple(pages), primary=True)]
+    folders: dict[str, list[str]] = {}
+    for page in pages:
+        folders.setdefault(page.split("/")[0] if "/" in page else "", []).append(page)
+    shards = [Shard("pages", tuple(folders.pop("", [])), primary=True)]
+    for folder, run in folders.items():
+        count = -(-len(run) // shard_pages)
+        if count == 1:
+            shards.append(Shard(folder, tuple(run), primary=False))
+            continue
+        for k in range(count):
+            part = tuple(run[len(run) * k // count : len(run) * (k + 1) // count])
+            shards.append(Shard(f"{folder}-{k + 1:03d}", part, primary=False))
     return shards
+
+
+def engine_versions() -> str:
+    """MkDocs' and its theme's versions: an upgrade must rebuild every cached shard."""
+    versions = []
+    for package in ("mkdocs", "mkdocs-material"):
+        try:
+            versions.append(f"{package}=={importlib.metadata.version(package)}")
+        except importlib.metadata.PackageNotFoundError:
+            versions.append(f"{package} not installed")
+    return ",".join(versions)
+
+
+def shard_keys(docs: Path, shards: list[Shard], stamp: str, source_date_epoch: int) -> dict[str, str]:
+    """Each shard's key: the hash of every input its output depends on.
+
+    All shards share the configuration and theme (``stamp``), MkDocs' version,
+    the build date and the names of every file in the docs tree (a page's
+    links to the others are checked); each adds the contents of its own pages,
+    and the primary those of every file that is not a page of another shard.
+    """
+    names = sorted(p.relative_to(docs).as_posix() for p in docs.rglob("*") if p.is_file())
+    common = hashlib.sha256()
+    for part in (stamp, engine_versions(), str(source_date_epoch), *names):
+        common.update(part.encode("utf-8") + b"\0")
+    elsewhere = {page for shard in shards if not shard.primary for page in shard.pages}
+    keys = {}
+    for shard in shards:
+        digest = common.copy()
+        for name in [n for n in names if n not in elsewhere] if shard.primary else shard.pages:
+            digest.update(name.encode("utf-8") + b"\0")
+            digest.update(hashlib.sha256((docs / name).read_bytes()).digest())
+        keys[shard.name] = digest.hexdigest()
+    return keys
 
 
 def build_site(
@@ -100,83 +182,171 @@ def build_site(
     *,
     docs_dir: Path | None = None,
     jobs: int = 1,
-    min_shard_pages: int = MIN_SHARD_PAGES,
-) -> int:
-    """Build ``site_dir`` from the docs tree with up to ``jobs`` MkDocs processes; returns how many ran."""
+    cache_dir: Path | None = None,
+    stamp: str = "",
+    shard_pages: int = SHARD_PAGES,
+    progress: Progress | None = None,
+) -> SiteReport:
+    """Build ``site_dir`` from the docs tree with up to ``jobs`` MkDocs processes at a time.
+
+    ``cache_dir`` keeps the shards of a large site between builds, keyed by
+    ``stamp`` (what else the output depends on: configuration, theme,
+    generator) and their pages; without it every shard is built afresh.
+    """
     staging = site_dir.with_name(f".{site_dir.name}-new")
     old = site_dir.with_name(f".{site_dir.name}-old")
     if not site_dir.exists() and old.exists():
         os.replace(old, site_dir)  # a build killed between the two renames below: bring the old site back
-    for leftover in (old, *site_dir.parent.glob(f".{site_dir.name}-new*")):
+    for leftover in (old, staging):
         if leftover.exists():
             shutil.rmtree(leftover)
     docs = docs_dir or root / "docs"
-    shards = plan_shards(docs, jobs, min_shard_pages) if jobs > 1 else [Shard((), primary=True)]
-    outputs = [staging] + [site_dir.with_name(f".{site_dir.name}-new-{k}") for k in range(1, len(shards))]
-    try:
-        _run_shards(root, shards, outputs, source_date_epoch)
-        for shard_output in outputs[1:]:
-            _merge(shard_output, staging)
-    except BaseException:
-        for folder in outputs:
-            shutil.rmtree(folder, ignore_errors=True)
-        raise
+    shards = plan_shards(docs, shard_pages)
+    report = SiteReport(shards=len(shards))
+    with ExitStack() as stack:
+        if len(shards) == 1:
+            failures = _run(root, [_Run(None, staging, len(shards[0].pages))], source_date_epoch, jobs, progress)
+            if failures:
+                shutil.rmtree(staging, ignore_errors=True)
+                raise SiteBuildError("\n".join(failures))
+            report.processes = 1
+            report.pages = len(shards[0].pages)
+        else:
+            if cache_dir is None:
+                cache_dir = Path(stack.enter_context(tempfile.TemporaryDirectory(dir=site_dir.parent)))
+            report.processes, report.pages = _build_shards(
+                root, docs, shards, cache_dir, stamp, source_date_epoch, jobs, progress
+            )
+            try:
+                _assemble(shards, cache_dir, staging)
+            except BaseException:
+                shutil.rmtree(staging, ignore_errors=True)
+                raise
+    report.rewritten = _keep_unchanged(staging, site_dir)
     if site_dir.exists():
         os.replace(site_dir, old)
     os.replace(staging, site_dir)
     shutil.rmtree(old, ignore_errors=True)
-    return len(shards)
+    return report
 
 
-def _run_shards(root: Path, shards: list[Shard], outputs: list[Path], source_date_epoch: int) -> None:
+@dataclass
+class _Run:
+    """One ``mkdocs build``: its configuration on standard input (None: mkdocs.yml itself) and output folder."""
+
+    config: str | None
+    output: Path
+    pages: int
+    label: str = ""  # which shard, for error messages
+    failed: bool = False
+
+
+def _build_shards(
+    root: Path,
+    docs: Path,
+    shards: list[Shard],
+    cache: Path,
+    stamp: str,
+    source_date_epoch: int,
+    jobs: int,
+    progress: Progress | None,
+) -> tuple[int, int]:
+    """Bring every shard's cached output up to date; returns the MkDocs runs made and the pages they built."""
+    cache.mkdir(parents=True, exist_ok=True)
+    wanted = {shard.name for shard in shards}
+    for entry in cache.iterdir():  # shards of an earlier plan, and runs that were interrupted
+        if entry.name not in wanted:
+            shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
+    keys = shard_keys(docs, shards, stamp, source_date_epoch)
+    stale = [shard for shard in shards if not _is_current(cache / shard.name, keys[shard.name])]
+    inherited = _inherited_excludes(root)
+    stale.sort(key=lambda shard: -sum((docs / page).stat().st_size for page in shard.pages))  # longest first
+    runs = [
+        _Run(
+            f"INHERIT: mkdocs.yml\nexclude_docs: |\n{_indent(shard.exclude_docs() + inherited)}",
+            cache / f"{shard.name}.new",
+            len(shard.pages),
+            f"shard {shard.name}: {shard.describe()}",
+        )
+        for shard in stale
+    ]
+    try:
+        failures = _run(root, runs, source_date_epoch, jobs, progress)
+        for shard, run in zip(stale, runs, strict=True):
+            if run.output.is_dir() and not run.failed:  # kept even when another shard failed: it is good
+                _keep_unchanged(run.output, cache / shard.name)
+                _write_record(run.output, keys[shard.name])
+                _swap(run.output, cache / shard.name)
+    finally:
+        for run in runs:
+            shutil.rmtree(run.output, ignore_errors=True)
+    if failures:
+        raise SiteBuildError("\n".join(failures))
+    return len(runs), sum(run.pages for run in runs)
+
+
+def _run(root: Path, runs: list[_Run], source_date_epoch: int, jobs: int, progress: Progress | None) -> list[str]:
+    """Run the MkDocs builds, ``jobs`` at a time, reporting pages built; returns each failure's warnings."""
     # NO_MKDOCS_2_WARNING: Material's end-of-life banner is known (see README) and would bury real errors.
     env = {**os.environ, "SOURCE_DATE_EPOCH": str(source_date_epoch), "NO_MKDOCS_2_WARNING": "1"}
     # Not --quiet: it silences warnings before --strict counts them, so a broken link would pass.
     command = [sys.executable, "-m", "mkdocs", "build", "--strict"]
-    runs: list[tuple[list[str], str | None]]
-    if len(shards) == 1:
-        runs = [([*command, "--site-dir", str(outputs[0])], None)]
-    else:
-        sharded = [page for shard in shards for page in shard.pages]
-        inherited = _inherited_excludes(root)
-        runs = [
-            (
-                [*command, "--config-file", "-", "--site-dir", str(out)],
-                f"INHERIT: mkdocs.yml\nexclude_docs: |\n{_indent(shard.exclude_docs(sharded) + inherited)}",
-            )
-            for shard, out in zip(shards, outputs, strict=True)
-        ]
-    processes: list[tuple[subprocess.Popen[str], IO[str]]] = []
+    total = sum(run.pages for run in runs)
+    waiting = list(runs)
+    running: list[tuple[_Run, subprocess.Popen[str], IO[str]]] = []
+    finished_pages = 0
+    failures: list[str] = []
     with ExitStack() as stack:
         try:
-            for args, config in runs:
-                log = stack.enter_context(tempfile.TemporaryFile(mode="w+", encoding="utf-8"))  # not a pipe: no stall
-                process = subprocess.Popen(
-                    args,
-                    cwd=root,
-                    env=env,
-                    text=True,
-                    stdout=log,
-                    stderr=subprocess.STDOUT,
-                    stdin=subprocess.PIPE if config else subprocess.DEVNULL,
-                )
-                processes.append((process, log))
-                if config and process.stdin is not None:
-                    process.stdin.write(config)
-                    process.stdin.close()
-            failures = []
-            for number, (process, log) in enumerate(processes, start=1):
-                if process.wait() != 0:
-                    log.seek(0)
-                    where = f" (shard {number} of {len(processes)})" if len(processes) > 1 else ""
-                    failures.append(f"mkdocs build failed{where}:\n{_problems(log.read())}")
-            if failures:
-                raise SiteBuildError("\n".join(failures))
+            while waiting or running:
+                while waiting and len(running) < max(1, jobs):
+                    run = waiting.pop(0)
+                    log = stack.enter_context(tempfile.TemporaryFile(mode="w+", encoding="utf-8"))  # not a pipe
+                    args = [*command, "--site-dir", str(run.output)]
+                    if run.config is not None:
+                        args[-2:-2] = ["--config-file", "-"]
+                    process = subprocess.Popen(
+                        args,
+                        cwd=root,
+                        env=env,
+                        text=True,
+                        stdout=log,
+                        stderr=subprocess.STDOUT,
+                        stdin=subprocess.PIPE if run.config is not None else subprocess.DEVNULL,
+                    )
+                    if run.config is not None and process.stdin is not None:
+                        process.stdin.write(run.config)
+                        process.stdin.close()
+                    running.append((run, process, log))
+                time.sleep(POLL_SECONDS if progress is not None else POLL_SECONDS / 4)
+                for entry in list(running):
+                    run, process, log = entry
+                    if process.poll() is None:
+                        continue
+                    running.remove(entry)
+                    finished_pages += run.pages
+                    if process.returncode != 0:
+                        run.failed = True
+                        log.seek(0)
+                        where = f" ({run.label})" if run.label else ""
+                        failures.append(f"mkdocs build failed{where}:\n{_problems(log.read())}")
+                if progress is not None:
+                    building = sum(min(run.pages, _pages_written(run.output)) for run, _, _ in running)
+                    progress(finished_pages + building, total)
         finally:
-            for process, _ in processes:
+            for _, process, _ in running:
                 if process.poll() is None:
                     process.kill()
                     process.wait()
+    return failures
+
+
+def _pages_written(output: Path) -> int:
+    """Pages MkDocs has written so far (one HTML file each; its 404 page is written last)."""
+    count = 0
+    for _, _, files in os.walk(output):
+        count += sum(1 for name in files if name.endswith(".html"))
+    return count
 
 
 def _problems(log: str) -> str:
@@ -208,57 +378,141 @@ def _indent(text: str) -> str:
     return "".join(f"  {line}\n" for line in text.splitlines())
 
 
-def _merge(shard: Path, site: Path) -> None:
-    """Move a later shard's pages into the primary output; join the search index and sitemap."""
-    for path in sorted(shard.rglob("*")):
-        if not path.is_file():
-            continue
-        relative = path.relative_to(shard).as_posix()
-        target = site / relative
-        if not target.exists():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(path, target)
-        elif relative == SEARCH_INDEX:
-            _join_search_index(target, path)
-        elif relative == SITEMAP:
-            _join_sitemap(target, path)
-        elif relative == f"{SITEMAP}.gz":
-            continue  # rewritten from the joined sitemap.xml
-        elif target.read_bytes() != path.read_bytes():
-            raise SiteBuildError(f"site shards disagree on {relative}; build with --jobs 1")
-    shutil.rmtree(shard)
+def _files(folder: Path) -> Iterator[tuple[str, Path]]:
+    """Every file below ``folder`` but a shard's record, as (path relative to it, path), in sorted order."""
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and path.name != RECORD:
+            yield path.relative_to(folder).as_posix(), path
 
 
-def _join_search_index(target: Path, extra: Path) -> None:
+def _manifest(folder: Path) -> dict[str, list[int]]:
+    manifest = {}
+    for relative, path in _files(folder):
+        stat = path.stat()
+        manifest[relative] = [stat.st_size, stat.st_mtime_ns]
+    return manifest
+
+
+def _write_record(folder: Path, key: str) -> None:
+    record = {"key": key, "files": _manifest(folder)}
+    (folder / RECORD).write_text(json.dumps(record, sort_keys=True), encoding="utf-8")
+
+
+def _is_current(folder: Path, key: str) -> bool:
+    """The cached shard was built from these inputs and no file of it changed since (the site links them)."""
+    try:
+        record = json.loads((folder / RECORD).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(record, dict) and record.get("key") == key and record.get("files") == _manifest(folder)
+
+
+def _swap(new: Path, target: Path) -> None:
+    retired = target.with_name(f"{target.name}.old")
+    if target.exists():
+        os.replace(target, retired)
+    os.replace(new, target)
+    shutil.rmtree(retired, ignore_errors=True)
+
+
+def _link(source: Path, target: Path) -> None:
+    """``target`` becomes another name of ``source`` (a copy where the file system has no hard links)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
+def _assemble(shards: list[Shard], cache: Path, site: Path) -> None:
+    """The whole site from the cached shards: their files linked, search indexes and sitemaps joined."""
+    indexes: list[Path] = []
+    sitemaps: list[Path] = []
+    for shard in shards:
+        for relative, path in _files(cache / shard.name):
+            target = site / relative
+            if relative == SEARCH_INDEX:
+                indexes.append(path)
+            elif relative == SITEMAP:
+                sitemaps.append(path)
+            elif relative == SITEMAP_GZ:
+                if shard.primary:
+                    _link(path, target)  # replaced below by the joined sitemap, gzipped with its time stamp
+            elif not target.exists():
+                _link(path, target)
+            elif target.read_bytes() != path.read_bytes():
+                raise SiteBuildError(f"site shards disagree on {relative}; build with --jobs 1")
+    if indexes:
+        _join_search_indexes(indexes, site / SEARCH_INDEX)
+    if sitemaps:
+        _join_sitemaps(sitemaps, site / SITEMAP)
+
+
+def _join_search_indexes(parts: list[Path], target: Path) -> None:
     """Material's index is {"config": ..., "docs": [...]}, written compactly; the docs lists are joined in order."""
-    whole = json.loads(target.read_text(encoding="utf-8"))
-    part = json.loads(extra.read_text(encoding="utf-8"))
-    if whole.get("config") != part.get("config"):
-        raise SiteBuildError("site shards disagree on the search configuration; build with --jobs 1")
-    whole["docs"] = whole["docs"] + part["docs"]
+    whole = json.loads(parts[0].read_text(encoding="utf-8"))
+    for path in parts[1:]:
+        part = json.loads(path.read_text(encoding="utf-8"))
+        if whole.get("config") != part.get("config"):
+            raise SiteBuildError("site shards disagree on the search configuration; build with --jobs 1")
+        whole["docs"] += part["docs"]
+    target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(json.dumps(whole, separators=(",", ":"), default=str).encode("utf-8"))
 
 
-def _join_sitemap(target: Path, extra: Path) -> None:
-    """Insert the shard's <url> entries before the closing tag, and gzip the result as MkDocs does.
+def _join_sitemaps(parts: list[Path], target: Path) -> None:
+    """Each shard's ``<url>`` entries in shard order, between the primary's opening and closing lines.
 
     MkDocs' template writes one entry per page in page order between the
     ``<urlset>`` line and a final ``\\n</urlset>``, so joining the middles in
-    shard order gives the single build's bytes; the gzip header keeps the
+    shard order gives the single build's bytes; the gzipped copy keeps the
     primary shard's time stamp.
     """
     close = "\n</urlset>"
-    whole = target.read_text(encoding="utf-8")
-    part = extra.read_text(encoding="utf-8")
-    opening = part.index(">", part.index("<urlset")) + 1
+    whole = parts[0].read_text(encoding="utf-8")
+    middles = []
+    for path in parts[1:]:
+        part = path.read_text(encoding="utf-8")
+        opening = part.index(">", part.index("<urlset")) + 1
+        middles.append(part[opening : part.rindex(close)])
     cut = whole.rindex(close)
-    whole = whole[:cut] + part[opening : part.rindex(close)] + whole[cut:]
+    whole = whole[:cut] + "".join(middles) + whole[cut:]
     target.write_text(whole, encoding="utf-8")
-    packed = target.with_name(f"{SITEMAP}.gz")
+    packed = target.with_name(SITEMAP_GZ)
     if packed.exists():
         mtime = int.from_bytes(packed.read_bytes()[4:8], "little")
+        packed.unlink()  # a link to the primary shard's cached copy: write a new file, never through the link
         with (
             packed.open("wb") as handle,
             gzip.GzipFile(fileobj=handle, filename=str(packed), mode="wb", mtime=mtime) as zipped,
         ):
             zipped.write(whole.encode("utf-8"))
+
+
+def _keep_unchanged(new: Path, previous: Path) -> int:
+    """Where a file of ``new`` has the same bytes as in ``previous``, keep the previous file; count the others.
+
+    The previous file is linked in (``previous`` itself is left whole: it is
+    still the live site until the swap), so an unchanged page keeps its
+    modification time and a deployment copies only what changed.
+    """
+    rewritten = 0
+    for relative, path in _files(new):
+        before = previous / relative
+        try:
+            old_stat, new_stat = before.stat(), path.stat()
+        except OSError:
+            rewritten += 1
+            continue
+        if (old_stat.st_ino, old_stat.st_dev) == (new_stat.st_ino, new_stat.st_dev):
+            continue  # already the same file (linked from the same cached shard)
+        if old_stat.st_size != new_stat.st_size or before.read_bytes() != path.read_bytes():
+            rewritten += 1
+            continue
+        keep = path.with_name(f".{path.name}.keep")
+        try:
+            os.link(before, keep)
+        except OSError:
+            continue  # no hard links here: the new copy stays, which is only a new time stamp
+        os.replace(keep, path)
+    return rewritten

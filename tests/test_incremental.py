@@ -26,6 +26,21 @@ def test_unchanged_rebuild_and_one_school_changed(tmp_path: Path) -> None:
     school = root / "schools" / "st-anns.yml"
     school.write_text(school.read_text(encoding="utf-8").replace("Sheffield City Council", "Sheffield Council"))
     one = build(root, pdf=False)
+    rewritten = sorted(
+        p.relative_to(root / "site").as_posix() for p, t in mtimes(root / "site").items() if site.get(p) != t
+    )
+    assert one.site is not None and one.site.rewritten == len(rewritten)
+    # The school's page (and its indexed details) and document, and the pages showing every school's local
+    # authority (the dashboard and the comparison); no other school's page or document.
+    assert rewritten == [
+        "comparison/index.html",
+        "comparison/matrix.csv",
+        "comparison/matrix.json",
+        "downloads/st-anns-social-media-policy.docx",
+        "index.html",
+        "schools/st-anns/index.html",
+        "search/search_index.json",
+    ]
     assert one.documents_rendered == 1 and one.site_built
     changed = sorted(p.relative_to(root / "docs").as_posix() for p in one.changed)
     assert "downloads/st-anns-social-media-policy.docx" in changed

@@ -1,28 +1,32 @@
-"""Parallel builds give the same bytes as serial ones.
+"""Parallel and incremental builds give the same bytes as serial, full ones.
 
-A large site is built by several MkDocs processes (generator/site.py) and the
-DOCX files by a forked child (generator/background.py).  Both only pay off at
-hundreds of schools, so these tests force them on the shipped five schools and
-hold the result to the single-process build, byte for byte, including the
-joined search index and sitemap.
+A large site is built in shards by several MkDocs processes, each shard's
+output cached and reused while its pages are unchanged (generator/site.py),
+and the DOCX files by a forked child (generator/background.py).  Both only
+pay off at hundreds of schools, so these tests force them on the shipped five
+schools (at most 30 pages a shard: the top pages, the comparison, the library
+in two runs, the school pages) and hold the result to the single-process
+build, byte for byte, including the joined search index and sitemap.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 import generator.build
-import generator.site
 from generator.background import Background, BackgroundError
 from generator.build import build, build_epoch
 from generator.cli import main
-from generator.site import SiteBuildError, build_site, plan_shards
+from generator.site import SiteBuildError, SiteReport, build_site, pages_in_order, plan_shards
 
 from .conftest import copy_project
 from .test_site import tree_digest
+
+SHARDS = 5  # of the shipped site, at 30 pages a shard: top pages, comparison, library in two runs, schools
 
 
 @pytest.fixture(scope="module")
@@ -33,20 +37,41 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-def _site(root: Path, name: str, jobs: int) -> tuple[Path, int]:
+@pytest.fixture(scope="module")
+def single(generated: Path) -> Path:
+    """The site as one ``mkdocs build`` makes it: what every sharded build must reproduce."""
+    site = generated / "site-single"
+    report = build_site(generated, site, build_epoch(generated), docs_dir=generated / "docs", jobs=1, shard_pages=99)
+    assert (report.shards, report.processes) == (1, 1)
+    return site
+
+
+def _copy_docs(generated: Path, root: Path) -> Path:
+    """A project of its own with a copy of the generated docs tree, for a test that edits pages."""
+    copy_project(root)
+    for path in (generated / "docs").rglob("*"):
+        if path.is_file():
+            target = root / "docs" / path.relative_to(generated / "docs")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(path.read_bytes())
+    return root
+
+
+def _sharded(root: Path, name: str = "site", jobs: int = 2, cache: Path | None = None) -> tuple[Path, SiteReport]:
     site = root / name
-    processes = build_site(root, site, build_epoch(root), docs_dir=root / "docs", jobs=jobs, min_shard_pages=1)
-    return site, processes
+    report = build_site(
+        root, site, build_epoch(root), docs_dir=root / "docs", jobs=jobs, shard_pages=30, cache_dir=cache, stamp="test"
+    )
+    return site, report
 
 
-def test_sharded_site_is_byte_identical_to_a_single_build(generated: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(generator.site, "OTHER_PAGE_WEIGHT", 0.0)  # three shards of school pages out of five
-    single, one = _site(generated, "site-single", jobs=1)
-    sharded, three = _site(generated, "site-sharded", jobs=3)
-    assert (one, three) == (1, 3)
+def test_sharded_site_is_byte_identical_to_a_single_build(generated: Path, single: Path) -> None:
+    sharded, report = _sharded(generated, "site-sharded", jobs=3)
+    assert (report.shards, report.processes) == (SHARDS, SHARDS)
     assert tree_digest(sharded) == tree_digest(single)
     assert len(list((sharded / "schools").glob("*/index.html"))) == 5
-    assert not list(generated.glob(".site-*")), "shard folders are cleaned up"
+    assert not list(generated.glob(".site-*")), "staging folders are cleaned up"
+    assert not [p for p in generated.iterdir() if p.name.startswith("tmp")], "a build without a cache leaves none"
 
 
 def test_sitemap_entries_are_joined_in_page_order(generated: Path, tmp_path: Path) -> None:
@@ -55,69 +80,176 @@ def test_sitemap_entries_are_joined_in_page_order(generated: Path, tmp_path: Pat
     with (root / "mkdocs.yml").open("a", encoding="utf-8") as config:
         config.write("site_url: https://policies.example.org/\n")
     (root / "docs").symlink_to(generated / "docs", target_is_directory=True)
-    single, _ = _site(root, "site-single", jobs=1)
-    sharded, _ = _site(root, "site-sharded", jobs=2)
+    whole = build_site(root, root / "site-single", build_epoch(root), docs_dir=root / "docs", shard_pages=99)
+    assert whole.shards == 1
+    sharded, _ = _sharded(root, "site-sharded")
     sitemap = (sharded / "sitemap.xml").read_text(encoding="utf-8")
-    assert sitemap.count("<url>") == len(list(single.rglob("index.html"))) > 5
-    assert tree_digest(sharded) == tree_digest(single)
+    assert sitemap.count("<url>") == len(list((root / "site-single").rglob("index.html"))) > 5
+    assert tree_digest(sharded) == tree_digest(root / "site-single")
+
+
+def _identity(folder: Path) -> dict[str, tuple[int, int]]:
+    """Each file's inode and modification time: what tells a rewritten file from one left alone."""
+    return {
+        p.relative_to(folder).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns)
+        for p in folder.rglob("*")
+        if p.is_file()
+    }
+
+
+def test_a_changed_page_rebuilds_only_its_shard(generated: Path, single: Path, tmp_path: Path) -> None:
+    root = _copy_docs(generated, tmp_path / "project")
+    cache = root / ".policies-cache" / "site"
+    site, first = _sharded(root, cache=cache)
+    assert (first.shards, first.processes) == (SHARDS, SHARDS)
+    before = _identity(site)
+
+    same, report = _sharded(root, cache=cache)
+    assert report.processes == 0 and report.rewritten == 0
+    assert _identity(same) == before, "an unchanged rebuild links the same files"
+
+    page = sorted((root / "docs" / "schools").glob("*.md"))[-1]  # the school pages' shard
+    page.write_text(page.read_text(encoding="utf-8").replace("social media", "social-media", 1), encoding="utf-8")
+    site, report = _sharded(root, cache=cache)
+    assert (report.processes, report.pages) == (1, 5)
+    changed = sorted(name for name, identity in _identity(site).items() if before.get(name) != identity)
+    assert changed == [f"schools/{page.stem}/index.html"]  # the edit is outside the indexed text
+    single_build = build_site(root, root / "site-single", build_epoch(root), docs_dir=root / "docs", shard_pages=99)
+    assert single_build.shards == 1
+    assert tree_digest(site) == tree_digest(root / "site-single")
+
+    index = root / "docs" / "index.md"  # the dashboard: the primary shard's
+    index.write_text(index.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+    assert _sharded(root, cache=cache)[1].processes == 1
+    download = next((root / "docs" / "downloads").glob("*.docx"))  # copied by the primary shard
+    download.write_bytes(download.read_bytes() + b"\0")
+    site, report = _sharded(root, cache=cache)
+    assert report.processes == 1 and (site / "downloads" / download.name).read_bytes() == download.read_bytes()
+
+    other, report = _sharded(root, cache=cache)
+    assert report.processes == 0
+    with_stamp = build_site(
+        root, other, build_epoch(root), docs_dir=root / "docs", shard_pages=30, cache_dir=cache, stamp="new theme"
+    )
+    assert with_stamp.processes == SHARDS, "a new configuration, theme or generator rebuilds every shard"
+
+
+def test_a_site_file_changed_in_place_is_not_reused(generated: Path, tmp_path: Path) -> None:
+    """The site shares its files with the cache; a write through the site's name must not poison the cache."""
+    root = _copy_docs(generated, tmp_path / "project")
+    cache = root / ".policies-cache" / "site"
+    site, _ = _sharded(root, cache=cache)
+    pristine = tree_digest(site)
+    page = sorted(site.glob("schools/*/index.html"))[0]
+    with page.open("r+b") as handle:  # as `mkdocs build --dirty` into site/ would: the same inode
+        handle.write(b"<!-- edited -->")
+    os.utime(page, ns=(1, 1))
+    site, report = _sharded(root, cache=cache)
+    assert report.processes == 1
+    assert tree_digest(site) == pristine
 
 
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_a_broken_link_fails_the_build_and_leaves_the_previous_site(generated: Path, tmp_path: Path, jobs: int) -> None:
     """MkDocs' --strict must see the warning (its --quiet would hide it), in whichever shard it arises."""
-    root = copy_project(tmp_path / "project")
-    (root / "docs").mkdir()
-    for path in (generated / "docs").rglob("*"):
-        if path.is_file():
-            target = root / "docs" / path.relative_to(generated / "docs")
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(path.read_bytes())
-    site, _ = _site(root, "site", jobs=jobs)
+    root = _copy_docs(generated, tmp_path / "project")
+    cache = root / ".policies-cache" / "site"
+    site, _ = _sharded(root, jobs=jobs, cache=cache)
     before = tree_digest(site)
-    last = sorted((root / "docs" / "schools").glob("*.md"))[-1]
-    last.write_text(last.read_text(encoding="utf-8") + "\n[broken](no-such-page.md)\n", encoding="utf-8")
+    pages = sorted((root / "docs" / "schools").glob("*.md"))
+    library = sorted((root / "docs" / "library").glob("*.md"))
+    broken = (library[-1], pages[-1])  # two shards fail: both are reported
+    for page in broken:
+        page.write_text(page.read_text(encoding="utf-8") + "\n[broken](no-such-page.md)\n", encoding="utf-8")
+    index = root / "docs" / "index.md"
+    index.write_text(index.read_text(encoding="utf-8") + "\nA good change.\n", encoding="utf-8")
     with pytest.raises(SiteBuildError) as failure:
-        _site(root, "site", jobs=jobs)
+        _sharded(root, jobs=jobs, cache=cache)
     message = str(failure.value)
-    assert ("(shard 2 of 2)" in message) == (jobs == 2)
-    assert "WARNING" in message and "no-such-page.md" in message
+    assert f"(shard library-002: library/{library[len(library) // 2].name} to library/{library[-1].name})" in message
+    assert f"(shard schools: schools/{pages[0].name} to schools/{pages[-1].name})" in message
+    assert message.count("mkdocs build failed") == 2 and "WARNING" in message and "no-such-page.md" in message
     assert "INFO" not in message
+    assert tree_digest(site) == before
+    assert not list(root.glob(".site-*"))
+    assert sorted(p.name for p in cache.iterdir()) == ["comparison", "library-001", "library-002", "pages", "schools"]
+
+    for page in broken:
+        page.write_text(page.read_text(encoding="utf-8").replace("(no-such-page.md)", "(../index.md)"), "utf-8")
+    _, report = _sharded(root, jobs=jobs, cache=cache)
+    assert report.processes == 2, "the primary shard's good build was kept; only the fixed shards run again"
+
+
+def test_unsharded_site_build_failure_leaves_the_previous_site(generated: Path, tmp_path: Path) -> None:
+    root = _copy_docs(generated, tmp_path / "project")
+    site = root / "site"
+    build_site(root, site, build_epoch(root), docs_dir=root / "docs", shard_pages=99)
+    before = tree_digest(site)
+    page = sorted((root / "docs" / "schools").glob("*.md"))[-1]
+    page.write_text(page.read_text(encoding="utf-8") + "\n[broken](no-such-page.md)\n", encoding="utf-8")
+    with pytest.raises(SiteBuildError) as failure:
+        build_site(root, site, build_epoch(root), docs_dir=root / "docs", shard_pages=99)
+    assert "mkdocs build failed:" in str(failure.value) and "no-such-page.md" in str(failure.value)
     assert tree_digest(site) == before
     assert not list(root.glob(".site-*"))
 
 
-def _pages(tmp_path: Path, sizes: list[int], other: int) -> Path:
+def _pages(tmp_path: Path, schools: int) -> Path:
     docs = tmp_path / "docs"
-    (docs / "schools").mkdir(parents=True)
-    (docs / "index.md").write_text("x" * other, encoding="utf-8")
-    for number, size in enumerate(sizes):
-        (docs / "schools" / f"s{number:03d}.md").write_text("x" * size, encoding="utf-8")
+    for name in ("index.md", "adopt.md", "comparison/index.md", "library/index.md", "library/a.md", "library/b.md"):
+        (docs / name).parent.mkdir(parents=True, exist_ok=True)
+        (docs / name).write_text("page", encoding="utf-8")
+    (docs / "downloads").mkdir()
+    (docs / "downloads" / "a.docx").write_bytes(b"not a page")
+    (docs / "schools").mkdir()
+    for number in range(schools):
+        (docs / "schools" / f"s{number:03d}.md").write_text("page", encoding="utf-8")
     return docs
 
 
-def test_shards_are_consecutive_balanced_runs(tmp_path: Path) -> None:
-    docs = _pages(tmp_path, [100] * 40, other=1000)
-    shards = plan_shards(docs, jobs=2, min_pages=10)
-    pages = [page for shard in shards for page in shard.pages]
-    assert pages == sorted(f"schools/s{n:03d}.md" for n in range(40))
-    assert [shard.primary for shard in shards] == [True, False]
-    # The primary shard's 1000 bytes of other pages count twice against its share (they cost MkDocs more).
-    assert [len(shard.pages) for shard in shards] == [10, 30]
+def test_pages_are_in_mkdocs_order(tmp_path: Path) -> None:
+    """A folder's index, then its other pages, then its folders: the order of MkDocs' search index and sitemap."""
+    docs = _pages(tmp_path, 2)
+    assert pages_in_order(docs) == [
+        "index.md",
+        "adopt.md",
+        "comparison/index.md",
+        "library/index.md",
+        "library/a.md",
+        "library/b.md",
+        "schools/s000.md",
+        "schools/s001.md",
+    ]
 
 
-def test_small_sites_and_single_jobs_are_not_sharded(tmp_path: Path) -> None:
-    docs = _pages(tmp_path, [100] * 40, other=0)
-    assert len(plan_shards(docs, jobs=2, min_pages=21)) == 1
-    assert len(plan_shards(docs, jobs=1, min_pages=1)) == 1
-    assert len(plan_shards(docs, jobs=8, min_pages=10)) == 4
+def test_shards_are_the_top_pages_then_each_folder_in_even_runs(tmp_path: Path) -> None:
+    docs = _pages(tmp_path, 41)
+    shards = plan_shards(docs, shard_pages=10)
+    assert [shard.name for shard in shards] == [
+        "pages",
+        "comparison",
+        "library",
+        *(f"schools-{n:03d}" for n in range(1, 6)),
+    ]
+    assert shards[0].primary and shards[0].pages == ("index.md", "adopt.md")
+    assert [len(shard.pages) for shard in shards[3:]] == [8, 8, 8, 8, 9]
+    assert [page for shard in shards for page in shard.pages] == pages_in_order(docs)
+
+
+def test_small_sites_are_one_build(tmp_path: Path) -> None:
+    docs = _pages(tmp_path, 10)
+    (only,) = plan_shards(docs, shard_pages=16)
+    assert only.primary and only.pages == tuple(pages_in_order(docs))
+    assert len(plan_shards(docs, shard_pages=15)) == 4
 
 
 def test_shard_excludes_leave_out_exactly_the_other_shards(tmp_path: Path) -> None:
-    docs = _pages(tmp_path, [100] * 30, other=0)
-    first, second, third = plan_shards(docs, jobs=3, min_pages=10)
-    every = [*first.pages, *second.pages, *third.pages]
-    assert first.exclude_docs(every).splitlines() == [f"/{p}" for p in (*second.pages, *third.pages)]
-    assert second.exclude_docs(every).splitlines() == ["*", *(f"!/{p}" for p in second.pages)]
+    docs = _pages(tmp_path, 30)
+    primary, _comparison, library, *schools = plan_shards(docs, shard_pages=15)
+    assert primary.exclude_docs().splitlines() == ["/*/**/*.md"]  # pages in folders; downloads stay
+    assert library.exclude_docs().splitlines() == ["*", "!/library/index.md", "!/library/a.md", "!/library/b.md"]
+    assert schools[0].exclude_docs().splitlines() == ["*", *(f"!/{p}" for p in schools[0].pages)]
+    assert set(schools[0].pages).isdisjoint(schools[1].pages)
 
 
 def test_background_documents_are_the_same_bytes(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
