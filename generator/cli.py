@@ -64,7 +64,8 @@ def _build(args: argparse.Namespace) -> int:
     _report(result.problems)
     site = result.site
     if os.environ.get("POLICIES_TIMINGS"):  # for scripts/bench.py: stage times as one JSON line
-        extra = {"docx work": result.docx_work, "site processes": site.processes if site else 0}
+        extra = {"docx work": result.docx_work, "documents rendered": result.documents_rendered}
+        extra |= {"site processes": site.processes if site else 0}
         extra |= {"site shards": site.shards if site else 0, "site files rewritten": site.rewritten if site else 0}
         print(json.dumps({**result.stages, **extra}), file=sys.stderr)
     if args.no_site:
