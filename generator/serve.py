@@ -10,7 +10,10 @@ pages stay up.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -21,6 +24,7 @@ from .build import build
 from .problems import InputError, Problems
 
 WATCHED = ("clauses", "schools")
+PR_SET_PDEATHSIG = 1  # prctl(2)
 
 
 def snapshot(root: Path) -> dict[Path, tuple[int, int]]:
@@ -54,9 +58,16 @@ def serve(root: Path, address: str, report: Callable[[Problems], object], poll: 
     # else depends on them), which keeps a clause edit's round trip under a second.  --no-strict: MkDocs
     # warns about every dirty build; `policies build` stays strict.
     server = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "serve", "--dirty", "--no-strict", "--dev-addr", address], cwd=root, env=env
+        [sys.executable, "-m", "mkdocs", "serve", "--dirty", "--no-strict", "--dev-addr", address],
+        cwd=root,
+        env=env,
+        preexec_fn=_end_with_parent,
     )
+    # A service manager or a test stops the preview with SIGTERM: stop MkDocs too, as Ctrl+C does,
+    # rather than leave it holding the port.
+    previous = signal.signal(signal.SIGTERM, _interrupt)
     seen = snapshot(root)
+    interrupted = False
     try:
         while server.poll() is None:
             time.sleep(poll)
@@ -65,11 +76,26 @@ def serve(root: Path, address: str, report: Callable[[Problems], object], poll: 
                 seen = current
                 regenerate(root, report)
     except KeyboardInterrupt:
-        pass
+        interrupted = True
     finally:
+        signal.signal(signal.SIGTERM, previous)
+        status = server.poll()
         server.terminate()
         try:
             server.wait(timeout=10)
         except subprocess.TimeoutExpired:
             server.kill()
+    if status is not None and not interrupted:  # MkDocs ended on its own: the port was taken, say
+        print(f"mkdocs serve stopped (exit status {status}): see its messages above", file=sys.stderr)
+        return 1
     return 0
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _end_with_parent() -> None:
+    """In the MkDocs child, before it starts: on Linux, be sent SIGTERM if this process dies, even by SIGKILL."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)

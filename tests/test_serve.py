@@ -69,3 +69,60 @@ def test_clause_edit_shows_in_served_page(tmp_path: Path) -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").glob("*/children"):
+        found += [int(child) for child in task.read_text().split()]
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+    return "\nState:\tZ" not in status  # a zombie has ended, only not yet been reaped
+
+
+def _start_serve(root: Path, port: int) -> subprocess.Popen[bytes]:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "generator", "-C", str(root), "serve", "--dev-addr", f"127.0.0.1:{port}"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    wait_for(lambda: "</html>" in fetch(f"http://127.0.0.1:{port}/"), timeout=60)
+    return proc
+
+
+def test_stopping_the_preview_stops_mkdocs(tmp_path: Path) -> None:
+    """SIGTERM (a service manager, a test) ends MkDocs as Ctrl+C does; SIGKILL too, through the kernel."""
+    root = copy_project(tmp_path / "project")
+    for stop in ("terminate", "kill"):
+        proc = _start_serve(root, free_port())
+        (mkdocs,) = _children(proc.pid)
+        getattr(proc, stop)()
+        proc.wait(timeout=20)
+        wait_for(lambda mkdocs=mkdocs: not _alive(mkdocs), timeout=20)
+        if stop == "terminate":
+            assert proc.returncode == 0
+
+
+def test_a_taken_port_is_an_error(tmp_path: Path) -> None:
+    root = copy_project(tmp_path / "project")
+    port = free_port()
+    first = _start_serve(root, port)
+    try:
+        second = subprocess.run(
+            [sys.executable, "-m", "generator", "-C", str(root), "serve", "--dev-addr", f"127.0.0.1:{port}"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert second.returncode == 1
+        assert "Address already in use" in second.stderr
+        assert "mkdocs serve stopped (exit status 1): see its messages above" in second.stderr
+    finally:
+        first.terminate()
+        first.wait(timeout=20)
