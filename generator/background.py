@@ -32,7 +32,8 @@ class BackgroundError(RuntimeError):
 class Background(Generic[T]):
     """The items of ``work()``, produced in a forked child; ``result()`` returns them and the child's seconds."""
 
-    def __init__(self, work: Callable[[], Iterable[T]]) -> None:
+    def __init__(self, work: Callable[[], Iterable[T]], *, collect: bool = True) -> None:
+        """Fork the child now; unless ``collect`` is False, also start taking its items (see ``start_all``)."""
         self._items: list[T] = []
         self._seconds = 0.0
         self._error: str | None = None
@@ -52,7 +53,17 @@ class Background(Generic[T]):
         self._process.start()  # before the thread below: fork only a single-threaded process
         send.close()
         self._collector = threading.Thread(target=self._collect, daemon=True)
-        self._collector.start()
+        if collect:
+            self._collector.start()
+
+    @classmethod
+    def start_all(cls, works: list[Callable[[], Iterable[T]]]) -> list[Background[T]]:
+        """One child per work, all forked before any collecting thread starts (a fork copies only one thread)."""
+        started = [cls(work, collect=False) for work in works]
+        for background in started:
+            if background._process is not None:
+                background._collector.start()
+        return started
 
     def _collect(self) -> None:
         try:

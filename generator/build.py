@@ -100,6 +100,7 @@ def build_epoch(root: Path) -> int:
 
 
 BACKGROUND_DOCX = 40  # fewer documents than this are quicker to make in place than to fork for
+BACKGROUND_COMPARISON = 200  # schools: below this the comparison takes under 0.3 s, less than a fork saves
 
 
 def write_documents(project: Project, policies: list[ResolvedPolicy], docs: Path) -> Iterator[tuple[str, bool]]:
@@ -112,6 +113,17 @@ def write_documents(project: Project, policies: list[ResolvedPolicy], docs: Path
     writer = TreeWriter(docs)
     for name, data in iter_docx(project, policies):
         yield name, writer.write(name, data)
+
+
+def write_comparison(project: Project, policies: list[ResolvedPolicy], docs: Path) -> Iterator[tuple[str, bool]]:
+    """Write the comparison page and its CSV and JSON downloads: (path, whether its bytes changed).
+
+    At 2,000 schools they take 3 s (44 MB of text), as long as every school
+    page together, so a large build makes them in a process of their own.
+    """
+    writer = TreeWriter(docs)
+    for name, content in comparison_outputs(project, policies).items():
+        yield name, writer.write(name, content)
 
 
 def _documents(
@@ -128,6 +140,14 @@ def _documents(
         items.append(item)
         report.update(len(items))
     return items, time.perf_counter() - start
+
+
+def _start_background(
+    *works: Callable[[], Iterator[tuple[str, bool]]] | None,
+) -> list[Background[tuple[str, bool]] | None]:
+    """A forked child for each work given (None: done in place later), all forked before any thread starts."""
+    started = iter(Background.start_all([work for work in works if work is not None]))
+    return [None if work is None else next(started) for work in works]
 
 
 def release_memory() -> None:
@@ -206,7 +226,11 @@ def build(
     documents = sorted(new_state)
     result.documents_rendered = len(stale)
     work = partial(write_documents, project, stale, docs)
-    background = Background(work) if jobs > 1 and len(stale) >= BACKGROUND_DOCX else None
+    comparison = partial(write_comparison, project, policies, docs)
+    background, comparing = _start_background(
+        work if jobs > 1 and len(stale) >= BACKGROUND_DOCX else None,
+        comparison if jobs > 1 and len(policies) >= BACKGROUND_COMPARISON else None,
+    )
     written: list[tuple[str, bool]] = []
     writer = TreeWriter(docs)
     if pdf:  # LibreOffice converts the new documents first: the pages link PDFs only if it could
@@ -232,8 +256,8 @@ def build(
         writer.write(relative, content if pdf_links else without_pdf_links(content))
         done += 1
         report.update(done)
-    for relative, content in comparison_outputs(project, policies).items():  # comparison/index.md, matrix.*
-        writer.write(relative, content)
+    for name, was_written in _documents(comparing, comparison, Progress())[0]:  # comparison/index.md, matrix.*
+        writer.keep(name, changed=was_written)
     report.update(done + 1)
     end("render")
     if not pdf:
@@ -249,7 +273,7 @@ def build(
     end("write")
     new_state["site"] = site_stamp(root)
     unchanged = not writer.changed and not result.removed and state.get("site") == new_state["site"]
-    del project, policies, stale, writer, background, work, written
+    del project, policies, stale, writer, background, work, written, comparing, comparison
     release_memory()  # MkDocs needs it now
     if site and not (unchanged and (root / SITE_DIR).is_dir()):
         begin("site", 0, "pages")

@@ -253,19 +253,27 @@ def test_shard_excludes_leave_out_exactly_the_other_shards(tmp_path: Path) -> No
 
 
 def test_background_documents_are_the_same_bytes(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """DOCX made by the background process: same files, same bytes, reported as changed, then left alone."""
+    """DOCX and comparison made by background processes: same files, same bytes, reported as changed, then left."""
     serial = build(project, site=False, pdf=False, jobs=1)
     docs = project / "docs"
     before = tree_digest(docs)
     documents = sorted(docs.glob("downloads/*.docx"))
     assert len(documents) == 5
-    for path in documents:
+    comparison = sorted((docs / "comparison").iterdir())
+    assert [p.name for p in comparison] == ["index.md", "matrix.csv", "matrix.json"]
+    for path in documents + comparison:
         path.unlink()
     monkeypatch.setattr(generator.build, "BACKGROUND_DOCX", 1)
+    monkeypatch.setattr(generator.build, "BACKGROUND_COMPARISON", 1)
+    forks = []
+    monkeypatch.setattr(
+        Background, "start_all", lambda works, real=Background.start_all: forks.append(len(works)) or real(works)
+    )
     parallel = build(project, site=False, pdf=False, jobs=2)
+    assert forks == [2]
     assert parallel.documents_rendered == serial.documents_rendered == 5
     assert parallel.docx_work > 0
-    assert parallel.changed == [p.resolve() for p in documents]
+    assert parallel.changed == sorted(p.resolve() for p in documents + comparison)
     assert tree_digest(docs) == before
     again = build(project, site=False, pdf=False, jobs=2)
     assert again.changed == [] and again.removed == [] and again.documents_rendered == 0
