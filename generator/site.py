@@ -211,6 +211,8 @@ def build_site(
                 raise SiteBuildError("\n".join(failures))
             report.processes = 1
             report.pages = len(shards[0].pages)
+            if cache_dir is not None and cache_dir.exists():
+                shutil.rmtree(cache_dir)  # shards of a larger site that this one no longer needs
         else:
             if cache_dir is None:
                 cache_dir = Path(stack.enter_context(tempfile.TemporaryDirectory(dir=site_dir.parent)))

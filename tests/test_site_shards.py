@@ -133,6 +133,9 @@ def test_a_changed_page_rebuilds_only_its_shard(generated: Path, single: Path, t
     )
     assert with_stamp.processes == SHARDS, "a new configuration, theme or generator rebuilds every shard"
 
+    whole = build_site(root, site, build_epoch(root), docs_dir=root / "docs", shard_pages=99, cache_dir=cache)
+    assert whole.shards == 1 and not cache.exists(), "a site small enough for one build drops the shards"
+
 
 def test_a_site_file_changed_in_place_is_not_reused(generated: Path, tmp_path: Path) -> None:
     """The site shares its files with the cache; a write through the site's name must not poison the cache."""
