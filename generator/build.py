@@ -124,7 +124,7 @@ def write_comparison(project: Project, policies: list[ResolvedPolicy], docs: Pat
     page together, so a large build makes them in a process of their own.
     """
     writer = TreeWriter(docs)
-    for name, content in comparison_outputs(project, policies).items():
+    for name, content in comparison_outputs(project, policies):
         yield name, writer.write(name, content)
 
 
