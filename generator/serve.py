@@ -1,7 +1,8 @@
 """Live preview: regenerate the Markdown tree when inputs change; MkDocs serves it.
 
 ``mkdocs serve`` already rebuilds and reloads the browser when ``docs/`` or the
-theme changes.  This module adds the missing half: it watches ``clauses/`` and
+theme changes (run through ``mkdocs_serve``, whose watcher polls every 0.1 s,
+not 0.5 s).  This module adds the missing half: it watches ``clauses/`` and
 ``schools/`` (polling, so no extra dependency), re-runs check and render, and
 rewrites only the generated files whose content changed, so MkDocs's watcher
 sees one change and does not loop.  Bad input is reported and the last good
@@ -58,7 +59,7 @@ def serve(root: Path, address: str, report: Callable[[Problems], object], poll: 
     # else depends on them), which keeps a clause edit's round trip under a second.  --no-strict: MkDocs
     # warns about every dirty build; `policies build` stays strict.
     server = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "serve", "--dirty", "--no-strict", "--dev-addr", address],
+        [sys.executable, "-m", "generator.mkdocs_serve", "serve", "--dirty", "--no-strict", "--dev-addr", address],
         cwd=root,
         env=env,
         preexec_fn=_end_with_parent,

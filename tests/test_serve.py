@@ -126,3 +126,17 @@ def test_a_taken_port_is_an_error(tmp_path: Path) -> None:
     finally:
         first.terminate()
         first.wait(timeout=20)
+
+
+def test_the_preview_watches_files_every_tenth_of_a_second() -> None:
+    """MkDocs polls every 0.5 s by itself, half the budget from an edit to the page; the hook must still fit."""
+    code = (
+        "from generator.mkdocs_serve import quicker_watcher\n"
+        "from mkdocs.commands import serve\n"
+        "assert quicker_watcher()\n"
+        "server = serve.LiveReloadServer(builder=print, host='127.0.0.1', port=0, root='.')\n"
+        "print(server.observer.timeout)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "0.1"
