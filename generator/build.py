@@ -26,7 +26,7 @@ from .escape import escape_markdown
 from .incremental import CACHE_DIR, docx_key, load_state, save_state, site_stamp
 from .load import Project, load_project
 from .matrix_formats import comparison_outputs
-from .pages import iter_site_pages, render_site_pages
+from .pages import iter_site_pages, render_site_pages, site_page_count
 from .pdf import pdf_downloads, previous_pdfs, without_pdf_links
 from .problems import InputError, Problems
 from .progress import Progress
@@ -36,7 +36,6 @@ from .status import build_date
 from .write import TreeWriter
 
 DOCS_DIR = "docs"
-FIXED_PAGES = 5  # home, library index, references, adopt, comparison: pages besides schools and clauses
 SITE_DIR = "site"
 
 
@@ -49,8 +48,11 @@ class BuildResult:
     stages: dict[str, float] = field(default_factory=dict)
     documents_rendered: int = 0
     docx_work: float = 0.0  # seconds spent making DOCX, wherever it ran (the docx stage may be only a wait)
-    site_built: bool = False
     site: SiteReport | None = None  # what the site build did, when it ran
+
+    @property
+    def site_built(self) -> bool:
+        return self.site is not None
 
 
 def load_and_check(root: Path) -> tuple[Project, Problems]:
@@ -195,9 +197,6 @@ def build(
     report = progress or Progress()
     clock = time.perf_counter()
 
-    def begin(name: str, total: int = 0, unit: str = "") -> None:
-        report.begin(name, total, unit)
-
     def end(name: str) -> None:
         nonlocal clock
         now = time.perf_counter()
@@ -205,7 +204,7 @@ def build(
         report.end(now - clock)
         clock = now
 
-    begin("load and check")
+    report.begin("load and check")
     project, result.problems = load_and_check(root)
     if result.problems.errors:
         raise InputError(result.problems)
@@ -237,10 +236,10 @@ def build(
     written: list[tuple[str, bool]] = []
     writer = TreeWriter(docs)
     if pdf:  # LibreOffice converts the new documents first: the pages link PDFs only if it could
-        begin("docx", len(stale), "documents")
+        report.begin("docx", len(stale), "documents")
         written, result.docx_work = _documents(background, work, report)
         end("docx")
-        begin("pdf")
+        report.begin("pdf")
         made = pdf_downloads({name: (docs / name).read_bytes() for name in documents}, docs)
         if made.message:
             report.message(made.message)
@@ -253,7 +252,7 @@ def build(
         for name in kept:
             writer.keep(name)
         pdf_links = bool(kept) or not documents
-    begin("render", len(policies) + len(project.clauses) + FIXED_PAGES, "pages")
+    report.begin("render", site_page_count(project, policies) + 1, "pages")  # and the comparison
     done = 0
     for relative, content in iter_site_pages(project, policies, build_date(build_epoch(root))):
         writer.write(relative, content if pdf_links else without_pdf_links(content))
@@ -264,10 +263,10 @@ def build(
     report.update(done + 1)
     end("render")
     if not pdf:
-        begin("docx", len(stale), "documents")
+        report.begin("docx", len(stale), "documents")
         written, result.docx_work = _documents(background, work, report)
         end("docx")
-    begin("write")
+    report.begin("write")
     changed = {name for name, was_written in written if was_written}
     for name in documents:
         writer.keep(name, changed=name in changed)
@@ -279,7 +278,7 @@ def build(
     del project, policies, stale, writer, background, work, written, comparing, comparison
     release_memory()  # MkDocs needs it now
     if site and not (unchanged and (root / SITE_DIR).is_dir()):
-        begin("site", 0, "pages")
+        report.begin("site", 0, "pages")
         result.site = build_site(
             root,
             root / SITE_DIR,
@@ -290,7 +289,6 @@ def build(
             stamp=new_state["site"],
             progress=report.update,
         )
-        result.site_built = True
         end("site")
     if site or state.get("site") == new_state["site"]:
         save_state(root, new_state)

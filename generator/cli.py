@@ -19,7 +19,7 @@ from .matrix import build_matrix
 from .matrix_formats import FORMATS, render
 from .problems import InputError, Problems
 from .progress import for_stream
-from .site import SiteBuildError
+from .site import SiteBuildError, SiteReport
 from .status import build_date
 
 
@@ -64,9 +64,9 @@ def _build(args: argparse.Namespace) -> int:
     _report(result.problems)
     site = result.site
     if os.environ.get("POLICIES_TIMINGS"):  # for scripts/bench.py: stage times as one JSON line
+        ran = site or SiteReport(shards=0)
         extra = {"docx work": result.docx_work, "documents rendered": result.documents_rendered}
-        extra |= {"site processes": site.processes if site else 0}
-        extra |= {"site shards": site.shards if site else 0, "site files rewritten": site.rewritten if site else 0}
+        extra |= {"site processes": ran.processes, "site shards": ran.shards, "site files rewritten": ran.rewritten}
         print(json.dumps({**result.stages, **extra}), file=sys.stderr)
     if args.no_site:
         where = ""

@@ -87,11 +87,13 @@ def clause_data(project: Project, clause: Clause, policies: list[ResolvedPolicy]
         "note": meta.note,
         "references": [
             {"id": ref, "title": project.references[ref].title, "edition": project.references[ref].edition}
-            for ref in meta.references if ref in project.references
+            for ref in meta.references
+            if ref in project.references
         ],
         "provenance": [
             {"id": seed, "school": project.sources[seed].school, "title": project.sources[seed].title}
-            for seed in meta.provenance if seed in project.sources
+            for seed in meta.provenance
+            if seed in project.sources
         ],
         "variants": [
             {
@@ -121,7 +123,8 @@ def library_index(project: Project) -> list[dict[str, Any]]:
                     "title": project.clauses[cid].meta.title,
                     "variants": [v.label for v in project.clauses[cid].meta.variants.values()],
                 }
-                for cid in section.clauses if cid in project.clauses
+                for cid in section.clauses
+                if cid in project.clauses
             ],
         }
         for section in project.outline.sections
@@ -135,21 +138,24 @@ def references_data(project: Project) -> list[dict[str, Any]]:
             cited.setdefault(ref, []).append({"id": clause.meta.id, "title": clause.meta.title})
     rows = []
     for ref_id, ref in project.references.items():
-        rows.append({
-            "id": ref_id,
-            "title": ref.title,
-            "publisher": ref.publisher,
-            "kind": ref.kind.replace("-", " "),
-            "edition": ref.edition,
-            "date": ref.date.text if ref.date else None,
-            "url": ref.url,
-            "status": ref.status,
-            "superseded_by": ref.superseded_by,
-            "superseded_by_title": project.references[ref.superseded_by].title
-            if ref.superseded_by in project.references else None,
-            "note": ref.note,
-            "cited_by": cited.get(ref_id, []),
-        })
+        rows.append(
+            {
+                "id": ref_id,
+                "title": ref.title,
+                "publisher": ref.publisher,
+                "kind": ref.kind.replace("-", " "),
+                "edition": ref.edition,
+                "date": ref.date.text if ref.date else None,
+                "url": ref.url,
+                "status": ref.status,
+                "superseded_by": ref.superseded_by,
+                "superseded_by_title": project.references[ref.superseded_by].title
+                if ref.superseded_by in project.references
+                else None,
+                "note": ref.note,
+                "cited_by": cited.get(ref_id, []),
+            }
+        )
     return rows
 
 
@@ -167,6 +173,11 @@ def render_site_pages(project: Project, policies: list[ResolvedPolicy], today: d
     return dict(iter_site_pages(project, policies, today))
 
 
+def site_page_count(project: Project, policies: list[ResolvedPolicy]) -> int:
+    """How many pages iter_site_pages() yields, before it makes any (for a progress bar)."""
+    return 4 + len(policies) + len(project.clauses)  # its first four, then one per school and per clause
+
+
 def iter_site_pages(project: Project, policies: list[ResolvedPolicy], today: dt.date) -> Iterator[tuple[str, str]]:
     """(path in the docs tree, Markdown) of every page, one at a time: the build writes each and lets it go."""
     rows = [policy_data(p, today) for p in policies]
@@ -179,4 +190,3 @@ def iter_site_pages(project: Project, policies: list[ResolvedPolicy], today: dt.
     for clause in project.clauses.values():
         data = clause_data(project, clause, policies)
         yield f"library/{clause.meta.id}.md", _render("clause.md.jinja", clause=data)
-

@@ -66,7 +66,7 @@ SITEMAP_GZ = f"{SITEMAP}.gz"
 RECORD = ".shard.json"  # in each cached shard: the key of its inputs and the size and time of each file
 POLL_SECONDS = 0.2
 
-Progress = Callable[[int, int], object]  # (pages built, pages to build)
+PageProgress = Callable[[int, int], object]  # (pages built, pages to build)
 
 
 class SiteBuildError(Exception):
@@ -185,7 +185,7 @@ def build_site(
     cache_dir: Path | None = None,
     stamp: str = "",
     shard_pages: int = SHARD_PAGES,
-    progress: Progress | None = None,
+    progress: PageProgress | None = None,
 ) -> SiteReport:
     """Build ``site_dir`` from the docs tree with up to ``jobs`` MkDocs processes at a time.
 
@@ -251,7 +251,7 @@ def _build_shards(
     stamp: str,
     source_date_epoch: int,
     jobs: int,
-    progress: Progress | None,
+    progress: PageProgress | None,
 ) -> tuple[int, int]:
     """Bring every shard's cached output up to date; returns the MkDocs runs made and the pages they built."""
     cache.mkdir(parents=True, exist_ok=True)
@@ -287,7 +287,7 @@ def _build_shards(
     return len(runs), sum(run.pages for run in runs)
 
 
-def _run(root: Path, runs: list[_Run], source_date_epoch: int, jobs: int, progress: Progress | None) -> list[str]:
+def _run(root: Path, runs: list[_Run], source_date_epoch: int, jobs: int, progress: PageProgress | None) -> list[str]:
     """Run the MkDocs builds, ``jobs`` at a time, reporting pages built; returns each failure's warnings."""
     # NO_MKDOCS_2_WARNING: Material's end-of-life banner is known (see README) and would bury real errors.
     env = {**os.environ, "SOURCE_DATE_EPOCH": str(source_date_epoch), "NO_MKDOCS_2_WARNING": "1"}

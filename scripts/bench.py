@@ -160,7 +160,7 @@ def bench(count: int) -> dict[str, float]:
         root = Path(tmp) / "project"
         synthesise(root, count)
         wall, peak, err = run([policies, "build", "--no-pdf"], root)
-        stages = json.loads(next(line for line in err.splitlines() if line.startswith("{")))
+        stages = _stages(err)
         base_wall, base_peak, _ = run([sys.executable, "-m", "mkdocs", "build", "--strict",
                                        "--site-dir", str(Path(tmp) / "baseline")], root)
         docs, site = root / "docs", root / "site"
@@ -171,8 +171,8 @@ def bench(count: int) -> dict[str, float]:
         school.write_text(school.read_text(encoding="utf-8").replace("Person", "Dr Person"), encoding="utf-8")
         before = {**_identities(docs), **_identities(site)}
         one, _, err = run([policies, "build", "--no-pdf"], root)
-        one_stages = json.loads(next(line for line in err.splitlines() if line.startswith("{")))
-        again_stages = json.loads(next(line for line in err_again.splitlines() if line.startswith("{")))
+        one_stages = _stages(err)
+        again_stages = _stages(err_again)
         return {
             "schools": count, "wall": wall, **stages, "peak_mib": peak, "mkdocs": base_wall,
             "mkdocs_peak_mib": base_peak, "site_mb": size_mb(site),
@@ -235,6 +235,11 @@ def _wait_for(url: str, text: str, timeout: float) -> None:
                 return
         time.sleep(0.02)
     raise SystemExit(f"{url} did not show {text!r} within {timeout} s")
+
+
+def _stages(stderr: str) -> dict[str, float]:
+    """The build's stage times and counts: the JSON line that POLICIES_TIMINGS makes it print."""
+    return json.loads(next(line for line in stderr.splitlines() if line.startswith("{")))
 
 
 def _identities(folder: Path) -> dict[Path, tuple[int, int]]:
