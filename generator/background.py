@@ -37,6 +37,7 @@ class Background(Generic[T]):
         self._items: list[T] = []
         self._seconds = 0.0
         self._error: str | None = None
+        self._os_error: OSError | None = None
         if "fork" not in multiprocessing.get_all_start_methods():
             start = time.perf_counter()
             self._items = list(work())
@@ -71,6 +72,9 @@ class Background(Generic[T]):
                 kind, payload = self._receive.recv()
                 if kind == "item":
                     self._items.append(payload)
+                elif kind == "oserror":
+                    self._os_error = OSError(*payload)
+                    return
                 elif kind == "done":
                     self._seconds = payload
                     return
@@ -93,6 +97,8 @@ class Background(Generic[T]):
                 if progress is not None:
                     progress(len(self._items))
             self._process.join()
+        if self._os_error is not None:
+            raise self._os_error  # the system's refusal (disk full, permissions): the user's to fix, not a bug
         if self._error is not None:
             raise BackgroundError(self._error)
         return self._items, self._seconds
@@ -103,6 +109,8 @@ def _child(work: Callable[[], Iterable[object]], send: Connection) -> None:
     try:
         for item in work():
             send.send(("item", item))
+    except OSError as exc:
+        send.send(("oserror", (exc.errno, exc.strerror, exc.filename)))
     except BaseException:  # reported to the parent, which raises it
         send.send(("error", traceback.format_exc()))
     else:

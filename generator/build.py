@@ -31,6 +31,7 @@ from .pdf import pdf_downloads, previous_pdfs, without_pdf_links
 from .problems import InputError, Problems
 from .progress import Progress
 from .resolve import ResolvedPolicy, resolve_policy
+from .runlock import project_lock
 from .site import SiteReport, build_site
 from .status import build_date
 from .write import TreeWriter
@@ -183,7 +184,19 @@ def build(
     pdf: bool = True,
     progress: Progress | None = None,
     jobs: int = 1,
+    wait: bool = True,
 ) -> BuildResult:
+    """The whole pipeline, holding the project's lock (see runlock.py): one run writes at a time.
+
+    A second run waits for the first, saying so on ``progress``; with ``wait=False`` it raises
+    ``ProjectBusy`` instead.
+    """
+    report = progress or Progress()
+    with project_lock(root / CACHE_DIR, wait=wait, waiting=report.message):
+        return _build(root, site=site, pdf=pdf, report=report, jobs=jobs)
+
+
+def _build(root: Path, *, site: bool, pdf: bool, report: Progress, jobs: int) -> BuildResult:
     """The whole pipeline; ``result.stages`` records each stage's wall time in seconds.
 
     With ``pdf=False`` (live preview, benchmarks) LibreOffice is not run: PDFs
@@ -194,7 +207,6 @@ def build(
     rendered, so the build holds one page at a time, not the whole tree.
     """
     result = BuildResult(Problems(root))
-    report = progress or Progress()
     clock = time.perf_counter()
 
     def end(name: str) -> None:

@@ -24,6 +24,7 @@ from jinja2 import Template, TemplateSyntaxError, meta, nodes
 
 from . import models
 from .environment import ENV
+from .models import RESERVED_SLUGS
 from .problems import Problems
 from .validation import validate_located
 from .yamlsource import Located, SourceError, parse_yaml, read_text
@@ -85,6 +86,12 @@ def parse_clause(path: Path, problems: Problems) -> Clause | None:
         return None
     meta = validate_located(located, models.ClauseMeta, path, problems)
     if meta is None:
+        return None
+    if meta.id in RESERVED_SLUGS:
+        line = located.line_of(("id",))
+        problems.error(
+            path, line, f"'{meta.id}' cannot be a clause id: its page would take the place of the library's index page"
+        )
         return None
     clause = Clause(path, meta, located, body_line)
     blocks = _variant_blocks(body, body_line, clause, problems)

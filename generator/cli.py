@@ -8,6 +8,7 @@ Exit status: 0 success, 1 problems in the inputs or the site build, 2 usage.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
@@ -19,7 +20,8 @@ from .matrix import build_matrix
 from .matrix_formats import FORMATS, render
 from .problems import InputError, Problems
 from .progress import for_stream
-from .site import SiteBuildError, SiteReport
+from .runlock import ProjectBusy
+from .site import SiteBuildError, SiteOSError, SiteReport
 from .status import build_date
 
 
@@ -48,15 +50,30 @@ def _check(args: argparse.Namespace) -> int:
 def _build(args: argparse.Namespace) -> int:
     progress = for_stream(sys.stderr)
     try:
-        result = build(args.root, site=not args.no_site, pdf=not args.no_pdf, progress=progress, jobs=args.jobs)
+        result = build(
+            args.root,
+            site=not args.no_site,
+            pdf=not args.no_pdf,
+            progress=progress,
+            jobs=args.jobs,
+            wait=not args.no_wait,
+        )
     except InputError as exc:
         progress.close()
         _report(exc.problems)
         print("build stopped: nothing was written", file=sys.stderr)
         return 1
+    except SiteOSError as exc:
+        progress.close()
+        if args.debug and exc.log:
+            print(exc.log, file=sys.stderr)
+        print(os_error(OSError(0, exc.reason, exc.filename, None, exc.filename2), args.root), file=sys.stderr)
+        return 1
     except SiteBuildError as exc:
         progress.close()
         print(exc, file=sys.stderr)
+        if args.debug and exc.log:
+            print(exc.log, file=sys.stderr)
         print("site build failed: the previous site was left in place", file=sys.stderr)
         return 1
     finally:
@@ -172,6 +189,9 @@ def parser() -> argparse.ArgumentParser:
     build_cmd.add_argument("--no-site", action="store_true", help="generate Markdown only, skip mkdocs")
     build_cmd.add_argument("--no-pdf", action="store_true", help="do not run LibreOffice; keep the previous PDFs")
     build_cmd.add_argument(
+        "--no-wait", action="store_true", help="if another run is writing this project, stop at once instead of waiting"
+    )
+    build_cmd.add_argument(
         "-j",
         "--jobs",
         type=_positive,
@@ -201,6 +221,26 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
+def _shown(path: Path | str, root: Path | None = None) -> str:
+    """A path as the user would type it: relative to the project where it is inside it."""
+    p = Path(path)
+    if root is not None:
+        with contextlib.suppress(ValueError, OSError):
+            return p.resolve().relative_to(root.resolve()).as_posix() or "."
+    return p.as_posix()
+
+
+def os_error(exc: OSError, root: Path) -> str:
+    """``error: <path>: <reason>``, one line, for a failure of the system rather than of the inputs."""
+    reason = exc.strerror or str(exc)
+    if exc.filename is None:
+        return f"error: {_shown(root)}: {reason}"
+    where = _shown(os.fsdecode(exc.filename), root)
+    if exc.filename2 is not None:
+        where += f" -> {_shown(os.fsdecode(exc.filename2), root)}"
+    return f"error: {where}: {reason}"
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
@@ -208,6 +248,14 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except ProjectBusy as exc:
+        print(f"error: {_shown(args.root)}: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:  # the system said no (disk full, permissions, a file where a folder should be)
+        if args.debug:
+            raise
+        print(os_error(exc, args.root), file=sys.stderr)
+        return 1
     except Exception as exc:  # a bug, not a user's mistake: say so without a wall of text
         if args.debug:
             raise

@@ -16,6 +16,7 @@ from pydantic import BaseModel
 
 from . import models
 from .clauses import Clause, parse_clause
+from .models import RESERVED_SLUGS
 from .problems import Problems
 from .validation import validate_located
 from .yamlsource import Located, SourceError, load_yaml_file
@@ -173,6 +174,14 @@ def _load_schools(project: Project, problems: Problems) -> None:
         if not SLUG.match(path.stem):
             problems.error(
                 path, 0, f"'{path.stem}' is not a valid school slug: use lowercase letters, digits and hyphens"
+            )
+            continue
+        if path.stem in RESERVED_SLUGS:
+            problems.error(
+                path,
+                1,
+                f"'{path.stem}' cannot be a school's file name: its page would take the place of the site's "
+                f"schools/ index page; rename the file, for example to schools/{path.stem}-school.yml",
             )
             continue
         if not _inside(path, project.root, problems):

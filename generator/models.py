@@ -35,6 +35,11 @@ AUDIENCES: dict[str, str] = {
 ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u2028\u2029]")
 
+# Names that school pages (schools/<slug>.md) or clause pages (library/<id>.md) cannot take: MkDocs makes
+# index.md (and README.md) the folder's own page.  Slugs are lowercase, so "readme" is safe on Linux but
+# not on a case-insensitive file system (macOS, Windows), where it would be README.md.
+RESERVED_SLUGS = frozenset({"index", "readme"})
+
 
 def _single_line(value: str) -> str:
     if "\n" in value or "\r" in value:

@@ -41,11 +41,13 @@ modification times shows what really changed.
 
 from __future__ import annotations
 
+import errno
 import gzip
 import hashlib
 import importlib.metadata
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -56,6 +58,8 @@ from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
+
+from .runlock import recover_dir, replace_dir
 
 # Pages per shard.  MkDocs spends about 0.4 s starting and some 20 ms a school page here: 250 pages keep the
 # start-ups near 5% of a shard, and a one-school change rebuilds 250 school pages besides the shared pages.
@@ -70,7 +74,41 @@ PageProgress = Callable[[int, int], object]  # (pages built, pages to build)
 
 
 class SiteBuildError(Exception):
-    pass
+    """MkDocs failed; the message is what the user needs, ``log`` MkDocs' whole output (shown with --debug)."""
+
+    def __init__(self, message: str, log: str = "") -> None:
+        super().__init__(message)
+        self.log = log
+
+
+class SiteOSError(SiteBuildError):
+    """MkDocs was stopped by the system (disk full, permissions): one ``error: path: reason`` line."""
+
+    def __init__(self, filename: str | None, reason: str, log: str = "", filename2: str | None = None) -> None:
+        super().__init__(reason, log)
+        self.filename = filename
+        self.filename2 = filename2
+        self.reason = reason
+
+
+# The last line of a Python traceback for an OSError: "PermissionError: [Errno 13] Permission denied: '/x'".
+_OS_ERROR = re.compile(
+    r"^(?:\w+\.)*\w*Error: \[Errno \d+\] (?P<reason>[^:\n]+?)(?:: '(?P<path>[^'\n]*)')?(?: -> '(?P<path2>[^'\n]*)')?$"
+)
+
+
+def _failure(log: str, where: str) -> SiteBuildError:
+    """What a failed MkDocs run tells the user: an OS error in one line, else its warnings and errors.
+
+    A Python traceback is cut to its last line (what went wrong); the full log stays on the exception.
+    """
+    lines = [line for line in log.splitlines() if line.strip()]
+    if "Traceback (most recent call last)" in log and lines:
+        last = lines[-1].strip()
+        if found := _OS_ERROR.match(last):
+            return SiteOSError(found["path"], found["reason"], log, found["path2"])
+        return SiteBuildError(f"mkdocs build failed{where}: {last}", log)
+    return SiteBuildError(f"mkdocs build failed{where}:\n{_problems(log)}", log)
 
 
 @dataclass(frozen=True)
@@ -194,12 +232,13 @@ def build_site(
     generator) and their pages; without it every shard is built afresh.
     """
     staging = site_dir.with_name(f".{site_dir.name}-new")
-    old = site_dir.with_name(f".{site_dir.name}-old")
-    if not site_dir.exists() and old.exists():
-        os.replace(old, site_dir)  # a build killed between the two renames below: bring the old site back
-    for leftover in (old, staging):
-        if leftover.exists():
-            shutil.rmtree(leftover)
+    recover_dir(site_dir)  # a build killed mid-swap (where the swap takes two renames): the old site comes back
+    if site_dir.exists() and not site_dir.is_dir():
+        raise NotADirectoryError(errno.ENOTDIR, "is a file, where the site's folder should be", str(site_dir))
+    if site_dir.is_dir() and not os.access(site_dir, os.W_OK):  # read-only: not ours to replace
+        raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(site_dir))
+    if staging.exists():
+        shutil.rmtree(staging)
     docs = docs_dir or root / "docs"
     shards = plan_shards(docs, shard_pages)
     report = SiteReport(shards=len(shards))
@@ -208,7 +247,7 @@ def build_site(
             failures = _run(root, [_Run(None, staging, len(shards[0].pages))], source_date_epoch, jobs, progress)
             if failures:
                 shutil.rmtree(staging, ignore_errors=True)
-                raise SiteBuildError("\n".join(failures))
+                raise _joined(failures)
             report.processes = 1
             report.pages = len(shards[0].pages)
             if cache_dir is not None and cache_dir.exists():
@@ -224,11 +263,12 @@ def build_site(
             except BaseException:
                 shutil.rmtree(staging, ignore_errors=True)
                 raise
-    report.rewritten = _keep_unchanged(staging, site_dir)
-    if site_dir.exists():
-        os.replace(site_dir, old)
-    os.replace(staging, site_dir)
-    shutil.rmtree(old, ignore_errors=True)
+    try:
+        report.rewritten = _keep_unchanged(staging, site_dir)
+        replace_dir(staging, site_dir)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
     return report
 
 
@@ -283,11 +323,21 @@ def _build_shards(
         for run in runs:
             shutil.rmtree(run.output, ignore_errors=True)
     if failures:
-        raise SiteBuildError("\n".join(failures))
+        raise _joined(failures)
     return len(runs), sum(run.pages for run in runs)
 
 
-def _run(root: Path, runs: list[_Run], source_date_epoch: int, jobs: int, progress: PageProgress | None) -> list[str]:
+def _joined(failures: list[SiteBuildError]) -> SiteBuildError:
+    """One error for every failed run: the system's first complaint if there is one, else all of them."""
+    for failure in failures:
+        if isinstance(failure, SiteOSError):
+            return failure
+    return SiteBuildError("\n".join(str(f) for f in failures), "\n".join(f.log for f in failures))
+
+
+def _run(
+    root: Path, runs: list[_Run], source_date_epoch: int, jobs: int, progress: PageProgress | None
+) -> list[SiteBuildError]:
     """Run the MkDocs builds, ``jobs`` at a time, reporting pages built; returns each failure's warnings."""
     # NO_MKDOCS_2_WARNING: Material's end-of-life banner is known (see README) and would bury real errors.
     env = {**os.environ, "SOURCE_DATE_EPOCH": str(source_date_epoch), "NO_MKDOCS_2_WARNING": "1"}
@@ -297,7 +347,7 @@ def _run(root: Path, runs: list[_Run], source_date_epoch: int, jobs: int, progre
     waiting = list(runs)
     running: list[tuple[_Run, subprocess.Popen[str], IO[str]]] = []
     finished_pages = 0
-    failures: list[str] = []
+    failures: list[SiteBuildError] = []
     with ExitStack() as stack:
         try:
             while waiting or running:
@@ -331,7 +381,7 @@ def _run(root: Path, runs: list[_Run], source_date_epoch: int, jobs: int, progre
                         run.failed = True
                         log.seek(0)
                         where = f" ({run.label})" if run.label else ""
-                        failures.append(f"mkdocs build failed{where}:\n{_problems(log.read())}")
+                        failures.append(_failure(log.read(), where))
                 if progress is not None:
                     building = sum(min(run.pages, _pages_written(run.output)) for run, _, _ in running)
                     progress(finished_pages + building, total)
@@ -410,11 +460,8 @@ def _is_current(folder: Path, key: str) -> bool:
 
 
 def _swap(new: Path, target: Path) -> None:
-    retired = target.with_name(f"{target.name}.old")
-    if target.exists():
-        os.replace(target, retired)
-    os.replace(new, target)
-    shutil.rmtree(retired, ignore_errors=True)
+    recover_dir(target)
+    replace_dir(new, target)
 
 
 def _link(source: Path, target: Path) -> None:
