@@ -1,0 +1,235 @@
+"""The Typst PDFs: same content as the DOCX, tagged and PDF/UA, bookmarks, links, literal values, same bytes.
+
+Read back with poppler (pdftotext, pdfinfo, pdftohtml's outline) and by
+inflating the PDF's streams to look at its structure tree.  Typst itself is a
+Python dependency, so only poppler can be missing (then these tests skip,
+except in CI).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import subprocess
+import sys
+import tempfile
+import zlib
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from generator.build import load_and_check
+from generator.docx_build import cover_rows as docx_cover_rows
+from generator.load import Project
+from generator.pdf_typst import TypstPdfError, cover_rows, render_pdf
+from generator.resolve import ResolvedPolicy
+
+from .conftest import ROOT
+from .minimal import write_minimal
+from .test_content import LOCAL_FACTS
+from .test_docx import ALPHA, LISTS_CLAUSE, policies_of
+from .test_literal_values import HOSTILE, school_with_hostile_values
+from .test_pdf import pdf_text, require
+
+# Typst markup, Markdown, HTML and Jinja syntax a school might type; each must reach the PDF as text.
+TYPST_HOSTILE = {
+    "name": "#set page(width: 1pt) $x$ *stars* _under_ `tick` <script> @ref [a] \\ // comment /* c */ ~ {{ x }}",
+    "role": '= Not a heading -- "quoted" ... #let x = 1 #{1 + 1} ]) 1. + - / term: a',
+}
+
+
+def render(root: Path) -> dict[str, bytes]:
+    project, problems = load_and_check(root)
+    assert not problems.errors, problems.errors
+    subject = project.outline.title if project.outline else ""
+    return {p.slug: render_pdf(p, project.references, subject=subject) for p in policies_of(root)}
+
+
+@pytest.fixture(scope="module")
+def project() -> Project:
+    return load_and_check(ROOT)[0]
+
+
+@pytest.fixture(scope="module")
+def policies() -> dict[str, ResolvedPolicy]:
+    return {p.slug: p for p in policies_of(ROOT)}
+
+
+@pytest.fixture(scope="module")
+def pdfs() -> dict[str, bytes]:
+    require("pdftotext")
+    return render(ROOT)
+
+
+def inflated(data: bytes) -> bytes:
+    """The PDF with every Flate stream (object streams too, where the structure tree lives) decompressed."""
+    parts = [data]
+    for match in re.finditer(rb"stream\r?\n", data):
+        try:
+            parts.append(zlib.decompressobj().decompress(data[match.end() :]))
+        except zlib.error:
+            continue
+    return b"\n".join(parts)
+
+
+def run_tool(program: str, data: bytes, *args: str) -> str:
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
+        handle.write(data)
+        handle.flush()
+        return subprocess.run(
+            [require(program), *args, handle.name, *(["-"] if program == "pdftotext" else [])],
+            capture_output=True,
+            check=True,
+        ).stdout.decode("utf-8")
+
+
+def outline(data: bytes) -> list[str]:
+    """The bookmark titles, in order, as pdftohtml reads the PDF's outline."""
+    xml = run_tool("pdftohtml", data, "-xml", "-stdout", "-i", "-q")
+    return [html.unescape(t) for t in re.findall(r"<item[^>]*>(.*?)</item>", xml)]
+
+
+def headings(policy: ResolvedPolicy) -> list[str]:
+    out = []
+    for section in policy.sections:
+        out += [f"{section.number}. {section.title}", *(f"{c.number} {c.title}" for c in section.clauses)]
+    return out
+
+
+@pytest.mark.parametrize("slug", sorted(LOCAL_FACTS))
+def test_every_heading_in_order_with_the_sites_numbers(
+    pdfs: dict[str, bytes], policies: dict[str, ResolvedPolicy], slug: str
+) -> None:
+    text = pdf_text(pdfs[slug])
+    position = 0
+    for heading in headings(policies[slug]):
+        found = text.find(heading, position)
+        assert found >= 0, f"{slug}: '{heading}' missing or out of order"
+        position = found + len(heading)
+
+
+@pytest.mark.parametrize("slug", sorted(LOCAL_FACTS))
+def test_local_facts_and_cover_details(pdfs: dict[str, bytes], policies: dict[str, ResolvedPolicy], slug: str) -> None:
+    text = pdf_text(pdfs[slug])
+    assert not [fact for fact in LOCAL_FACTS[slug] if fact.replace("&amp;", "&") not in text]
+    policy = policies[slug]
+    assert policy.context["school"]["name"] in text
+    rows = cover_rows(policy)
+    assert [label for label, _ in rows] == [label for label, _ in docx_cover_rows(policy, {})]
+    assert all(label in text for label, _ in rows)
+
+
+@pytest.mark.parametrize("slug", sorted(LOCAL_FACTS))
+def test_running_header_and_page_n_of_m_footer(
+    pdfs: dict[str, bytes], policies: dict[str, ResolvedPolicy], slug: str
+) -> None:
+    pages = int(re.search(r"Pages:\s+(\d+)", run_tool("pdfinfo", pdfs[slug]))[1])
+    second = " ".join(run_tool("pdftotext", pdfs[slug], "-raw", "-f", "2", "-l", "2").split())
+    policy = policies[slug]
+    assert second.startswith(f"{policy.context['school']['name']} {policy.title}")
+    review = policy.context["policy"]["review"]
+    assert second.endswith(f"Review due {review} – Page 2 of {pages}") if review else f"Page 2 of {pages}" in second
+
+
+@pytest.mark.parametrize("slug", sorted(LOCAL_FACTS))
+def test_tagged_pdf_ua_titled_en_gb(pdfs: dict[str, bytes], policies: dict[str, ResolvedPolicy], slug: str) -> None:
+    data, policy = pdfs[slug], policies[slug]
+    raw = inflated(data)
+    assert b"/StructTreeRoot" in raw and re.search(rb"/MarkInfo\s*<<\s*/Marked\s+true", raw)
+    assert b"/Lang(en-GB)" in raw and b"/DisplayDocTitle true" in raw
+    assert b"<pdfuaid:part>1</pdfuaid:part>" in raw and b"<rdf:li>en-GB</rdf:li>" in raw
+    info = run_tool("pdfinfo", data)
+    assert re.search(rf"^Title:\s+{re.escape(policy.title)}$", info, re.M)
+    assert re.search(rf"^Author:\s+{re.escape(policy.context['school']['name'])}$", info, re.M)
+    assert re.search(r"^Tagged:\s+yes$", info, re.M) and "(A4)" in info
+    created = policy.school.policy.adopted or policy.school.policy.updated
+    if created is not None:  # the policy's own date, never the clock
+        assert f"<xmp:CreateDate>{created.start.isoformat()}T00:00:00Z" in raw.decode("latin-1")
+    else:
+        assert "CreationDate" not in info and b"CreateDate" not in raw
+    assert b"/FontFile3" in raw and b"/BaseFont/" in raw  # embedded (subset) fonts
+
+
+@pytest.mark.parametrize("slug", sorted(LOCAL_FACTS))
+def test_headings_are_structure_and_bookmarks(
+    pdfs: dict[str, bytes], policies: dict[str, ResolvedPolicy], slug: str
+) -> None:
+    policy = policies[slug]
+    expected = [*headings(policy), "Legislation and guidance referred to"]
+    assert outline(pdfs[slug]) == expected
+    tags = Counter(re.findall(rb"/S\s*/(\w+)", inflated(pdfs[slug])))
+    assert tags[b"H1"] == len(policy.sections) + 1  # and the references
+    assert tags[b"H2"] == sum(len(s.clauses) for s in policy.sections)
+    assert tags[b"Title"] == 1 and tags[b"Table"] == 2 and tags[b"TH"] >= 5 and tags[b"L"] > 0
+
+
+@pytest.mark.parametrize("slug", sorted(LOCAL_FACTS))
+def test_links_are_link_annotations(
+    pdfs: dict[str, bytes], policies: dict[str, ResolvedPolicy], project: Project, slug: str
+) -> None:
+    raw = inflated(pdfs[slug])
+    uris = set(re.findall(rb"/URI\s*\(([^)]*)\)", raw))
+    policy = policies[slug]
+    cited = {ref for s in policy.sections for c in s.clauses for ref in c.references if ref in project.references}
+    assert {project.references[ref].url.encode() for ref in cited} <= uris
+    for url in re.findall(r"\]\((https?://[^)\s]+)\)", "\n".join(c.body for s in policy.sections for c in s.clauses)):
+        assert url.encode() in uris
+    if site := policy.context["school"]["website"]:
+        assert site.encode() in uris
+    assert tags_of(raw)[b"Link"] >= len(uris)
+
+
+def tags_of(raw: bytes) -> Counter[bytes]:
+    return Counter(re.findall(rb"/S\s*/(\w+)", raw))
+
+
+def test_same_bytes_twice_and_in_a_fresh_process(pdfs: dict[str, bytes]) -> None:
+    assert render(ROOT) == pdfs
+    script = (
+        "import sys; from tests.test_pdf_typst import render; from tests.conftest import ROOT; "
+        "sys.stdout.buffer.write(render(ROOT)['elton'])"
+    )
+    fresh = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, check=True).stdout
+    assert fresh == pdfs["elton"]
+
+
+@pytest.fixture(scope="module")
+def alpha(tmp_path_factory: pytest.TempPathFactory) -> bytes:
+    require("pdftotext")
+    files = {"schools/alpha.yml": ALPHA, "clauses/staff/staff-contact.md": LISTS_CLAUSE}
+    return render(write_minimal(tmp_path_factory.mktemp("alpha"), files))["alpha"]
+
+
+def test_clause_markdown_lists_links_and_restarted_numbering(alpha: bytes) -> None:
+    text = pdf_text(alpha)
+    assert "1. first 2. second Between the lists. 1. again one 2. again two • a nested bullet" in text
+    raw = inflated(alpha)
+    assert b"/URI(https://www.gov.uk/)" in raw and b"/URI(mailto:dsl@alpha.example.org)" in raw
+    tags = tags_of(raw)
+    assert tags[b"L"] == 3 and tags[b"LI"] == 5  # two ordered lists and the nested bullet list, as in the DOCX
+
+
+def test_no_clock_date_when_the_policy_has_none(tmp_path: Path) -> None:
+    undated = ALPHA.replace("      adopted: 1 March 2023\n      updated: Summer 2024\n", "")
+    data = render(write_minimal(tmp_path, {"schools/alpha.yml": undated}))["alpha"]
+    assert "CreationDate" not in run_tool("pdfinfo", data) and b"CreateDate" not in inflated(data)
+
+
+@pytest.mark.parametrize("values", [HOSTILE, TYPST_HOSTILE])
+def test_hostile_values_appear_literally(tmp_path: Path, values: dict[str, str]) -> None:
+    school = school_with_hostile_values()
+    for key in ("name", "role"):
+        school = school.replace(HOSTILE[key].replace("'", "''"), values[key].replace("'", "''"))
+    data = render(write_minimal(tmp_path, {"schools/alpha.yml": school}))["alpha"]
+    text = pdf_text(data)
+    for value in (*values.values(), "<b>Governors</b>", "&lt;Jane&gt; Smith"):
+        assert " ".join(value.split()) in text, value
+    assert "Staff at " + values["name"] in text  # inside the clause text too, not only the cover
+    assert re.search(r"^Page size:\s+595.* x 841", run_tool("pdfinfo", data), re.M)  # no injected page setup
+
+
+def test_a_character_no_bundled_font_has_is_refused_clearly(tmp_path: Path) -> None:
+    school = ALPHA.replace("Alpha Primary School", "Alpha 学校 Primary School")
+    with pytest.raises(TypstPdfError, match=r"alpha: the PDF could not be made: .*学"):
+        render(write_minimal(tmp_path, {"schools/alpha.yml": school}))
