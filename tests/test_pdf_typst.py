@@ -18,8 +18,10 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from generator.build import load_and_check
+from generator.build import load_and_check, resolve_all
 from generator.docx_build import cover_rows as docx_cover_rows
 from generator.load import Project
 from generator.pdf_typst import TypstPdfError, cover_rows, render_pdf
@@ -31,11 +33,12 @@ from .test_content import LOCAL_FACTS
 from .test_docx import ALPHA, LISTS_CLAUSE, policies_of
 from .test_literal_values import HOSTILE, school_with_hostile_values
 from .test_pdf import pdf_text, require
+from .test_properties import SYNTAX, with_values
 
 # Typst markup, Markdown, HTML and Jinja syntax a school might type; each must reach the PDF as text.
 TYPST_HOSTILE = {
     "name": "#set page(width: 1pt) $x$ *stars* _under_ `tick` <script> @ref [a] \\ // comment /* c */ ~ {{ x }}",
-    "role": '= Not a heading -- "quoted" ... #let x = 1 #{1 + 1} ]) 1. + - / term: a',
+    "role": '= Not a heading -- "quoted" ... #let x = 1 #{1 + 1} ]) 1. + - / term: a \\u{41} \\n \\',
 }
 
 
@@ -233,3 +236,50 @@ def test_a_character_no_bundled_font_has_is_refused_clearly(tmp_path: Path) -> N
     school = ALPHA.replace("Alpha Primary School", "Alpha 学校 Primary School")
     with pytest.raises(TypstPdfError, match=r"alpha: the PDF could not be made: .*学"):
         render(write_minimal(tmp_path, {"schools/alpha.yml": school}))
+
+
+# Any text the bundled fonts can show (Latin, Greek, Cyrillic, punctuation and symbols), weighted towards
+# what is syntax in Typst as well as in Markdown, HTML and Jinja.
+TYPST_SYNTAX = [
+    *["#", "$", "@", "//", "/*", "*/", "= ", "+ ", "- ", "/ x:", "~", "--", "...", "#set ", "#{"],
+    *['"', "\\", "\\u{41}", "\\n"],
+]
+typst_values = (
+    st.lists(
+        st.one_of(
+            st.sampled_from(SYNTAX + TYPST_SYNTAX),
+            st.characters(max_codepoint=0x4FF, blacklist_categories=("Cc", "Cf", "Cn", "Cs", "Mn", "Zl", "Zp")),
+            st.sampled_from(list("abcXYZ019")),
+        ),
+        min_size=1,
+        max_size=24,
+    )
+    .map("".join)
+    .filter(lambda v: v.strip() == v and v != "")
+)
+
+
+@pytest.fixture(scope="module")
+def minimal_project(tmp_path_factory: pytest.TempPathFactory) -> Project:
+    require("pdftotext")
+    project, problems = load_and_check(write_minimal(tmp_path_factory.mktemp("props")))
+    assert not problems.errors
+    return project
+
+
+def squeeze(value: str) -> str:
+    """Without whitespace: a long value may wrap at a slash or a hyphen, where pdftotext sees a line break."""
+    return "".join(value.split())
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(name=typst_values, role=typst_values)
+def test_any_value_is_literal_in_the_pdf(minimal_project: Project, name: str, role: str) -> None:
+    project = with_values(minimal_project, name, role)
+    policy = resolve_all(project, load_and_check(project.root)[1])[0]  # fresh Problems; the project is ours
+    data = render_pdf(policy, project.references)
+    text = squeeze(pdf_text(data))
+    assert squeeze(name) in text and squeeze(role) in text
+    assert squeeze(f"Staff at {name}") in text  # in the clause text as well as on the cover
+    info = run_tool("pdfinfo", data)
+    assert re.search(r"^Page size:\s+595.* x 841", info, re.M)  # no value set up the page
