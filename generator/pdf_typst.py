@@ -26,12 +26,13 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import typst
 
-from .docx_build import NOT_RECORDED, footer_prefix
+from .docx_build import NOT_RECORDED, download_stem, footer_prefix
+from .load import Project
 from .models import AUDIENCES
 from .models import Reference as Citation
 from .resolve import ResolvedPolicy
@@ -235,3 +236,10 @@ def render_pdf(policy: ResolvedPolicy, registry: Mapping[str, Citation] | None =
         raise TypstPdfError(f"{policy.slug}: the PDF could not be made: {message}") from exc
     assert isinstance(data, bytes)
     return data
+
+
+def iter_pdf(project: Project, policies: list[ResolvedPolicy]) -> Iterator[tuple[str, bytes]]:
+    """(path, bytes) of each policy's PDF, ``downloads/<stem>.pdf`` beside its DOCX; raises TypstPdfError."""
+    subject = project.outline.title if project.outline else ""
+    for policy in policies:
+        yield f"downloads/{download_stem(policy)}.pdf", render_pdf(policy, project.references, subject=subject)

@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 from generator.build import load_and_check, resolve_all
 from generator.docx_build import cover_rows as docx_cover_rows
 from generator.load import Project
-from generator.pdf_typst import TypstPdfError, cover_rows, render_pdf
+from generator.pdf_typst import TypstPdfError, cover_rows, iter_pdf, render_pdf
 from generator.resolve import ResolvedPolicy
 
 from .conftest import ROOT
@@ -43,10 +43,11 @@ TYPST_HOSTILE = {
 
 
 def render(root: Path) -> dict[str, bytes]:
+    """Each school's PDF by slug, as iter_pdf names and makes them for a build."""
     project, problems = load_and_check(root)
     assert not problems.errors, problems.errors
-    subject = project.outline.title if project.outline else ""
-    return {p.slug: render_pdf(p, project.references, subject=subject) for p in policies_of(root)}
+    made = dict(iter_pdf(project, policies_of(root)))
+    return {name.split("/")[1].removesuffix("-social-media-policy.pdf"): data for name, data in made.items()}
 
 
 @pytest.fixture(scope="module")
