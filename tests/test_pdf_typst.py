@@ -284,3 +284,54 @@ def test_any_value_is_literal_in_the_pdf(minimal_project: Project, name: str, ro
     assert squeeze(f"Staff at {name}") in text  # in the clause text as well as on the cover
     info = run_tool("pdfinfo", data)
     assert re.search(r"^Page size:\s+595.* x 841", info, re.M)  # no value set up the page
+
+
+RICH_CLAUSE = """
+    ---
+    id: staff-contact
+    title: Contact with pupils
+    section: staff
+    audiences: [staff, governors]
+    variables: [school.name]
+    references: [kcsie]
+    provenance: ["000"]
+    ---
+    Staff at {{ school.name }} must **never** contact pupils *online*, not even by `chat`.
+    See [former pupils](#staff-former-pupils), [nowhere](#no-such-clause) and [the library](../library/x.md).
+
+    | Channel | Allowed |
+    |---|---|
+    | School email | **Yes** |
+    | Personal phone | No |
+
+    > Quoted guidance.
+
+    ```
+    code -- kept as typed
+    ```
+
+    ---
+
+    ![A chart](https://example.org/chart.png) Line one\\
+    line two.
+"""
+
+
+def test_clause_markdown_formatting_tables_quotes_code_and_inner_links(tmp_path: Path) -> None:
+    root = write_minimal(tmp_path, {"clauses/staff/staff-contact.md": RICH_CLAUSE})
+    data = render(root)["alpha"]
+    text = pdf_text(data)
+    for part in (
+        "must never contact pupils online, not even by chat.",
+        "See former pupils, nowhere and the library.",
+        "Channel Allowed School email Yes Personal phone No",
+        "Quoted guidance.",
+        "code -- kept as typed",
+        "A chart Line one line two.",
+    ):
+        assert part in text, part
+    raw = inflated(data)
+    tags = tags_of(raw)
+    assert tags[b"Table"] == 3 and tags[b"BlockQuote"] == 1 and tags[b"Code"] >= 1
+    assert tags[b"Link"] == 2  # the reference and the clause inside this document; not the missing or site links
+    assert b"/URI(../library/x.md)" not in raw and b"/URI(#" not in raw
