@@ -74,11 +74,11 @@ PREAMBLE = """
 })
 #show heading.where(level: 1): it => {
   set text(size: 15pt, weight: "bold", fill: rgb("#1f3864"))
-  block(above: 1.9em, below: 0.9em, numbered(it))
+  block(above: 1.9em, below: 0.9em, sticky: true, numbered(it))  // sticky: never last on a page
 }
 #show heading.where(level: 2): it => {
   set text(size: 12pt, weight: "bold", fill: rgb("#1f3864"))
-  block(above: 1.4em, below: 0.7em, numbered(it))
+  block(above: 1.4em, below: 0.7em, sticky: true, numbered(it))
 }
 #show title: set text(size: 24pt, weight: "bold", fill: rgb("#1f3864"))
 #show title: set block(below: 0.7em)
