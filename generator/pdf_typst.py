@@ -26,12 +26,13 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import typst
 
-from .docx_build import NOT_RECORDED, footer_prefix
+from .docx_build import NOT_RECORDED, download_stem, footer_prefix
+from .load import Project
 from .models import AUDIENCES
 from .models import Reference as Citation
 from .resolve import ResolvedPolicy
@@ -58,19 +59,26 @@ PREAMBLE = """
 #set par(leading: 0.62em, spacing: 0.95em)
 #set list(indent: 0.4em, body-indent: 0.6em, spacing: 0.6em, marker: ([•], [–], [◦]))
 #set enum(indent: 0.4em, body-indent: 0.6em, spacing: 0.6em)
-#set table(stroke: 0.5pt + luma(160), inset: (x: 6pt, y: 5pt), align: left + top,
+#set table(stroke: 0.5pt + luma(160), inset: (x: 6pt, y: 5.5pt), align: left + top,
   fill: (_, y) => if y == 0 { rgb("#e6ecf3") })
 #show table.cell.where(y: 0): set text(weight: "bold")
 #show table: set par(spacing: 0.6em)
 #set heading(numbering: none)
 #show heading: set block(breakable: false)
+#let GAP = 1.3cm  // the text column: headings' numbers hang in the margin before it, as in the DOCX
+#let numbered(it) = pad(left: -GAP, {
+  let parts = if it.body.has("text") { it.body.text.split(" ") } else { () }
+  if parts.len() > 1 and parts.first().match(regex("^\\d+(\\.\\d+)*\\.?$")) != none {
+    grid(columns: (GAP, 1fr), parts.first(), parts.slice(1).join(" "))
+  } else { it.body }
+})
 #show heading.where(level: 1): it => {
   set text(size: 15pt, weight: "bold", fill: rgb("#1f3864"))
-  block(above: 1.8em, below: 0.9em, it.body)
+  block(above: 1.9em, below: 0.9em, sticky: true, numbered(it))  // sticky: never last on a page
 }
 #show heading.where(level: 2): it => {
   set text(size: 12pt, weight: "bold", fill: rgb("#1f3864"))
-  block(above: 1.35em, below: 0.65em, it.body)
+  block(above: 1.4em, below: 0.7em, sticky: true, numbered(it))
 }
 #show title: set text(size: 24pt, weight: "bold", fill: rgb("#1f3864"))
 #show title: set block(below: 0.7em)
@@ -150,7 +158,7 @@ def cover_rows(policy: ResolvedPolicy) -> list[tuple[str, str]]:
 
 def _cover(policy: ResolvedPolicy) -> list[str]:
     v = policy.context
-    out = [f"#title({string(policy.title)})", f"#text(size: 15pt)[{text(v['school']['name'])}]"]
+    out = ["#v(2.2cm)", f"#title({string(policy.title)})", f"#text(size: 15pt)[{text(v['school']['name'])}]"]
     if v["school"]["motto"]:
         out.append(f"#emph[{text(v['school']['motto'])}]")
     out.append("#v(0.8em)")
@@ -179,18 +187,17 @@ def _citations(policy: ResolvedPolicy, registry: Mapping[str, Citation]) -> list
     return [
         f"#heading(level: 1, {string('Legislation and guidance referred to')})",
         text("This policy refers to the current editions of the following."),
-        table(rows, "(50%, 28%, 1fr)"),
+        table(rows, "(45%, 31%, 1fr)"),
     ]
 
 
 def _body(policy: ResolvedPolicy, registry: Mapping[str, Citation]) -> list[str]:
-    out = _cover(policy)
+    out = [*_cover(policy), "#pagebreak()"]
+    start = len(out)
     labels: set[str] = set()
     for s_index, section in enumerate(policy.sections, start=1):
         if section.number != str(s_index):
             raise ValueError(f"section {section.id} is numbered {section.number}, not {s_index}")
-        if s_index == 1:
-            out.append("#pagebreak()")
         out.append(_heading(1, f"{section.number}. {section.title}", section.id, labels))
         if section.audiences:  # as the site and the DOCX say under each section title
             out.append(f"#emph[{text('For ' + '; '.join(AUDIENCES.get(a, a) for a in section.audiences) + '.')}]")
@@ -199,7 +206,7 @@ def _body(policy: ResolvedPolicy, registry: Mapping[str, Citation]) -> list[str]
                 raise ValueError(f"clause {clause.id} is numbered {clause.number}, not {s_index}.{c_index}")
             out.append(_heading(2, f"{clause.number} {clause.title}", clause.id, labels))
             out.append(markdown_typst(clause.body))
-    return out + _citations(policy, registry)
+    return [*out[:start], "#pad(left: GAP)[", *out[start:], *_citations(policy, registry), "]"]
 
 
 def typst_source(policy: ResolvedPolicy, registry: Mapping[str, Citation] | None = None, *, subject: str = "") -> str:
@@ -229,3 +236,10 @@ def render_pdf(policy: ResolvedPolicy, registry: Mapping[str, Citation] | None =
         raise TypstPdfError(f"{policy.slug}: the PDF could not be made: {message}") from exc
     assert isinstance(data, bytes)
     return data
+
+
+def iter_pdf(project: Project, policies: list[ResolvedPolicy]) -> Iterator[tuple[str, bytes]]:
+    """(path, bytes) of each policy's PDF, ``downloads/<stem>.pdf`` beside its DOCX; raises TypstPdfError."""
+    subject = project.outline.title if project.outline else ""
+    for policy in policies:
+        yield f"downloads/{download_stem(policy)}.pdf", render_pdf(policy, project.references, subject=subject)

@@ -18,11 +18,13 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from generator.build import load_and_check
+from generator.build import load_and_check, resolve_all
 from generator.docx_build import cover_rows as docx_cover_rows
 from generator.load import Project
-from generator.pdf_typst import TypstPdfError, cover_rows, render_pdf
+from generator.pdf_typst import TypstPdfError, cover_rows, iter_pdf, render_pdf
 from generator.resolve import ResolvedPolicy
 
 from .conftest import ROOT
@@ -31,19 +33,21 @@ from .test_content import LOCAL_FACTS
 from .test_docx import ALPHA, LISTS_CLAUSE, policies_of
 from .test_literal_values import HOSTILE, school_with_hostile_values
 from .test_pdf import pdf_text, require
+from .test_properties import SYNTAX, with_values
 
 # Typst markup, Markdown, HTML and Jinja syntax a school might type; each must reach the PDF as text.
 TYPST_HOSTILE = {
     "name": "#set page(width: 1pt) $x$ *stars* _under_ `tick` <script> @ref [a] \\ // comment /* c */ ~ {{ x }}",
-    "role": '= Not a heading -- "quoted" ... #let x = 1 #{1 + 1} ]) 1. + - / term: a',
+    "role": '= Not a heading -- "quoted" ... #let x = 1 #{1 + 1} ]) 1. + - / term: a \\u{41} \\n \\',
 }
 
 
 def render(root: Path) -> dict[str, bytes]:
+    """Each school's PDF by slug, as iter_pdf names and makes them for a build."""
     project, problems = load_and_check(root)
     assert not problems.errors, problems.errors
-    subject = project.outline.title if project.outline else ""
-    return {p.slug: render_pdf(p, project.references, subject=subject) for p in policies_of(root)}
+    made = dict(iter_pdf(project, policies_of(root)))
+    return {name.split("/")[1].removesuffix("-social-media-policy.pdf"): data for name, data in made.items()}
 
 
 @pytest.fixture(scope="module")
@@ -233,3 +237,101 @@ def test_a_character_no_bundled_font_has_is_refused_clearly(tmp_path: Path) -> N
     school = ALPHA.replace("Alpha Primary School", "Alpha 学校 Primary School")
     with pytest.raises(TypstPdfError, match=r"alpha: the PDF could not be made: .*学"):
         render(write_minimal(tmp_path, {"schools/alpha.yml": school}))
+
+
+# Any text the bundled fonts can show (Latin, Greek, Cyrillic, punctuation and symbols), weighted towards
+# what is syntax in Typst as well as in Markdown, HTML and Jinja.
+TYPST_SYNTAX = [
+    *["#", "$", "@", "//", "/*", "*/", "= ", "+ ", "- ", "/ x:", "~", "--", "...", "#set ", "#{"],
+    *['"', "\\", "\\u{41}", "\\n"],
+]
+typst_values = (
+    st.lists(
+        st.one_of(
+            st.sampled_from(SYNTAX + TYPST_SYNTAX),
+            st.characters(max_codepoint=0x4FF, blacklist_categories=("Cc", "Cf", "Cn", "Cs", "Mn", "Zl", "Zp")),
+            st.sampled_from(list("abcXYZ019")),
+        ),
+        min_size=1,
+        max_size=24,
+    )
+    .map("".join)
+    .filter(lambda v: v.strip() == v and v != "")
+)
+
+
+@pytest.fixture(scope="module")
+def minimal_project(tmp_path_factory: pytest.TempPathFactory) -> Project:
+    require("pdftotext")
+    project, problems = load_and_check(write_minimal(tmp_path_factory.mktemp("props")))
+    assert not problems.errors
+    return project
+
+
+def squeeze(value: str) -> str:
+    """Without whitespace: a long value may wrap at a slash or a hyphen, where pdftotext sees a line break."""
+    return "".join(value.split())
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(name=typst_values, role=typst_values)
+def test_any_value_is_literal_in_the_pdf(minimal_project: Project, name: str, role: str) -> None:
+    project = with_values(minimal_project, name, role)
+    policy = resolve_all(project, load_and_check(project.root)[1])[0]  # fresh Problems; the project is ours
+    data = render_pdf(policy, project.references)
+    text = squeeze(pdf_text(data))
+    assert squeeze(name) in text and squeeze(role) in text
+    assert squeeze(f"Staff at {name}") in text  # in the clause text as well as on the cover
+    info = run_tool("pdfinfo", data)
+    assert re.search(r"^Page size:\s+595.* x 841", info, re.M)  # no value set up the page
+
+
+RICH_CLAUSE = """
+    ---
+    id: staff-contact
+    title: Contact with pupils
+    section: staff
+    audiences: [staff, governors]
+    variables: [school.name]
+    references: [kcsie]
+    provenance: ["000"]
+    ---
+    Staff at {{ school.name }} must **never** contact pupils *online*, not even by `chat`.
+    See [former pupils](#staff-former-pupils), [nowhere](#no-such-clause) and [the library](../library/x.md).
+
+    | Channel | Allowed |
+    |---|---|
+    | School email | **Yes** |
+    | Personal phone | No |
+
+    > Quoted guidance.
+
+    ```
+    code -- kept as typed
+    ```
+
+    ---
+
+    ![A chart](https://example.org/chart.png) Line one\\
+    line two.
+"""
+
+
+def test_clause_markdown_formatting_tables_quotes_code_and_inner_links(tmp_path: Path) -> None:
+    root = write_minimal(tmp_path, {"clauses/staff/staff-contact.md": RICH_CLAUSE})
+    data = render(root)["alpha"]
+    text = pdf_text(data)
+    for part in (
+        "must never contact pupils online, not even by chat.",
+        "See former pupils, nowhere and the library.",
+        "Channel Allowed School email Yes Personal phone No",
+        "Quoted guidance.",
+        "code -- kept as typed",
+        "A chart Line one line two.",
+    ):
+        assert part in text, part
+    raw = inflated(data)
+    tags = tags_of(raw)
+    assert tags[b"Table"] == 3 and tags[b"BlockQuote"] == 1 and tags[b"Code"] >= 1
+    assert tags[b"Link"] == 2  # the reference and the clause inside this document; not the missing or site links
+    assert b"/URI(../library/x.md)" not in raw and b"/URI(#" not in raw
