@@ -86,6 +86,11 @@ class Background(Generic[T]):
         finally:
             self._receive.close()
 
+    @property
+    def arrived(self) -> int:
+        """How many items have come back so far."""
+        return len(self._items)
+
     def result(self, progress: Callable[[int], object] | None = None) -> tuple[list[T], float]:
         """Every item in order, and the seconds the child worked; raises what the child raised.
 

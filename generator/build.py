@@ -21,13 +21,14 @@ from pathlib import Path
 
 from .background import Background
 from .check import check_project
-from .docx_build import download_stem, iter_docx, render_docx
+from .docx_build import build_docx, download_stem, render_docx
 from .escape import escape_markdown
 from .incremental import CACHE_DIR, docx_key, load_state, save_state, site_stamp
 from .load import Project, load_project
 from .matrix_formats import comparison_outputs
 from .pages import iter_site_pages, render_site_pages, site_page_count
-from .pdf import pdf_downloads, previous_pdfs, without_pdf_links
+from .pdf_pool import PdfJob, PdfMaker
+from .pdf_typst import typst_source
 from .problems import InputError, Problems
 from .progress import Progress
 from .resolve import ResolvedPolicy, resolve_policy
@@ -47,7 +48,8 @@ class BuildResult:
     changed: list[Path] = field(default_factory=list)
     removed: list[Path] = field(default_factory=list)
     stages: dict[str, float] = field(default_factory=dict)
-    documents_rendered: int = 0
+    documents_rendered: int = 0  # DOCX made
+    pdfs_made: int = 0
     docx_work: float = 0.0  # seconds spent making DOCX, wherever it ran (the docx stage may be only a wait)
     site: SiteReport | None = None  # what the site build did, when it ran
 
@@ -104,55 +106,79 @@ def build_epoch(root: Path) -> int:
 
 BACKGROUND_DOCX = 40  # fewer documents than this are quicker to make in place than to fork for
 # Schools: below this the comparison takes under 0.3 s, less than a fork saves.  A third process beside the
-# DOCX one on two cores only slows both and adds 230 MiB (measured at 2,000 schools), so it needs a spare core.
+# documents on two cores only slows both and adds memory, so it needs a spare core.
 BACKGROUND_COMPARISON = 200
 
 
-def write_documents(project: Project, policies: list[ResolvedPolicy], docs: Path) -> Iterator[tuple[str, bool]]:
-    """Write each policy's DOCX into the docs tree as it is made: (path, whether its bytes changed).
+@dataclass(frozen=True)
+class Made:
+    """A document the documents stage dealt with: its path in the docs tree, and whether it changed or why not."""
 
-    Run in the background process beside page rendering: the documents never
-    travel back to the build or sit in its memory all at once (47 MB at 2,000
-    schools).
+    name: str
+    changed: bool = False
+    error: str | None = None
+
+
+class DocumentError(Exception):
+    """Documents that could not be made: (path in the docs tree, reason) for each."""
+
+    def __init__(self, failures: list[tuple[str, str]]) -> None:
+        super().__init__(f"{len(failures)} document(s) could not be made")
+        self.failures = failures
+
+
+def write_documents(project: Project, policies: list[ResolvedPolicy], docs: Path) -> Iterator[Made]:
+    """Write each policy's DOCX into the docs tree as it is made, saying whether its bytes changed.
+
+    Run in background processes beside page rendering: the documents never
+    travel back to the build or sit in its memory all at once.
     """
     writer = TreeWriter(docs)
-    for name, data in iter_docx(project, policies):
-        yield name, writer.write(name, data)
+    subject = project.outline.title if project.outline else ""
+    for policy in policies:
+        name = f"downloads/{download_stem(policy)}.docx"
+        yield Made(name, writer.write(name, build_docx(policy, project.references, subject=subject)))
 
 
-def write_comparison(project: Project, policies: list[ResolvedPolicy], docs: Path) -> Iterator[tuple[str, bool]]:
-    """Write the comparison page and its CSV and JSON downloads: (path, whether its bytes changed).
+def pdf_jobs(project: Project, policies: list[ResolvedPolicy], docs: Path) -> Iterator[PdfJob]:
+    """What the PDF workers compile: each policy's Typst source, made when a worker is ready for it."""
+    subject = project.outline.title if project.outline else ""
+    for policy in policies:
+        name = f"downloads/{download_stem(policy)}.pdf"
+        label = f"{policy.context['school']['name']}'s policy"
+        yield PdfJob(name, str(docs / name), label, typst_source(policy, project.references, subject=subject))
 
-    At 2,000 schools they take 3 s (44 MB of text), as long as every school
-    page together, so a large build makes them in a process of their own.
+
+def write_comparison(project: Project, policies: list[ResolvedPolicy], docs: Path) -> Iterator[Made]:
+    """Write the comparison page and its CSV and JSON downloads, saying which changed.
+
+    At 2,000 schools they take as long as every school page together, so a
+    large build makes them in a process of their own when a core is spare.
     """
     writer = TreeWriter(docs)
     for name, content in comparison_outputs(project, policies):
-        yield name, writer.write(name, content)
+        yield Made(name, writer.write(name, content))
 
 
-def _documents(
-    background: Background[tuple[str, bool]] | None,
-    work: Callable[[], Iterator[tuple[str, bool]]],
-    report: Progress,
-) -> tuple[list[tuple[str, bool]], float]:
-    """What write_documents() did, from the background process or done here and now; and its seconds."""
-    if background is not None:
-        return background.result(report.update)
+Work = Callable[[], Iterator[Made]]
+
+
+def _collect(backgrounds: list[Background[Made]], works: list[Work], report: Progress) -> tuple[list[Made], float]:
+    """Everything the works made, from their background processes or made here and now; and their seconds."""
+    items: list[Made] = []
+    seconds = 0.0
+    if backgrounds:
+        for background in backgrounds:
+            made, worked = background.result(lambda _: report.update(sum(b.arrived for b in backgrounds)))
+            items += made
+            seconds += worked
+        return items, seconds
     start = time.perf_counter()
-    items = []
-    for item in work():
-        items.append(item)
-        report.update(len(items))
+    for work in works:
+        for item in work():
+            items.append(item)
+            report.update(len(items))
     return items, time.perf_counter() - start
-
-
-def _start_background(
-    *works: Callable[[], Iterator[tuple[str, bool]]] | None,
-) -> list[Background[tuple[str, bool]] | None]:
-    """A forked child for each work given (None: done in place later), all forked before any thread starts."""
-    started = iter(Background.start_all([work for work in works if work is not None]))
-    return [None if work is None else next(started) for work in works]
 
 
 def release_memory() -> None:
@@ -199,12 +225,14 @@ def build(
 def _build(root: Path, *, site: bool, pdf: bool, report: Progress, jobs: int) -> BuildResult:
     """The whole pipeline; ``result.stages`` records each stage's wall time in seconds.
 
-    With ``pdf=False`` (live preview, benchmarks) LibreOffice is not run: PDFs
-    of the previous build are kept as they are.  With ``jobs`` > 1 the DOCX
-    files are made by a second process while the pages are rendered (the
-    ``docx`` stage is then only the wait for it) and the shards of a large
-    site are built side by side (see site.py).  Pages are written as they are
-    rendered, so the build holds one page at a time, not the whole tree.
+    A DOCX or PDF is made again only when its key (the resolved policy, the
+    registry, the generator) changed or its file is missing.  With ``pdf=False``
+    (live preview, benchmarks) no PDF is made: the previous build's PDFs stay
+    published only if every one of them is still current, else none is.  With
+    ``jobs`` > 1 the documents are made by up to ``jobs`` processes while the
+    pages are rendered (the ``documents`` stage is then only the wait for
+    them) and the shards of a large site are built side by side (site.py).
+    Pages are written as they are rendered, so the build holds one at a time.
     """
     result = BuildResult(Problems(root))
     clock = time.perf_counter()
@@ -224,62 +252,66 @@ def _build(root: Path, *, site: bool, pdf: bool, report: Progress, jobs: int) ->
     if result.problems.errors:
         raise InputError(result.problems)
     result.schools = len(policies)
+    epoch = build_epoch(root)
     end("load and check")
 
     # Nothing is written before this point: bad input leaves every output as it was.
     docs = root / DOCS_DIR
     state = load_state(root)
     new_state: dict[str, str] = {}
-    stale = []
+    docx_todo, pdf_todo, pdf_current = [], [], True
     for policy in policies:
-        name = f"downloads/{download_stem(policy)}.docx"
-        new_state[name] = docx_key(project, policy)
-        if state.get(name) != new_state[name] or not (docs / name).is_file():
-            stale.append(policy)
-    documents = sorted(new_state)
-    result.documents_rendered = len(stale)
-    work = partial(write_documents, project, stale, docs)
-    comparison = partial(write_comparison, project, policies, docs)
-    # One child per spare core: the DOCX first (a full build: 8 s of work), else the comparison (a rebuild).
-    docx_aside = jobs > 1 and len(stale) >= BACKGROUND_DOCX
-    spare_cores = jobs - 1 - (1 if docx_aside else 0)
-    comparison_aside = spare_cores > 0 and len(policies) >= BACKGROUND_COMPARISON
-    background, comparing = _start_background(work if docx_aside else None, comparison if comparison_aside else None)
-    written: list[tuple[str, bool]] = []
-    writer = TreeWriter(docs)
-    if pdf:  # LibreOffice converts the new documents first: the pages link PDFs only if it could
-        report.begin("docx", len(stale), "documents")
-        written, result.docx_work = _documents(background, work, report)
-        end("docx")
-        report.begin("pdf")
-        made = pdf_downloads({name: (docs / name).read_bytes() for name in documents}, docs)
-        if made.message:
-            report.message(made.message)
-        for name, data in sorted(made.files.items()):
-            writer.write(name, data)
-        pdf_links = not made.message
-        end("pdf")
-    else:
-        kept = previous_pdfs(docs, documents)
-        for name in kept:
-            writer.keep(name)
-        pdf_links = bool(kept) or not documents
-    report.begin("render", site_page_count(project, policies) + 1, "pages")  # and the comparison
-    done = 0
-    for relative, content in iter_site_pages(project, policies, build_date(build_epoch(root))):
-        writer.write(relative, content if pdf_links else without_pdf_links(content))
-        done += 1
-        report.update(done)
-    for name, was_written in _documents(comparing, comparison, Progress())[0]:  # comparison/index.md, matrix.*
-        writer.keep(name, changed=was_written)
-    report.update(done + 1)
-    end("render")
+        stem, key = f"downloads/{download_stem(policy)}", docx_key(project, policy)
+        new_state[f"{stem}.docx"] = key
+        if state.get(f"{stem}.docx") != key or not (docs / f"{stem}.docx").is_file():
+            docx_todo.append(policy)
+        if state.get(f"{stem}.pdf") != key or not (docs / f"{stem}.pdf").is_file():
+            pdf_todo.append(policy)
+            pdf_current = False
+    # Decided before any page is rendered: a page links its PDF only if the build publishes every PDF.
+    pdf_links = pdf or pdf_current
     if not pdf:
-        report.begin("docx", len(stale), "documents")
-        written, result.docx_work = _documents(background, work, report)
+        pdf_todo = []
+    if pdf_links:
+        new_state.update({name[: -len(".docx")] + ".pdf": key for name, key in list(new_state.items())})
+    documents = sorted(new_state)  # every DOCX, and every PDF that is published
+    result.documents_rendered = len(docx_todo)
+    result.pdfs_made = len(pdf_todo)
+    # The DOCX go to one forked process (a full build: 5 s of work at 2,000 schools), the PDFs to spawned
+    # workers on every core (90 s of work at 2,000 schools: the biggest stage), the comparison to a forked
+    # process of its own on a spare core; the pages are rendered here meanwhile.
+    docx_aside = jobs > 1 and len(docx_todo) >= BACKGROUND_DOCX
+    works: list[Work] = [partial(write_documents, project, docx_todo, docs)]
+    comparison = partial(write_comparison, project, policies, docs)
+    comparison_aside = jobs - 1 - int(docx_aside) - int(bool(pdf_todo)) > 0 and len(policies) >= BACKGROUND_COMPARISON
+    forked = Background.start_all([*(works if docx_aside else []), *([comparison] if comparison_aside else [])])
+    comparing = forked[-1:] if comparison_aside else []
+    making = forked[:-1] if comparison_aside else forked
+    pdfs = PdfMaker(pdf_jobs(project, pdf_todo, docs), len(pdf_todo), jobs)  # after the forks: it starts threads
+    try:
+        writer = TreeWriter(docs)
+        report.begin("render", site_page_count(project, policies) + 1, "pages")  # and the comparison
+        done = 0
+        for relative, content in iter_site_pages(project, policies, build_date(epoch), pdf=pdf_links):
+            writer.write(relative, content)
+            done += 1
+            report.update(done)
+        for made in _collect(comparing, [comparison], Progress())[0]:  # comparison/index.md, matrix.*
+            writer.keep(made.name, changed=made.changed)
+        report.update(done + 1)
+        end("render")
+        report.begin("docx", len(docx_todo), "documents")
+        made_documents, result.docx_work = _collect(making, works, report)
         end("docx")
+        report.begin("pdf", len(pdf_todo), "documents")
+        made_pdfs = pdfs.result(report.update)
+        end("pdf")
+    finally:
+        pdfs.close()
+    if failures := [(made.name, made.error) for made in made_pdfs if made.error is not None]:
+        raise DocumentError(failures)
     report.begin("write")
-    changed = {name for name, was_written in written if was_written}
+    changed = {made.name for made in [*made_documents, *made_pdfs] if made.changed}
     for name in documents:
         writer.keep(name, changed=name in changed)
     result.removed = writer.remove_stale()
@@ -287,14 +319,14 @@ def _build(root: Path, *, site: bool, pdf: bool, report: Progress, jobs: int) ->
     end("write")
     new_state["site"] = site_stamp(root)
     unchanged = not writer.changed and not result.removed and state.get("site") == new_state["site"]
-    del project, policies, stale, writer, background, work, written, comparing, comparison
+    del project, policies, docx_todo, pdf_todo, writer, forked, comparing, making, works, comparison, pdfs
     release_memory()  # MkDocs needs it now
     if site and not (unchanged and (root / SITE_DIR).is_dir()):
         report.begin("site", 0, "pages")
         result.site = build_site(
             root,
             root / SITE_DIR,
-            build_epoch(root),
+            epoch,
             docs_dir=docs,
             jobs=jobs,
             cache_dir=root / CACHE_DIR / "site",

@@ -14,7 +14,7 @@ import os
 import sys
 from pathlib import Path
 
-from .build import SITE_DIR, build, build_epoch, default_jobs, load_and_check, resolve_all
+from .build import DOCS_DIR, SITE_DIR, DocumentError, build, build_epoch, default_jobs, load_and_check, resolve_all
 from .check import check_reviews
 from .matrix import build_matrix
 from .matrix_formats import FORMATS, render
@@ -63,6 +63,12 @@ def _build(args: argparse.Namespace) -> int:
         _report(exc.problems)
         print("build stopped: nothing was written", file=sys.stderr)
         return 1
+    except DocumentError as exc:
+        progress.close()
+        for name, reason in exc.failures:
+            print(f"error: {_shown(args.root / DOCS_DIR / name, args.root)}: {reason}", file=sys.stderr)
+        print("build stopped: the previous site was left in place", file=sys.stderr)
+        return 1
     except SiteOSError as exc:
         progress.close()
         if args.debug and exc.log:
@@ -83,6 +89,7 @@ def _build(args: argparse.Namespace) -> int:
     if os.environ.get("POLICIES_TIMINGS"):  # for scripts/bench.py: stage times as one JSON line
         ran = site or SiteReport(shards=0)
         extra = {"docx work": result.docx_work, "documents rendered": result.documents_rendered}
+        extra |= {"pdfs made": result.pdfs_made}
         extra |= {"site processes": ran.processes, "site shards": ran.shards, "site files rewritten": ran.rewritten}
         print(json.dumps({**result.stages, **extra}), file=sys.stderr)
     if args.no_site:

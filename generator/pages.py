@@ -32,12 +32,13 @@ def _render(template: str, **data: Any) -> str:
     return tidy_markdown(ENV.get_template(template).render(**data)) + "\n"
 
 
-def policy_data(policy: ResolvedPolicy, today: dt.date) -> dict[str, Any]:
-    """Plain data for templates: dicts, lists and strings only."""
+def policy_data(policy: ResolvedPolicy, today: dt.date, pdf: bool = True) -> dict[str, Any]:
+    """Plain data for templates: dicts, lists and strings only; ``pdf``: whether its PDF is published."""
     school = policy.school
     status = review_status(school.policy.review, today)
     return {
         "slug": policy.slug,
+        "pdf": pdf,
         "title": policy.title,
         "values": policy.context,
         "audiences": [AUDIENCES[a] for a in school.audiences],
@@ -178,9 +179,15 @@ def site_page_count(project: Project, policies: list[ResolvedPolicy]) -> int:
     return 4 + len(policies) + len(project.clauses)  # its first four, then one per school and per clause
 
 
-def iter_site_pages(project: Project, policies: list[ResolvedPolicy], today: dt.date) -> Iterator[tuple[str, str]]:
-    """(path in the docs tree, Markdown) of every page, one at a time: the build writes each and lets it go."""
-    rows = [policy_data(p, today) for p in policies]
+def iter_site_pages(
+    project: Project, policies: list[ResolvedPolicy], today: dt.date, *, pdf: bool = True
+) -> Iterator[tuple[str, str]]:
+    """(path in the docs tree, Markdown) of every page, one at a time: the build writes each and lets it go.
+
+    ``pdf``: whether the build publishes PDFs, decided before any page is rendered, so a page links
+    a PDF only when there is one.
+    """
+    rows = [policy_data(p, today, pdf) for p in policies]
     yield "index.md", _render("home.md.jinja", policies=rows, title=SITE_TITLE, today=today.isoformat())
     yield "library/index.md", _render("library-index.md.jinja", sections=library_index(project))
     yield "references.md", _render("references.md.jinja", groups=reference_groups(project))

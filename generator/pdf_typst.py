@@ -222,20 +222,29 @@ def typst_source(policy: ResolvedPolicy, registry: Mapping[str, Citation] | None
     return head + PREAMBLE + "\n\n".join(_body(policy, registry or {})) + "\n"
 
 
+def compile_source(source: str) -> bytes:
+    """Typst source to PDF bytes (tagged, PDF/UA-1); raises TypstPdfError with Typst's reason.
+
+    Call it only in a process that will not fork afterwards: see pdf_pool.py.
+    """
+    try:
+        data = _compiler().compile(source.encode("utf-8"), format="pdf", pdf_standards=STANDARDS)
+    except typst.TypstError as exc:
+        raise TypstPdfError(re.sub(r"^PDF/UA-1 error: ", "", exc.message)) from exc
+    assert isinstance(data, bytes)
+    return data
+
+
 def render_pdf(policy: ResolvedPolicy, registry: Mapping[str, Citation] | None = None, *, subject: str = "") -> bytes:
     """The school's policy as PDF bytes (tagged, PDF/UA-1): identical bytes for identical inputs.
 
     Raises TypstPdfError when Typst refuses the document, e.g. a value holds a character that none of
     the bundled fonts can show (PDF/UA forbids a glyph that is not there; the DOCX still has it).
     """
-    source = typst_source(policy, registry, subject=subject).encode("utf-8")
     try:
-        data = _compiler().compile(source, format="pdf", pdf_standards=STANDARDS)
-    except typst.TypstError as exc:
-        message = re.sub(r"^PDF/UA-1 error: ", "", exc.message)
-        raise TypstPdfError(f"{policy.slug}: the PDF could not be made: {message}") from exc
-    assert isinstance(data, bytes)
-    return data
+        return compile_source(typst_source(policy, registry, subject=subject))
+    except TypstPdfError as exc:
+        raise TypstPdfError(f"{policy.slug}: the PDF could not be made: {exc}") from exc
 
 
 def iter_pdf(project: Project, policies: list[ResolvedPolicy]) -> Iterator[tuple[str, bytes]]:

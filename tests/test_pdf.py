@@ -1,37 +1,47 @@
-"""The PDF downloads: every DOCX converted by LibreOffice in one call, read back with pdftotext.
+"""The build's PDF stage: every school gets its PDF, made again only when its policy changed, never lost.
 
-LibreOffice is slow to start, so the shipped schools' documents and a hostile
-one are converted once for the module.  Where LibreOffice or pdftotext is
-missing these tests skip, except in CI (``CI`` set), where
-``scripts/install-system-deps`` has installed them and a skip would hide a gap.
+The PDFs themselves (content, tags, bookmarks, literal values) are tested in
+test_pdf_typst.py.  Here: the build publishes one PDF per school at any scale
+(300 schools give 300), an unchanged rebuild makes none and a changed school
+one, ``--no-pdf`` never leaves a page linking a stale PDF, a document the engine
+fails on once is retried, and one it cannot make stops the build with one line
+naming the school while the previous site stays as it was.  The DOCX files are
+also read back by LibreOffice, the program most schools open them with.
+
+pdftotext and LibreOffice come from ``scripts/install-system-deps``; where one
+is missing these tests skip, except in CI (``CI`` set), where a skip would hide
+a gap.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
-import re
 import shutil
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
 import pytest
+import yaml
 
-import generator.pdf as pdf
+import generator.build as build_module
 from generator.build import build
-from generator.resolve import ResolvedPolicy
+from generator.cli import main
+from generator.pdf_pool import PdfJob, PdfOutcome, compile_batch
 
-from .conftest import ROOT
+from .conftest import ROOT, copy_project
 from .minimal import write_minimal
 from .test_content import LOCAL_FACTS
-from .test_docx import docx_of, policies_of
-from .test_literal_values import HOSTILE, school_with_hostile_values
+from .test_docx import policies_of
 
-HOSTILE_DOCX = "downloads/hostile-social-media-policy.docx"
+sys.path.insert(0, str(ROOT / "scripts"))
+from bench import synthesise
 
 
 def require(program: str) -> str:
-    found = pdf.find_soffice() if program == "soffice" else shutil.which(program)
+    found = shutil.which(program)
     if found:
         return found
     message = f"{program} is not installed: run scripts/install-system-deps"
@@ -51,113 +61,181 @@ def pdf_text(data: bytes) -> str:
     return " ".join(out.split())
 
 
-@pytest.fixture(scope="module")
-def pdfs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
-    soffice = require("soffice")
-    require("pdftotext")
-    documents = docx_of(ROOT)
-    hostile = write_minimal(tmp_path_factory.mktemp("hostile"), {"schools/alpha.yml": school_with_hostile_values()})
-    documents[HOSTILE_DOCX] = next(iter(docx_of(hostile).values()))
-    return pdf.convert(documents, soffice)
+def digest(folder: Path) -> dict[str, str]:
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
-def test_every_docx_gets_a_pdf(pdfs: dict[str, bytes]) -> None:
-    expected = {f"downloads/{slug}-social-media-policy.pdf" for slug in LOCAL_FACTS}
-    assert set(pdfs) == expected | {HOSTILE_DOCX.replace(".docx", ".pdf")}
-    assert all(data.startswith(b"%PDF-") for data in pdfs.values())
+def school_name(root: Path, slug: str) -> str:
+    return str(yaml.safe_load((root / "schools" / f"{slug}.yml").read_text(encoding="utf-8"))["school"]["name"])
 
 
-@pytest.fixture(scope="module")
-def policies() -> dict[str, ResolvedPolicy]:
-    return {p.slug: p for p in policies_of(ROOT)}
+def rename_school(root: Path, slug: str, old: str, new: str) -> None:
+    path = root / "schools" / f"{slug}.yml"
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
 
 
-@pytest.mark.parametrize("slug", sorted(LOCAL_FACTS))
-def test_pdf_has_every_clause_heading_in_order(
-    pdfs: dict[str, bytes], policies: dict[str, ResolvedPolicy], slug: str
-) -> None:
-    policy = policies[slug]
-    text = pdf_text(pdfs[f"downloads/{slug}-social-media-policy.pdf"])
-    position = 0
-    for section in policy.sections:
-        for heading in [f"{section.number}. {section.title}", *(f"{c.number} {c.title}" for c in section.clauses)]:
-            found = text.find(heading, position)
-            assert found >= 0, f"{slug}: '{heading}' missing or out of order"
-            position = found + len(heading)
-
-
-@pytest.mark.parametrize("slug", sorted(LOCAL_FACTS))
-def test_pdf_carries_local_facts(pdfs: dict[str, bytes], slug: str) -> None:
-    text = pdf_text(pdfs[f"downloads/{slug}-social-media-policy.pdf"])
-    missing = [fact for fact in LOCAL_FACTS[slug] if fact.replace("&amp;", "&") not in text]
-    assert not missing
-
-
-def test_pdfs_are_tagged_and_in_british_english(pdfs: dict[str, bytes]) -> None:
-    for name, data in pdfs.items():
-        assert b"/StructTreeRoot" in data and re.search(rb"/MarkInfo\s*<<\s*/Marked\s+true", data), name
-        assert b"/Lang(en-GB)" in data, name
-
-
-def test_hostile_values_appear_literally_in_the_pdf(pdfs: dict[str, bytes]) -> None:
-    text = pdf_text(pdfs[HOSTILE_DOCX.replace(".docx", ".pdf")])
-    for value in (*HOSTILE.values(), "<b>Governors</b>", "&lt;Jane&gt; Smith"):
-        assert " ".join(value.split()) in text, value
-
-
-def test_build_converts_once_then_reuses_unchanged_pdfs(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    require("soffice")
+def test_build_makes_each_pdf_once_then_reuses_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root = write_minimal(tmp_path)
-    build(root, site=False)
+    first = build(root, site=False)
     downloads = root / "docs" / "downloads"
     assert sorted(p.name for p in downloads.iterdir()) == [
         "alpha-social-media-policy.docx",
         "alpha-social-media-policy.pdf",
     ]
+    assert first.pdfs_made == 1
     made = (downloads / "alpha-social-media-policy.pdf").read_bytes()
     page = (root / "docs" / "schools" / "alpha.md").read_text(encoding="utf-8")
     assert "](../downloads/alpha-social-media-policy.pdf)" in page
     assert "](../downloads/alpha-social-media-policy.docx)" in page
-    monkeypatch.setattr(pdf, "find_soffice", lambda: pytest.fail("an unchanged DOCX must not be converted again"))
-    build(root, site=False)
+    monkeypatch.setattr(build_module, "typst_source", lambda *a, **k: pytest.fail("an unchanged policy's PDF is kept"))
+    again = build(root, site=False)
+    assert (again.pdfs_made, again.documents_rendered, again.changed) == (0, 0, [])
     assert (downloads / "alpha-social-media-policy.pdf").read_bytes() == made
-    assert "LibreOffice" not in capsys.readouterr().err
 
 
-def test_a_pdf_kept_by_a_preview_is_remade_once_its_docx_changed(tmp_path: Path) -> None:
-    """--no-pdf keeps the old PDF beside a changed DOCX; the next full build must not mistake it for current."""
-    require("soffice")
+def test_one_changed_school_remakes_one_pdf(tmp_path: Path) -> None:
+    root = copy_project(tmp_path / "project")
+    assert build(root, site=False).pdfs_made == 5
+    rename_school(root, "elton", "Elton Primary", "Elton Village Primary")
+    again = build(root, site=False)
+    assert (again.pdfs_made, again.documents_rendered) == (1, 1)
+    pdf = root / "docs" / "downloads" / "elton-social-media-policy.pdf"
+    assert "Elton Village Primary" in pdf_text(pdf.read_bytes())
+
+
+def test_no_pdf_keeps_current_pdfs_and_never_links_a_stale_one(tmp_path: Path) -> None:
     root = write_minimal(tmp_path)
     build(root, site=False)
-    downloads = root / "docs" / "downloads"
-    docx, made = downloads / "alpha-social-media-policy.docx", downloads / "alpha-social-media-policy.pdf"
-    assert pdf.made_from(made.read_bytes(), docx.read_bytes())
-    school = root / "schools" / "alpha.yml"
-    school.write_text(school.read_text(encoding="utf-8").replace("Alpha", "Alphabet"), encoding="utf-8")
-    build(root, site=False, pdf=False)
-    assert not pdf.made_from(made.read_bytes(), docx.read_bytes())  # the preview kept the old one
-    build(root, site=False)
-    assert pdf.made_from(made.read_bytes(), docx.read_bytes())
-    assert "Alphabet" in pdf_text(made.read_bytes())
+    pdf = root / "docs" / "downloads" / "alpha-social-media-policy.pdf"
+    page = root / "docs" / "schools" / "alpha.md"
+    kept = build(root, site=False, pdf=False)  # nothing changed: the PDF is current and stays linked
+    assert kept.pdfs_made == 0 and pdf.is_file() and ".pdf)" in page.read_text(encoding="utf-8")
+    rename_school(root, "alpha", "Alpha", "Alphabet")
+    build(root, site=False, pdf=False)  # the policy changed but no PDF is made: the old one must go
+    assert not pdf.exists()
+    assert ".pdf)" not in page.read_text(encoding="utf-8")
+    assert build(root, site=False).pdfs_made == 1
+    assert "Alphabet" in pdf_text(pdf.read_bytes()) and ".pdf)" in page.read_text(encoding="utf-8")
 
 
-def test_without_libreoffice_the_build_goes_on_without_pdfs(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+def test_a_pdf_that_fails_once_is_made_on_its_second_try(tmp_path: Path) -> None:
+    calls: list[str] = []
+
+    def flaky(source: str) -> bytes:
+        calls.append(source)
+        if len(calls) == 1:
+            raise RuntimeError("the engine stumbled")
+        return b"%PDF-1.7 " + source.encode()
+
+    jobs = [PdfJob(f"downloads/{n}.pdf", str(tmp_path / f"{n}.pdf"), f"{n}'s policy", n) for n in ("a", "b")]
+    assert compile_batch(jobs, flaky) == [PdfOutcome("downloads/a.pdf", True), PdfOutcome("downloads/b.pdf", True)]
+    assert calls == ["a", "a", "b"]
+    assert (tmp_path / "a.pdf").read_bytes() == b"%PDF-1.7 a"
+
+
+def test_a_pdf_that_fails_every_try_is_reported_by_name(tmp_path: Path) -> None:
+    def broken(source: str) -> bytes:
+        raise RuntimeError(f"no glyph for {source}\nin any font")
+
+    jobs = [PdfJob("downloads/a.pdf", str(tmp_path / "a.pdf"), "Alpha's policy", "X")]
+    assert compile_batch(jobs, broken) == [
+        PdfOutcome("downloads/a.pdf", error="the PDF of Alpha's policy could not be made: no glyph for X in any font")
+    ]
+    assert not (tmp_path / "a.pdf").exists()
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_pdf_that_cannot_be_made_stops_the_build_and_keeps_the_site(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], jobs: int
 ) -> None:
-    monkeypatch.setattr(pdf, "find_soffice", lambda: None)
-    root = write_minimal(tmp_path)
-    build(root, site=True)  # mkdocs --strict: no link to a PDF that is not there
-    assert "LibreOffice (soffice) was not found" in capsys.readouterr().err
-    assert [p.name for p in (root / "site" / "downloads").iterdir()] == ["alpha-social-media-policy.docx"]
-    page = (root / "docs" / "schools" / "alpha.md").read_text(encoding="utf-8")
-    assert ".pdf)" not in page and "](../downloads/alpha-social-media-policy.docx)" in page
+    root = copy_project(tmp_path / "project")
+    if jobs > 1:  # enough documents for the build to make them in background processes
+        synthesise(tmp_path / "extra", build_module.BACKGROUND_DOCX)
+        for path in (tmp_path / "extra" / "schools").glob("*.yml"):
+            shutil.copy(path, root / "schools" / path.name)
+    assert main(["-C", str(root), "build", "--jobs", str(jobs)]) == 0
+    before = digest(root / "site")
+    capsys.readouterr()
+    real = build_module.typst_source
+
+    def refuses_elton(policy, *args, **kwargs):  # type: ignore[no-untyped-def]
+        source = real(policy, *args, **kwargs)  # Typst itself stops on this one: a real failure of the engine
+        return (
+            source + '\n#panic("unknown font family: Elton Sans")'
+            if policy.slug in {"elton", "school-0003"}
+            else source
+        )
+
+    monkeypatch.setattr(build_module, "typst_source", refuses_elton)
+    for slug in ("elton", "school-0003"):
+        if (root / "schools" / f"{slug}.yml").exists():
+            rename_school(root, slug, "Person", "Dr Person")
+    rename_school(root, "elton", "Elton Primary", "Elton Village Primary")
+    assert main(["-C", str(root), "build", "--jobs", str(jobs)]) == 1
+    err = capsys.readouterr().err.splitlines()
+    expected = [
+        "error: docs/downloads/elton-social-media-policy.pdf: the PDF of Elton Village Primary School & Nursery's "
+        "policy could not be made: panicked with: unknown font family: Elton Sans",
+    ]
+    if jobs > 1:
+        name = school_name(root, "school-0003")
+        expected.append(
+            "error: docs/downloads/school-0003-social-media-policy.pdf: the PDF of "
+            f"{name}'s policy could not be made: panicked with: unknown font family: Elton Sans"
+        )
+    assert sorted(line for line in err if line.startswith("error: ")) == sorted(expected)
+    assert err[-1] == "build stopped: the previous site was left in place"
+    assert digest(root / "site") == before
+    monkeypatch.setattr(build_module, "typst_source", real)
+    assert main(["-C", str(root), "build", "--jobs", str(jobs)]) == 0  # fixed: the next build publishes it
 
 
-def test_a_failed_conversion_is_reported_not_raised(tmp_path: Path) -> None:
-    fake = tmp_path / "soffice"
-    fake.write_text("#!/bin/sh\necho 'no conversion here' >&2\nexit 1\n", encoding="utf-8")
-    fake.chmod(0o755)
-    result = pdf.pdf_downloads({"downloads/a.docx": b"not a docx"}, tmp_path / "docs", soffice=str(fake))
-    assert result.files == {} and result.message is not None and "no conversion here" in result.message
+def test_300_schools_get_300_pdfs(tmp_path: Path) -> None:
+    root = tmp_path / "project"
+    synthesise(root, 300)
+    result = build(root, site=False, jobs=2)
+    pdfs = sorted((root / "docs" / "downloads").glob("*.pdf"))
+    assert result.pdfs_made == len(pdfs) == 300
+    assert all(p.read_bytes()[:5] == b"%PDF-" and b"%%EOF" in p.read_bytes()[-64:] for p in pdfs)
+    for slug in ("school-0000", "school-0150", "school-0299"):
+        text = pdf_text((root / "docs" / "downloads" / f"{slug}-social-media-policy.pdf").read_bytes())
+        assert school_name(root, slug) in text
+
+
+def test_every_docx_opens_in_libreoffice(tmp_path: Path) -> None:
+    """LibreOffice reads each shipped DOCX back: every heading in order and every local fact survive."""
+    soffice = require("soffice")
+    root = copy_project(tmp_path / "project")
+    build(root, site=False, pdf=False)
+    out = tmp_path / "text"
+    documents = sorted((root / "docs" / "downloads").glob("*.docx"))
+    subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "txt:Text (encoded):UTF8",
+            "--outdir",
+            str(out),
+            *map(str, documents),
+        ],
+        capture_output=True,
+        check=True,
+        timeout=300,
+    )
+    policies = {p.slug: p for p in policies_of(root)}
+    for slug, facts in LOCAL_FACTS.items():
+        text = " ".join((out / f"{slug}-social-media-policy.txt").read_text(encoding="utf-8-sig").split())
+        position = 0
+        for section in policies[slug].sections:
+            for heading in [section.title, *(c.title for c in section.clauses)]:
+                found = text.find(heading, position)
+                assert found >= 0, f"{slug}: '{heading}' missing or out of order"
+                position = found + len(heading)
+        assert [fact for fact in facts if fact.replace("&amp;", "&") not in text] == []
