@@ -218,7 +218,7 @@ def build(
     ``ProjectBusy`` instead.
     """
     report = progress or Progress()
-    with project_lock(root / CACHE_DIR, wait=wait, waiting=report.message):
+    with project_lock(root, wait=wait, waiting=report.message):
         return _build(root, site=site, pdf=pdf, report=report, jobs=jobs)
 
 
@@ -303,9 +303,11 @@ def _build(root: Path, *, site: bool, pdf: bool, report: Progress, jobs: int) ->
         report.begin("docx", len(docx_todo), "documents")
         made_documents, result.docx_work = _collect(making, works, report)
         end("docx")
-        report.begin("pdf", len(pdf_todo), "documents")
-        made_pdfs = pdfs.result(report.update)
-        end("pdf")
+        made_pdfs = []
+        if pdf:
+            report.begin("pdf", len(pdf_todo), "documents")
+            made_pdfs = pdfs.result(report.update)
+            end("pdf")
     finally:
         pdfs.close()
     if failures := [(made.name, made.error) for made in made_pdfs if made.error is not None]:

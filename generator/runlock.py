@@ -4,8 +4,8 @@ Two ``policies build`` runs (or a build beside ``policies serve``) in the same
 project would otherwise interleave their writes to ``docs/``, ``site/`` and
 the cache, and one's swap of ``site/`` could find the other's half done.  Every
 command that writes them holds :func:`project_lock`, an advisory ``flock`` on
-``.policies-cache/lock``: the kernel releases it when the process ends, however
-it ends, so a crashed build never leaves the project locked.  A second run
+the project folder: the kernel releases it when the process ends, however it
+ends, so a crashed build never leaves the project locked.  A second run
 waits, saying so, or with ``wait=False`` gives up at once with ``ProjectBusy``.
 
 :func:`replace_dir` puts a finished tree in place of another with one
@@ -27,7 +27,6 @@ import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-LOCK_FILE = "lock"
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
 
@@ -36,33 +35,23 @@ class ProjectBusy(Exception):
     """Another run holds the project's lock and the caller asked not to wait."""
 
 
-def _holder(fd: int) -> str:
-    with contextlib.suppress(OSError, ValueError):
-        text = os.pread(fd, 64, 0).decode("ascii", "replace").strip()
-        if text.isdigit():
-            return f" (process {text})"
-    return ""
-
-
 @contextlib.contextmanager
-def project_lock(cache: Path, *, wait: bool = True, waiting: Callable[[str], object] | None = None) -> Iterator[None]:
-    """Hold the lock of the project whose cache folder is ``cache`` for the ``with`` block."""
-    cache.mkdir(parents=True, exist_ok=True)
-    path = cache / LOCK_FILE
-    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+def project_lock(root: Path, *, wait: bool = True, waiting: Callable[[str], object] | None = None) -> Iterator[None]:
+    """Hold the lock of the project in ``root`` for the ``with`` block.
+
+    The lock is on the project folder itself (a folder can be locked like a file), so taking it
+    creates nothing: a build stopped by bad input leaves the project exactly as it found it.
+    """
+    fd = os.open(root, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            who = _holder(fd)
             if not wait:
-                busy = f"another policies run{who} is writing this project; try again when it ends"
-                raise ProjectBusy(busy) from None
+                raise ProjectBusy("another policies run is writing this project; try again when it ends") from None
             if waiting is not None:
-                waiting(f"waiting for another policies run{who} to finish writing this project")
+                waiting("waiting for another policies run to finish writing this project")
             fcntl.flock(fd, fcntl.LOCK_EX)
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
         yield
     finally:
         os.close(fd)  # releases the lock

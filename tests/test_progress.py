@@ -52,6 +52,18 @@ def test_a_build_reports_each_stage_with_its_count(project: Path) -> None:
     assert set(result.stages) == set(names)
 
 
+def test_the_pdf_stage_counts_the_pdfs_made(project: Path) -> None:
+    recorder = Recorder()
+    build(project, site=False, progress=recorder)
+    names = [stage["stage"] for stage in recorder.stages]
+    assert names == ["load and check", "render", "docx", "pdf", "write"]
+    pdf = recorder.stages[3]
+    assert pdf["unit"] == "documents" and pdf["total"] == 5 == pdf["done"][-1]  # type: ignore[index]
+    again = Recorder()
+    build(project, site=False, progress=again)  # nothing changed: no PDF to make
+    assert [stage["total"] for stage in again.stages if stage["stage"] == "pdf"] == [0]
+
+
 def test_plain_lines_only_for_stages_worth_a_line() -> None:
     out = io.StringIO()
     plain = PlainProgress(out)
