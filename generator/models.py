@@ -283,7 +283,18 @@ class Reference(Model):
     url: Url
     status: Literal["current", "superseded", "withdrawn"]
     superseded_by: Id | None = None
-    note: Annotated[str, Field(max_length=1000)] | None = None
+    note: Annotated[str, Field(max_length=1000, description="Published on the references page")] | None = None
+    checked: Annotated[
+        Date | None,
+        Field(description="When a maintainer last verified the entry against its publisher (published)"),
+    ] = None
+    maintainer_note: Annotated[
+        str,
+        Field(
+            max_length=3000,
+            description="Research notes for maintainers (what was and was not verified); never published",
+        ),
+    ] | None = None
 
     @model_validator(mode="after")
     def _supersession(self) -> Reference:

@@ -153,6 +153,7 @@ def references_data(project: Project) -> list[dict[str, Any]]:
                 if ref.superseded_by in project.references
                 else None,
                 "note": ref.note,
+                "checked": ref.checked.text if ref.checked else None,
                 "cited_by": cited.get(ref_id, []),
             }
         )
