@@ -288,13 +288,16 @@ class Reference(Model):
         Date | None,
         Field(description="When a maintainer last verified the entry against its publisher (published)"),
     ] = None
-    maintainer_note: Annotated[
-        str,
-        Field(
-            max_length=3000,
-            description="Research notes for maintainers (what was and was not verified); never published",
-        ),
-    ] | None = None
+    maintainer_note: (
+        Annotated[
+            str,
+            Field(
+                max_length=3000,
+                description="Research notes for maintainers (what was and was not verified); never published",
+            ),
+        ]
+        | None
+    ) = None
 
     @model_validator(mode="after")
     def _supersession(self) -> Reference:
