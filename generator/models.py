@@ -32,6 +32,22 @@ AUDIENCES: dict[str, str] = {
     "agreement": "the signed acceptable use agreement",
 }
 
+# The "governors" audience as each kind of school names its governing people: a maintained school has no
+# directors or proprietor, an independent school's proprietor may be a company with directors.
+GOVERNORS_BY_GOVERNANCE: dict[str, str] = {
+    "maintained": "governors and volunteers",
+    "academy": "trustees, governors and volunteers",
+    "independent": "directors or governors, and volunteers",
+}
+
+
+def audience_label(audience: str, governance: str | None = None) -> str:
+    """The audience as the policy names it: for governors, worded by the school's governance."""
+    if audience == "governors" and governance in GOVERNORS_BY_GOVERNANCE:
+        return GOVERNORS_BY_GOVERNANCE[governance]
+    return AUDIENCES.get(audience, audience)
+
+
 ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u2028\u2029]")
 
