@@ -260,6 +260,13 @@ class ClauseMeta(Model):
     audiences: Annotated[list[Audience], Field(min_length=1)]
     variables: list[VarPath] = []
     references: list[Id] = []
+    governance_references: Annotated[
+        dict[Id, list[Literal["maintained", "academy", "independent"]]],
+        Field(
+            description="References that apply only to some kinds of school (e.g. a maintained-school power): "
+            "a school of another governance does not list them among the laws its policy refers to"
+        ),
+    ] = {}
     provenance: list[SeedId] = []
     note: Annotated[str, Field(max_length=1000)] | None = None
     default: Id | None = None
@@ -275,6 +282,8 @@ class ClauseMeta(Model):
             raise ValueError("a clause with variants needs at least two")
         if not self.provenance and not self.note:
             raise ValueError("a clause with no provenance needs a note saying why it was added")
+        if extra := sorted(set(self.governance_references) - set(self.references)):
+            raise ValueError(f"governance_references names {', '.join(extra)}, which references does not list")
         return self
 
 
