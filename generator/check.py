@@ -118,6 +118,36 @@ def check_reviews(project: Project, problems: Problems, today: dt.date) -> None:
             )
 
 
+def check_reference_currency(project: Project, problems: Problems, today: dt.date) -> None:
+    """A warning for each current reference not verified in the year before the build date.
+
+    Guidance such as Keeping children safe in education is reissued every year, so an entry
+    nobody has checked for a year may name an edition that is no longer in force.
+    """
+    path = project.clauses_dir / "references.yml"
+    lines = project.references_lines
+    try:
+        year_ago = today.replace(year=today.year - 1)
+    except ValueError:  # 29 February
+        year_ago = today.replace(year=today.year - 1, day=28)
+    for ref_id, ref in project.references.items():
+        if ref.status != "current":
+            continue
+        if ref.checked is None:
+            problems.warning(
+                path,
+                lines.line_of((ref_id,)),
+                f"current reference '{ref_id}' has no 'checked' date: verify it and record when",
+            )
+        elif ref.checked.end < year_ago:
+            problems.warning(
+                path,
+                lines.line_of((ref_id, "checked")),
+                f"current reference '{ref_id}' was last checked {ref.checked}, more than a year before "
+                f"the build date {today.isoformat()}: verify the edition in force and update 'checked'",
+            )
+
+
 def _check_registries(project: Project, problems: Problems) -> None:
     path = project.clauses_dir / "references.yml"
     for ref_id, ref in project.references.items():

@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 from .build import DOCS_DIR, SITE_DIR, DocumentError, build, build_epoch, default_jobs, load_and_check, resolve_all
-from .check import check_reviews
+from .check import check_reference_currency, check_reviews
 from .matrix import build_matrix
 from .matrix_formats import FORMATS, render
 from .problems import InputError, Problems
@@ -38,7 +38,9 @@ def _report(problems: Problems, strict: bool = False) -> int:
 
 def _check(args: argparse.Namespace) -> int:
     project, problems = load_and_check(args.root)
-    check_reviews(project, problems, build_date(build_epoch(args.root)))
+    today = build_date(build_epoch(args.root))
+    check_reviews(project, problems, today)
+    check_reference_currency(project, problems, today)
     status = _report(problems, args.strict)
     if status == 0:
         print(

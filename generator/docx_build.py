@@ -23,8 +23,8 @@ from .docx_package import NS_ATTRS, XML_DECL, footer_xml, header_xml, para, rela
 from .docx_reference import PART_RELS, SECTION_REFS, Reference, load_reference
 from .docx_styles import ORDERED_ABSTRACT, TEXT_WIDTH
 from .load import Project
-from .models import AUDIENCES
 from .models import Reference as Citation
+from .models import audience_label
 from .resolve import ResolvedPolicy
 
 FAMILY_STEM = "social-media-policy"  # school.md.jinja links downloads/<slug>-social-media-policy.docx/.pdf
@@ -89,7 +89,8 @@ def cover_rows(policy: ResolvedPolicy, links: dict[str, str]) -> list[tuple[str,
     if v["school"]["website"]:
         site = v["school"]["website"]
         rows.append(("Website", hyperlink(run(site, '<w:rStyle w:val="Hyperlink"/>'), site, links)))
-    rows.append(("This policy covers", run("; ".join(AUDIENCES[a] for a in policy.school.audiences))))
+    covers = "; ".join(audience_label(a, policy.school.school.governance) for a in policy.school.audiences)
+    rows.append(("This policy covers", run(covers)))
     return rows
 
 
@@ -153,7 +154,7 @@ def _body(
         mark += 1
         out.append(_heading("Heading1", section.id, section.title, mark, "<w:pageBreakBefore/>" if mark == 1 else ""))
         if audiences := getattr(section, "audiences", ()):  # as the site says under each section title
-            who = "; ".join(AUDIENCES.get(a, a) for a in audiences)
+            who = "; ".join(audience_label(a, policy.school.school.governance) for a in audiences)
             out.append(para("BodyText", run(f"For {who}.", '<w:rStyle w:val="Emphasis"/>')))
         for c_index, clause in enumerate(section.clauses, start=1):
             if clause.number != f"{s_index}.{c_index}":

@@ -35,6 +35,7 @@ class Project:
     outline: models.Outline | None = None
     outline_lines: Located = field(default_factory=lambda: Located(None))
     references: dict[str, models.Reference] = field(default_factory=dict)
+    references_lines: Located = field(default_factory=lambda: Located(None))
     sources: dict[str, models.Source] = field(default_factory=dict)
     exclusions: list[models.Exclusion] = field(default_factory=list)
     clauses: dict[str, Clause] = field(default_factory=dict)
@@ -97,8 +98,8 @@ def load_project(root: Path, problems: Problems) -> Project:
     if (located := _mapping(outline_path, problems, "title and sections")) is not None:
         project.outline = validate_located(located, models.Outline, outline_path, problems)
         project.outline_lines = located
-    project.references = _registry(clauses_dir / "references.yml", models.Reference, problems)
-    project.sources = _registry(clauses_dir / "sources.yml", models.Source, problems)
+    project.references, project.references_lines = _registry(clauses_dir / "references.yml", models.Reference, problems)
+    project.sources, _ = _registry(clauses_dir / "sources.yml", models.Source, problems)
     excluded_path = clauses_dir / "excluded.yml"
     if (located := _load(excluded_path, problems)) is not None:
         if isinstance(located.data, list):
@@ -112,18 +113,19 @@ def load_project(root: Path, problems: Problems) -> Project:
     return project
 
 
-def _registry(path: Path, model: type[M], problems: Problems) -> dict[str, M]:
+def _registry(path: Path, model: type[M], problems: Problems) -> tuple[dict[str, M], Located]:
+    """The entries that validate, and the file's line numbers (for later cross-file checks)."""
     result: dict[str, M] = {}
     located = _mapping(path, problems, "ids to entries")
     if located is None:
-        return result
+        return result, Located(None)
     for key in located.data:
         if not SLUG.match(key) and not re.match(r"^\d{3}$", key):
             problems.error(path, located.line_of((key,)), f"'{key}' is not a valid id (lowercase words and hyphens)")
             continue
         if (item := validate_located(located, model, path, problems, (key,))) is not None:
             result[key] = item
-    return result
+    return result, located
 
 
 def _files(folder: Path, pattern: str, problems: Problems, root: Path) -> list[Path]:

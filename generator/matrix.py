@@ -19,7 +19,7 @@ from typing import Any, Literal
 
 from .context import lookup
 from .load import Project
-from .models import AUDIENCES
+from .models import audience_label
 from .resolve import ResolvedClause, ResolvedPolicy
 
 SCHEMA = "school-policies/comparison-matrix"
@@ -188,7 +188,10 @@ def _used_paths(project: Project, policy: ResolvedPolicy) -> set[str]:
 def _value_cell(spec: ValueSpec, policy: ResolvedPolicy, used: set[str]) -> ValueCell:
     if spec.in_text and not used & set(spec.in_text):
         return ValueCell("not-in-policy", None)
-    context = {**policy.context, "audiences": "; ".join(AUDIENCES[a] for a in policy.school.audiences)}
+    context = {
+        **policy.context,
+        "audiences": "; ".join(audience_label(a, policy.school.school.governance) for a in policy.school.audiences),
+    }
     value = spec.read(context)
     return ValueCell("recorded", str(value)) if value not in (None, "") else ValueCell("not-recorded", None)
 

@@ -32,6 +32,22 @@ AUDIENCES: dict[str, str] = {
     "agreement": "the signed acceptable use agreement",
 }
 
+# The "governors" audience as each kind of school names its governing people: a maintained school has no
+# directors or proprietor, an independent school's proprietor may be a company with directors.
+GOVERNORS_BY_GOVERNANCE: dict[str, str] = {
+    "maintained": "governors and volunteers",
+    "academy": "trustees, governors and volunteers",
+    "independent": "directors or governors, and volunteers",
+}
+
+
+def audience_label(audience: str, governance: str | None = None) -> str:
+    """The audience as the policy names it: for governors, worded by the school's governance."""
+    if audience == "governors" and governance in GOVERNORS_BY_GOVERNANCE:
+        return GOVERNORS_BY_GOVERNANCE[governance]
+    return AUDIENCES.get(audience, audience)
+
+
 ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u2028\u2029]")
 
@@ -249,6 +265,13 @@ class ClauseMeta(Model):
     audiences: Annotated[list[Audience], Field(min_length=1)]
     variables: list[VarPath] = []
     references: list[Id] = []
+    governance_references: Annotated[
+        dict[Id, list[Literal["maintained", "academy", "independent"]]],
+        Field(
+            description="References that apply only to some kinds of school (e.g. a maintained-school power): "
+            "a school of another governance does not list them among the laws its policy refers to"
+        ),
+    ] = {}
     provenance: list[SeedId] = []
     note: Annotated[str, Field(max_length=1000)] | None = None
     default: Id | None = None
@@ -264,6 +287,8 @@ class ClauseMeta(Model):
             raise ValueError("a clause with variants needs at least two")
         if not self.provenance and not self.note:
             raise ValueError("a clause with no provenance needs a note saying why it was added")
+        if extra := sorted(set(self.governance_references) - set(self.references)):
+            raise ValueError(f"governance_references names {', '.join(extra)}, which references does not list")
         return self
 
 
@@ -288,7 +313,21 @@ class Reference(Model):
     url: Url
     status: Literal["current", "superseded", "withdrawn"]
     superseded_by: Id | None = None
-    note: Annotated[str, Field(max_length=1000)] | None = None
+    note: Annotated[str, Field(max_length=1000, description="Published on the references page")] | None = None
+    checked: Annotated[
+        Date | None,
+        Field(description="When a maintainer last verified the entry against its publisher (published)"),
+    ] = None
+    maintainer_note: (
+        Annotated[
+            str,
+            Field(
+                max_length=3000,
+                description="Research notes for maintainers (what was and was not verified); never published",
+            ),
+        ]
+        | None
+    ) = None
 
     @model_validator(mode="after")
     def _supersession(self) -> Reference:

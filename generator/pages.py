@@ -20,7 +20,7 @@ from .clauses import Clause
 from .context import placeholder_context
 from .environment import ENV
 from .load import Project
-from .models import AUDIENCES
+from .models import AUDIENCES, audience_label
 from .resolve import ResolvedPolicy, tidy_markdown
 from .select import variant_for
 from .status import LABELS, review_status
@@ -41,7 +41,7 @@ def policy_data(policy: ResolvedPolicy, today: dt.date, pdf: bool = True) -> dic
         "pdf": pdf,
         "title": policy.title,
         "values": policy.context,
-        "audiences": [AUDIENCES[a] for a in school.audiences],
+        "audiences": [audience_label(a, school.school.governance) for a in school.audiences],
         "status": status,
         "status_label": LABELS[status],
         "sections": [
@@ -49,7 +49,7 @@ def policy_data(policy: ResolvedPolicy, today: dt.date, pdf: bool = True) -> dic
                 "number": Markup(section.number),
                 "id": section.id,
                 "title": section.title,
-                "audiences": [AUDIENCES[a] for a in section.audiences],
+                "audiences": [audience_label(a, school.school.governance) for a in section.audiences],
                 "clauses": [
                     {
                         "number": Markup(clause.number),
@@ -154,6 +154,7 @@ def references_data(project: Project) -> list[dict[str, Any]]:
                 if ref.superseded_by in project.references
                 else None,
                 "note": ref.note,
+                "checked": ref.checked.text if ref.checked else None,
                 "cited_by": cited.get(ref_id, []),
             }
         )

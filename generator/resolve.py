@@ -114,7 +114,12 @@ def resolve_policy(project: Project, slug: str, problems: Problems) -> ResolvedP
                     variant_label=meta.label if meta else "",
                     is_default=variant == (clause.meta.default or ""),
                     reason=choice.reason if choice else None,
-                    references=tuple(clause.meta.references),
+                    references=tuple(
+                        ref
+                        for ref in clause.meta.references
+                        if school.school.governance
+                        in clause.meta.governance_references.get(ref, [school.school.governance])
+                    ),
                     body=tidy_markdown(body),
                 )
             )

@@ -39,6 +39,7 @@ FILES = {
           date: 1 September 2025
           url: https://www.gov.uk/government/publications/keeping-children-safe-in-education--2
           status: current
+          checked: 1 October 2026
         kcsie-2015:
           title: Keeping children safe in education
           kind: statutory-guidance

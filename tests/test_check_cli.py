@@ -149,3 +149,51 @@ def test_clause_mistakes_reported_at_clause_lines(tmp_path: Path, capsys: pytest
         "clauses/staff/staff-former-pupils.md:20: template error: unexpected '}'",
         "7 error(s), 0 warning(s)",
     ]
+
+
+STALE_REFERENCE = """
+    kcsie:
+      title: Keeping children safe in education
+      kind: statutory-guidance
+      edition: "2025"
+      url: https://www.gov.uk/government/publications/keeping-children-safe-in-education--2
+      status: current
+      checked: 1 October 2025
+      maintainer_note: The 2026 edition is UNVERIFIED.
+    working-together:
+      title: Working together to safeguard children
+      kind: statutory-guidance
+      url: https://www.gov.uk/government/publications/working-together-to-safeguard-children--2
+      status: current
+    kcsie-2015:
+      title: Keeping children safe in education
+      kind: statutory-guidance
+      url: https://www.gov.uk/government/publications/keeping-children-safe-in-education--2
+      status: superseded
+      superseded_by: kcsie
+      checked: 2020
+"""
+
+
+def test_current_reference_not_checked_for_a_year_warns(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Build date 1 November 2026 (tests/conftest.py); superseded entries are never stale."""
+    root = write_minimal(tmp_path, {"clauses/references.yml": STALE_REFERENCE})
+    status, out, err = run(root, capsys, "check")
+    assert status == 0
+    assert err == (
+        "clauses/references.yml:7: warning: current reference 'kcsie' was last checked 1 October 2025, more than"
+        " a year before the build date 2026-11-01: verify the edition in force and update 'checked'\n"
+        "clauses/references.yml:9: warning: current reference 'working-together' has no 'checked' date:"
+        " verify it and record when\n"
+        "0 error(s), 2 warning(s)\n"
+    )
+    assert out == "OK: 2 clauses, 3 references, 1 schools\n"
+    status, _, _ = run(root, capsys, "check", "--strict")
+    assert status == 1
+
+
+def test_reference_checked_within_the_year_is_quiet(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    references = STALE_REFERENCE.replace("checked: 1 October 2025", "checked: November 2025")
+    root = write_minimal(tmp_path, {"clauses/references.yml": references})
+    _, _, err = run(root, capsys, "check")
+    assert "'kcsie'" not in err

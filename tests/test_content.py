@@ -171,3 +171,35 @@ def test_positions_of_the_seeds_are_reproduced() -> None:
     assert "mobile phones to school" in pages["elton"]
     assert "Pupils" not in pages["st-anns"].split("This policy covers:")[1].split("\n")[0]
     assert "Parents and carers" in pages["milnthorpe"]
+
+
+def test_maintainer_notes_are_never_published() -> None:
+    """Research notes (what could not be verified) stay in references.yml; every page omits them."""
+    project, _ = load_and_check(ROOT)
+    notes = {ref_id: ref.maintainer_note for ref_id, ref in project.references.items() if ref.maintainer_note}
+    assert notes, "the shipped registry records what could not be verified"
+    for name, page in PAGES.items():
+        assert "UNVERIFIED" not in page and "NOT VERIFIED" not in page, name
+        for ref_id, note in notes.items():
+            assert note[:60] not in page, f"{name} publishes the maintainer note of {ref_id}"
+
+
+def test_every_current_reference_records_when_it_was_checked() -> None:
+    project, _ = load_and_check(ROOT)
+    unchecked = [ref_id for ref_id, ref in project.references.items() if ref.checked is None]
+    assert unchecked == []
+
+
+def test_laws_for_one_kind_of_school_are_not_cited_by_another() -> None:
+    """The Education and Inspections Act power and FOI are for maintained schools, not the independent school."""
+    from generator.problems import Problems
+    from generator.resolve import resolve_policy
+
+    project, _ = load_and_check(ROOT)
+    cited = {}
+    for slug in ("montessori-place", "elton"):
+        policy = resolve_policy(project, slug, Problems(ROOT))
+        assert policy is not None
+        cited[slug] = {ref for s in policy.sections for c in s.clauses for ref in c.references}
+    assert {"eia-2006", "foia-2000"} <= cited["elton"] and "iss-2014" not in cited["elton"]
+    assert not {"eia-2006", "foia-2000"} & cited["montessori-place"] and "iss-2014" in cited["montessori-place"]
