@@ -70,10 +70,13 @@ def new_clauses(project: Project, school: School) -> Iterator[tuple[Clause, str]
 
 
 def _schools(names: list[str], project: Project) -> str:
+    """ "the policy of A" or "the policies of A and B"; empty when no source is known."""
     found = [project.sources[s].school for s in names if s in project.sources]
     if not found:
         return ""
-    return found[0] if len(found) == 1 else ", ".join(found[:-1]) + " and " + found[-1]
+    if len(found) == 1:
+        return f"the policy of {found[0]}"
+    return "the policies of " + ", ".join(found[:-1]) + " and " + found[-1]
 
 
 def _default_new(project: Project, clause: Clause, variant: str) -> tuple[str, str]:
@@ -89,9 +92,9 @@ def _default_new(project: Project, clause: Clause, variant: str) -> tuple[str, s
     if meta.note and not variant_provenance(clause, variant):
         why = meta.note
     elif clause.meta.variants and variant == meta.default:
-        why = f"The library's recommended text (from the policy of {origin})." if origin else "The library's text."
+        why = f"The library's recommended text, from {origin}." if origin else "The library's text."
     else:
-        why = f"Text of the library, from the policy of {origin}." if origin else "Text of the library."
+        why = f"Text of the library, from {origin}." if origin else "Text of the library."
     return what, why
 
 
@@ -132,7 +135,9 @@ def school_changes(project: Project, slug: str) -> list[ChangeItem]:
                 confirmed_on=confirmation.date.text if confirmation else None,
             )
         )
-    return sorted(items, key=lambda i: (numbers.get(i.clause) is None, order.get(i.clause, len(order)), KINDS.index(i.kind)))
+    return sorted(
+        items, key=lambda i: (numbers.get(i.clause) is None, order.get(i.clause, len(order)), KINDS.index(i.kind))
+    )
 
 
 def _numbers(project: Project, school: School) -> dict[str, str]:

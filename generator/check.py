@@ -147,14 +147,14 @@ def _check_registries(project: Project, problems: Problems) -> None:
 
 def check_changes_notices(project: Project, problems: Problems) -> None:
     """A notice for each school with changes from its source policy still to confirm."""
-    for slug, school in sorted(project.schools.items()):
+    for slug in sorted(project.schools):
         waiting = unconfirmed(school_changes(project, slug))
         if waiting:
             lines = project.school_lines[slug]
             problems.notice(
                 project.school_path(slug),
                 lines.line_of(("source",)),
-                f"{len(waiting)} change(s) from its source policy to confirm (policies changes {slug})",
+                f"{len(waiting)} change(s) from its source policy await confirmation (policies changes {slug})",
             )
 
 
@@ -199,7 +199,9 @@ def _check_changes(project: Project, problems: Problems, today: dt.date | None) 
         path = project.school_path(slug)
         lines = project.school_lines[slug]
         if school.source is not None and school.source not in project.sources:
-            problems.error(path, lines.line_of(("source",)), f"unknown source '{school.source}' (not in clauses/sources.yml)")
+            problems.error(
+                path, lines.line_of(("source",)), f"unknown source '{school.source}' (not in clauses/sources.yml)"
+            )
             continue
         if not school.confirmations:
             continue
@@ -219,7 +221,9 @@ def _check_changes(project: Project, problems: Problems, today: dt.date | None) 
                 if confirmation.clause not in project.unreadable_clauses:
                     problems.error(path, line, f"confirmations: unknown clause '{confirmation.clause}'")
             elif key in seen:
-                problems.error(path, line, f"confirmations: '{confirmation.clause}' ({confirmation.kind}) is confirmed twice")
+                problems.error(
+                    path, line, f"confirmations: '{confirmation.clause}' ({confirmation.kind}) is confirmed twice"
+                )
             elif key not in listed:
                 problems.error(
                     path,

@@ -18,6 +18,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 
+from .changes import KIND_LABELS
+from .contacts import contact_rows
 from .docx_markdown import Fragment, bookmark, hyperlink, markdown_xml, table_xml
 from .docx_package import NS_ATTRS, XML_DECL, footer_xml, header_xml, para, relationships, run, text, write_package
 from .docx_reference import PART_RELS, SECTION_REFS, Reference, load_reference
@@ -72,25 +74,69 @@ def cover_rows(policy: ResolvedPolicy, links: dict[str, str]) -> list[tuple[str,
     if p["updated"]:
         rows.append(("Last updated", run(p["updated"])))
     rows.append(("Next review", run(p["review"] or NOT_RECORDED)))
-    if v["dsl"]["name"]:
-        rows.append((v["dsl"]["role"], _contact(v["dsl"], links)))
     for label, value in (
         ("Local authority", v["local_authority"]["name"]),
         ("Safeguarding partnership", v["safeguarding_partnership"]["name"]),
-        ("Police child protection team", v["police"]["child_protection_team"]),
     ):
         if value:
             rows.append((label, run(value)))
-    for label, key in (("Children's social care referrals", "front_door"), ("Employee assistance", "eap")):
-        if v[key]["name"]:
-            rows.append((label, _contact(v[key], links)))
-    if v["hr_provider"]["name"]:
-        rows.append(("HR provider", run(v["hr_provider"]["name"])))
     if v["school"]["website"]:
         site = v["school"]["website"]
         rows.append(("Website", hyperlink(run(site, '<w:rStyle w:val="Hyperlink"/>'), site, links)))
     rows.append(("This policy covers", run("; ".join(AUDIENCES[a] for a in policy.school.audiences))))
     return rows
+
+
+def _contacts(policy: ResolvedPolicy, links: dict[str, str]) -> str:
+    """The contacts box, the same rows as the page's "Who to contact"."""
+    rows = [[para("TableHeading", run("Role")), para("TableHeading", run("Contact"))]]
+    for row in contact_rows(policy.context):
+        person = _contact({"name": row.name, "phone": row.phone, "email": row.email}, links)
+        if row.note:
+            person += run(f"; {row.note}")
+        rows.append([para("TableText", run(row.role)), para("TableText", person)])
+    return para("BodyText", run("Who to contact", '<w:rStyle w:val="Strong"/>')) + table_xml(
+        rows, [3119, TEXT_WIDTH - 3119], "Who to contact"
+    )
+
+
+def _changes(policy: ResolvedPolicy) -> str:
+    """The annex "Changes to confirm": the same items as the page, for the governors who sign the document."""
+    if policy.source_title is None:
+        return ""
+    unnumbered = '<w:numPr><w:ilvl w:val="0"/><w:numId w:val="0"/></w:numPr>'
+    out = [
+        para("Heading1", run("Annex: changes to confirm"), "<w:pageBreakBefore/>" + unnumbered),
+        para(
+            "BodyText",
+            run(
+                f"This policy was harmonised from the school's own {policy.source_title}. "
+                + (
+                    "Below is every place where it says something the school's policy did not say (new), says "
+                    "something different (changed) or leaves something out. The governing body should confirm "
+                    "each one; a confirmation is recorded in the school's file."
+                    if policy.changes
+                    else "It says nothing new, nothing different and leaves nothing out."
+                )
+            ),
+        ),
+    ]
+    strong = '<w:rStyle w:val="Strong"/>'
+    for item in policy.changes:
+        where = f"{item.number} {item.title}" if item.number else f"{item.title} (not in this policy)"
+        status = (
+            f"Confirmed by {item.confirmed_by}, {item.confirmed_on}." if item.confirmed_by else "Awaiting confirmation."
+        )
+        out.append(
+            para(
+                "BodyText",
+                run(f"{where}: {KIND_LABELS[item.kind].lower()}.", strong) + run(f" {status}"),
+                "<w:keepNext/>",
+            )
+        )
+        out.append(para("BodyText", run("What: ", strong) + run(item.what), "<w:keepNext/>"))
+        out.append(para("BodyText", run("Why: ", strong) + run(item.why)))
+    return "".join(out)
 
 
 def _cover(policy: ResolvedPolicy, links: dict[str, str]) -> str:
@@ -101,6 +147,7 @@ def _cover(policy: ResolvedPolicy, links: dict[str, str]) -> str:
     rows = [[para("TableHeading", run("Item")), para("TableHeading", run("Details"))]]
     rows += [[para("TableText", run(label)), para("TableText", value)] for label, value in cover_rows(policy, links)]
     out.append(table_xml(rows, [3119, TEXT_WIDTH - 3119], "Policy details"))
+    out.append(_contacts(policy, links))
     return "".join(out)
 
 
@@ -164,6 +211,7 @@ def _body(
             links.update(fragment.links)
             out.append(_place(fragment, nums, first_id))
     out.append(_citations(policy, registry, links))
+    out.append(_changes(policy))
     return "".join(out)
 
 
