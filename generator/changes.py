@@ -27,6 +27,7 @@ from .models import School
 from .select import sections_for, selected_clauses
 
 KINDS = ("new", "changed", "dropped")
+WHOLE_POLICY = "Whole policy"  # the title of a dropped topic that excluded.yml does not tie to a clause
 KIND_LABELS = {
     "new": "New for this school",
     "changed": "Changed from the school's policy",
@@ -116,7 +117,8 @@ def school_changes(project: Project, slug: str) -> list[ChangeItem]:
     for exclusion in project.exclusions:
         if school.source in exclusion.seeds:
             quoted = f' Your policy said: "{exclusion.seed_text}"' if exclusion.seed_text else ""
-            raw.append((exclusion.clause, "dropped", f"Left out: {exclusion.topic}.{quoted}", exclusion.reason))
+            clause_id = exclusion.clause or ""  # "" until excluded.yml names the clause (check warns)
+            raw.append((clause_id, "dropped", f"Left out: {exclusion.topic}.{quoted}", exclusion.reason))
     confirmations = {(c.clause, c.kind): c for c in school.confirmations}
     order = _order(project)
     items = []
@@ -126,7 +128,7 @@ def school_changes(project: Project, slug: str) -> list[ChangeItem]:
         items.append(
             ChangeItem(
                 clause=clause_id,
-                title=clause.meta.title if clause else clause_id,
+                title=clause.meta.title if clause else (clause_id or WHOLE_POLICY),
                 number=numbers.get(clause_id),
                 kind=kind,
                 what=what,

@@ -161,7 +161,13 @@ def check_changes_notices(project: Project, problems: Problems) -> None:
 def _check_changes(project: Project, problems: Problems, today: dt.date | None) -> None:
     excluded = project.clauses_dir / "excluded.yml"
     for exclusion, line in zip(project.exclusions, project.exclusion_lines, strict=True):
-        if exclusion.clause not in project.clauses and exclusion.clause not in project.unreadable_clauses:
+        if exclusion.clause is None:  # a warning, not an error: older revisions (policies diff) lack it
+            problems.warning(
+                excluded,
+                line,
+                f"excluded topic '{exclusion.topic}' names no clause: add 'clause:' so that schools can confirm it",
+            )
+        elif exclusion.clause not in project.clauses and exclusion.clause not in project.unreadable_clauses:
             problems.error(excluded, line, f"unknown clause '{exclusion.clause}'")
     for registered in project.changes:
         change = registered.change

@@ -111,7 +111,7 @@ def _changes(args: argparse.Namespace) -> int:
     for slug in slugs:
         for item in school_changes(project, slug):
             status = "confirmed" if item.confirmed else "unconfirmed"
-            print(f"{slug} {item.clause} {item.kind} {status}")
+            print(f"{slug} {item.clause or '-'} {item.kind} {status}")
     return 0
 
 

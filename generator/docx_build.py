@@ -123,7 +123,9 @@ def _changes(policy: ResolvedPolicy) -> str:
     ]
     strong = '<w:rStyle w:val="Strong"/>'
     for item in policy.changes:
-        where = f"{item.number} {item.title}" if item.number else f"{item.title} (not in this policy)"
+        where = f"{item.number} {item.title}" if item.number else item.title
+        if item.clause and not item.number:
+            where += " (not in this policy)"
         status = (
             f"Confirmed by {item.confirmed_by}, {item.confirmed_on}." if item.confirmed_by else "Awaiting confirmation."
         )

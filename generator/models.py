@@ -327,7 +327,7 @@ class Source(Model):
 class Exclusion(Model):
     topic: Text
     seeds: Annotated[list[SeedId], Field(min_length=1)]
-    clause: Id  # the clause the text would have belonged to: where a school confirms it was left out
+    clause: Id | None = None  # the clause the text would have belonged to: where a school confirms it was left out
     seed_text: Annotated[str, Field(max_length=1000)] | None = None
     reason: Annotated[str, Field(max_length=1000)]
 

@@ -390,3 +390,21 @@ def test_head_as_dsl_and_a_name_together_is_an_error(tmp_path: Path, capsys: pyt
         "schools/elton.yml:22: dsl: give either name or is_head: true (the head's name is not recorded), not both"
         in err.splitlines()
     )
+
+
+def test_an_excluded_topic_without_a_clause_warns_and_is_listed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Older revisions' excluded.yml have no clause: `policies diff` must still load them (a warning, not an error)."""
+    excluded = FILES["clauses/excluded.yml"].replace("          clause: staff-contact\n", "")
+    root = write_minimal(tmp_path, {"clauses/excluded.yml": excluded, "schools/alpha.yml": ALPHA})
+    status, _, err = run(root, capsys, "check")
+    assert status == 0
+    assert err.splitlines()[0] == (
+        "clauses/excluded.yml:1: warning: excluded topic 'MSN as an example platform' names no clause: "
+        "add 'clause:' so that schools can confirm it"
+    )
+    assert changes_lines(capsys, root) == [["alpha", "-", "dropped", "unconfirmed"]]
+    project, problems = load_and_check(root)
+    page = render_all(project, resolve_all(project, problems))["schools/alpha.md"]
+    assert "**Whole policy: left out of the school's policy.** Awaiting confirmation." in page

@@ -161,3 +161,13 @@ def test_a_failed_conversion_is_reported_not_raised(tmp_path: Path) -> None:
     fake.chmod(0o755)
     result = pdf.pdf_downloads({"downloads/a.docx": b"not a docx"}, tmp_path / "docs", soffice=str(fake))
     assert result.files == {} and result.message is not None and "no conversion here" in result.message
+
+
+@pytest.mark.parametrize("slug", sorted(LOCAL_FACTS))
+def test_pdf_has_the_contacts_box_and_the_changes_annex(
+    pdfs: dict[str, bytes], policies: dict[str, ResolvedPolicy], slug: str
+) -> None:
+    text = pdf_text(pdfs[f"downloads/{slug}-social-media-policy.pdf"])
+    assert "Who to contact" in text and "Designated Safeguarding Lead" in text
+    annex = text.split("Annex: changes to confirm", 1)[1]
+    assert " ".join(annex.split()).count("Awaiting confirmation.") == len(policies[slug].changes) > 0
