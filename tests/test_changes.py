@@ -188,7 +188,9 @@ def test_a_confirmation_flips_the_status(tmp_path: Path, capsys: pytest.CaptureF
     status, _, err = run(root, capsys, "check")
     assert (status, err) == (0, "")  # no notice: nothing awaits confirmation
     project, problems = load_and_check(root)
-    page = render_all(project, resolve_all(project, problems))["schools/alpha.md"]
+    pages = render_all(project, resolve_all(project, problems))
+    page = str(pages["schools/alpha.md"])
+    assert "| Summer 2028 | Current | all 3 confirmed |" in str(pages["index.md"])  # the dashboard
     section = page.split("\n## Changes to confirm {#changes-to-confirm data-search-exclude}\n", 1)[1]
     assert "- **Changes to confirm:** 0 of 3 awaiting confirmation ([the list](#changes-to-confirm))" in page
     assert (
