@@ -61,7 +61,7 @@ class BuildResult:
 def load_and_check(root: Path) -> tuple[Project, Problems]:
     problems = Problems(root)
     project = load_project(root, problems)
-    check_project(project, problems)
+    check_project(project, problems, build_date(build_epoch(root)))
     return project, problems
 
 

@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 from .build import DOCS_DIR, SITE_DIR, DocumentError, build, build_epoch, default_jobs, load_and_check, resolve_all
-from .check import check_reference_currency, check_reviews
+from .check import check_changes_notices, check_reference_currency, check_reviews
 from .matrix import build_matrix
 from .matrix_formats import FORMATS, render
 from .problems import InputError, Problems
@@ -41,6 +41,8 @@ def _check(args: argparse.Namespace) -> int:
     today = build_date(build_epoch(args.root))
     check_reviews(project, problems, today)
     check_reference_currency(project, problems, today)
+    if not problems.errors:
+        check_changes_notices(project, problems)
     status = _report(problems, args.strict)
     if status == 0:
         print(
@@ -117,6 +119,25 @@ def _matrix(args: argparse.Namespace) -> int:
         print("no matrix: fix the problems above", file=sys.stderr)
         return 1
     sys.stdout.write(render(build_matrix(project, policies), args.format))
+    return 0
+
+
+def _changes(args: argparse.Namespace) -> int:
+    """One line per change from a school's source policy: school, clause, kind, confirmed or not."""
+    from .changes import school_changes
+
+    project, problems = load_and_check(args.root)
+    if args.school is not None and args.school not in project.schools and not problems.errors:
+        print(f"policies changes: no school '{args.school}' (schools/{args.school}.yml)", file=sys.stderr)
+        return 1
+    if _report(problems):
+        print("no list of changes: fix the problems above", file=sys.stderr)
+        return 1
+    slugs = [args.school] if args.school else sorted(project.schools)
+    for slug in slugs:
+        for item in school_changes(project, slug):
+            status = "confirmed" if item.confirmed else "unconfirmed"
+            print(f"{slug} {item.clause or '-'} {item.kind} {status}")
     return 0
 
 
@@ -210,6 +231,11 @@ def parser() -> argparse.ArgumentParser:
         "the cores available)",
     )
     build_cmd.set_defaults(func=_build)
+    changes_cmd = sub.add_parser(
+        "changes", help="list each school's changes from its source policy (new, changed, dropped) to confirm"
+    )
+    changes_cmd.add_argument("school", nargs="?", help="one school's slug (default: every school)")
+    changes_cmd.set_defaults(func=_changes)
     new_cmd = sub.add_parser("new-school", help="write schools/SLUG.yml with every field to fill in")
     new_cmd.add_argument("slug", help="the school's file name: lowercase letters, digits and hyphens")
     new_cmd.add_argument("--name", required=True, help="the school's full name")

@@ -19,7 +19,7 @@ from pydantic import BaseModel
 from .dates import PolicyDate
 from .models import School
 
-NOT_VARIABLES = {"variants", "audiences"}
+NOT_VARIABLES = {"variants", "audiences", "source", "confirmations"}
 
 
 @functools.cache

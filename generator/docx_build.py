@@ -18,6 +18,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 
+from .contacts import contact_rows
+from .details import ANNEX_TITLE, annex_introduction, change_heading, detail_rows
 from .docx_markdown import Fragment, bookmark, hyperlink, markdown_xml, table_xml
 from .docx_package import NS_ATTRS, XML_DECL, footer_xml, header_xml, para, relationships, run, text, write_package
 from .docx_reference import PART_RELS, SECTION_REFS, Reference, load_reference
@@ -29,7 +31,6 @@ from .resolve import ResolvedPolicy
 
 FAMILY_STEM = "social-media-policy"  # school.md.jinja links downloads/<slug>-social-media-policy.docx/.pdf
 DASH = " \u2013 "
-NOT_RECORDED = "Not recorded"
 _PLACEHOLDER = re.compile("\x00(\\d+)\x00")
 
 
@@ -61,37 +62,43 @@ def _contact(person: Mapping[str, str | None], links: dict[str, str]) -> str:
 
 
 def cover_rows(policy: ResolvedPolicy, links: dict[str, str]) -> list[tuple[str, str]]:
-    """(label, runs) of the policy details table, in the order a reader looks for them."""
-    v = policy.context
-    p = v["policy"]
-    rows = [("School", run(v["school"]["name"])), ("Policy", run(policy.title))]
-    rows.append(("Adopted", run(p["adopted"] or NOT_RECORDED)))
-    rows.append(("Approved by", run(p["approved_by"] or NOT_RECORDED)))
-    if p["version"]:
-        rows.append(("Version", run(p["version"])))
-    if p["updated"]:
-        rows.append(("Last updated", run(p["updated"])))
-    rows.append(("Next review", run(p["review"] or NOT_RECORDED)))
-    if v["dsl"]["name"]:
-        rows.append((v["dsl"]["role"], _contact(v["dsl"], links)))
-    for label, value in (
-        ("Local authority", v["local_authority"]["name"]),
-        ("Safeguarding partnership", v["safeguarding_partnership"]["name"]),
-        ("Police child protection team", v["police"]["child_protection_team"]),
-    ):
-        if value:
-            rows.append((label, run(value)))
-    for label, key in (("Children's social care referrals", "front_door"), ("Employee assistance", "eap")):
-        if v[key]["name"]:
-            rows.append((label, _contact(v[key], links)))
-    if v["hr_provider"]["name"]:
-        rows.append(("HR provider", run(v["hr_provider"]["name"])))
-    if v["school"]["website"]:
-        site = v["school"]["website"]
-        rows.append(("Website", hyperlink(run(site, '<w:rStyle w:val="Hyperlink"/>'), site, links)))
-    covers = "; ".join(audience_label(a, policy.school.school.governance) for a in policy.school.audiences)
-    rows.append(("This policy covers", run(covers)))
+    """(label, runs) of the policy details table (details.py: the same rows as the PDF's)."""
+    rows = []
+    for label, value, link in detail_rows(policy):
+        runs = hyperlink(run(value, '<w:rStyle w:val="Hyperlink"/>'), link, links) if link else run(value)
+        rows.append((label, runs))
     return rows
+
+
+def _contacts(policy: ResolvedPolicy, links: dict[str, str]) -> str:
+    """The contacts box, the same rows as the page's "Who to contact"."""
+    rows = [[para("TableHeading", run("Role")), para("TableHeading", run("Contact"))]]
+    for row in contact_rows(policy.context):
+        person = _contact({"name": row.name, "phone": row.phone, "email": row.email}, links)
+        if row.note:
+            person += run(f"; {row.note}")
+        rows.append([para("TableText", run(row.role)), para("TableText", person)])
+    return para("BodyText", run("Who to contact", '<w:rStyle w:val="Strong"/>')) + table_xml(
+        rows, [3119, TEXT_WIDTH - 3119], "Who to contact"
+    )
+
+
+def _changes(policy: ResolvedPolicy) -> str:
+    """The annex "Changes to confirm": the same items as the page, for the governors who sign the document."""
+    if policy.source_title is None:
+        return ""
+    unnumbered = '<w:numPr><w:ilvl w:val="0"/><w:numId w:val="0"/></w:numPr>'
+    out = [
+        para("Heading1", run(ANNEX_TITLE), "<w:pageBreakBefore/>" + unnumbered),
+        para("BodyText", run(annex_introduction(policy))),
+    ]
+    strong = '<w:rStyle w:val="Strong"/>'
+    for item in policy.changes:
+        where, status = change_heading(item)
+        out.append(para("BodyText", run(where, strong) + run(f" {status}"), "<w:keepNext/>"))
+        out.append(para("BodyText", run("What: ", strong) + run(item.what), "<w:keepNext/>"))
+        out.append(para("BodyText", run("Why: ", strong) + run(item.why)))
+    return "".join(out)
 
 
 def _cover(policy: ResolvedPolicy, links: dict[str, str]) -> str:
@@ -102,6 +109,7 @@ def _cover(policy: ResolvedPolicy, links: dict[str, str]) -> str:
     rows = [[para("TableHeading", run("Item")), para("TableHeading", run("Details"))]]
     rows += [[para("TableText", run(label)), para("TableText", value)] for label, value in cover_rows(policy, links)]
     out.append(table_xml(rows, [3119, TEXT_WIDTH - 3119], "Policy details"))
+    out.append(_contacts(policy, links))
     return "".join(out)
 
 
@@ -165,6 +173,7 @@ def _body(
             links.update(fragment.links)
             out.append(_place(fragment, nums, first_id))
     out.append(_citations(policy, registry, links))
+    out.append(_changes(policy))
     return "".join(out)
 
 

@@ -27,6 +27,19 @@ SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_FILES = 5000
 
 
+@dataclass(frozen=True)
+class Registered:
+    """An entry of the changes register and where it was written."""
+
+    change: models.Change
+    path: Path
+    located: Located
+    index: int
+
+    def line(self, key: str | None = None) -> int:
+        return self.located.line_of((self.index, key) if key else (self.index,))
+
+
 @dataclass
 class Project:
     """Everything the later stages need, loaded and individually valid."""
@@ -38,6 +51,8 @@ class Project:
     references_lines: Located = field(default_factory=lambda: Located(None))
     sources: dict[str, models.Source] = field(default_factory=dict)
     exclusions: list[models.Exclusion] = field(default_factory=list)
+    exclusion_lines: list[int] = field(default_factory=list)  # each exclusion's clause: line in excluded.yml
+    changes: list[Registered] = field(default_factory=list)  # clauses/changes.yml and changes-*.yml
     clauses: dict[str, Clause] = field(default_factory=dict)
     unreadable_clauses: set[str] = field(default_factory=set)  # file stems that failed to parse
     schools: dict[str, models.School] = field(default_factory=dict)
@@ -106,11 +121,34 @@ def load_project(root: Path, problems: Problems) -> Project:
             for index in range(len(located.data)):
                 if (item := validate_located(located, models.Exclusion, excluded_path, problems, (index,))) is not None:
                     project.exclusions.append(item)
+                    project.exclusion_lines.append(located.line_of((index, "clause")))
         else:
             problems.error(excluded_path, 1, "must be a list of excluded topics")
+    for path in change_registers(clauses_dir):
+        project.changes += _changes(path, problems)
     _load_clauses(project, problems)
     _load_schools(project, problems)
     return project
+
+
+def change_registers(clauses_dir: Path) -> list[Path]:
+    """``changes.yml`` and any ``changes-*.yml`` (one per contributor or topic), in name order."""
+    found = [clauses_dir / "changes.yml"] if (clauses_dir / "changes.yml").is_file() else []
+    return found + sorted(clauses_dir.glob("changes-*.yml"))
+
+
+def _changes(path: Path, problems: Problems) -> list[Registered]:
+    located = _load(path, problems)
+    if located is None:
+        return []
+    if not isinstance(located.data, list):
+        problems.error(path, 1, "must be a list of changes (school, clause, kind, what, why)")
+        return []
+    found = []
+    for index in range(len(located.data)):
+        if (item := validate_located(located, models.Change, path, problems, (index,))) is not None:
+            found.append(Registered(item, path, located, index))
+    return found
 
 
 def _registry(path: Path, model: type[M], problems: Problems) -> tuple[dict[str, M], Located]:

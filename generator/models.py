@@ -128,17 +128,28 @@ class Leadership(Model):
     governing_body: Text | None = None
 
 
+Email = Annotated[str, Field(pattern=r"^[^@\s<>]+@[^@\s<>]+\.[a-z]{2,}$")]
+
+
 class Contact(Model):
     name: Text
     phone: Phone | None = None
-    email: Annotated[str, Field(pattern=r"^[^@\s<>]+@[^@\s<>]+\.[a-z]{2,}$")] | None = None
+    email: Email | None = None
 
 
 class Dsl(Model):
     name: Text | None = None
     role: Text = "Designated Safeguarding Lead"
     phone: Phone | None = None
-    email: Annotated[str, Field(pattern=r"^[^@\s<>]+@[^@\s<>]+\.[a-z]{2,}$")] | None = None
+    email: Email | None = None
+    is_head: bool = False  # the head is the DSL (Elton's source: the Head Teacher is the child protection lead)
+    deputies: list[Contact] = []  # deputy designated safeguarding leads
+
+    @model_validator(mode="after")
+    def _head_or_name(self) -> Dsl:
+        if self.is_head and self.name:
+            raise ValueError("give either name or is_head: true (the head's name is not recorded), not both")
+        return self
 
 
 class Police(Model):
@@ -208,6 +219,15 @@ class Policy(Model):
         return self
 
 
+class Confirmation(Model):
+    """A school's confirmation of one listed change from its source policy (``policies changes``)."""
+
+    clause: Id
+    kind: Literal["new", "changed", "dropped"]
+    by: Text
+    date: Date
+
+
 class VariantChoice(Model):
     variant: Id
     reason: Text | None = None
@@ -229,6 +249,7 @@ class School(Model):
     local_authority: Named | None = None
     safeguarding_partnership: Named | None = None
     front_door: Contact | None = None
+    lado: Contact | None = None  # the local authority designated officer (or team) for allegations against adults
     hr_provider: Named | None = None
     eap: Contact | None = None
     filtering: Filtering | None = None
@@ -239,6 +260,8 @@ class School(Model):
     scenario: Scenario | None = None
     related_policies: list[RelatedPolicy] = []
     variants: dict[Id, Annotated[VariantChoice, BeforeValidator(_choice)]] = {}
+    source: Annotated[str, Field(pattern=r"^\d{3}$")] | None = None  # id in clauses/sources.yml; none if new
+    confirmations: list[Confirmation] = []
 
     @model_validator(mode="after")
     def _unique_audiences(self) -> School:
@@ -256,6 +279,7 @@ VarPath = Annotated[str, Field(pattern=r"^[a-z_]+(?:\.[a-z_]+)*$")]
 class VariantMeta(Model):
     label: Label
     summary: Annotated[str, Field(max_length=400), AfterValidator(_single_line)]
+    provenance: list[SeedId] | None = None  # the sources whose position this variant takes; else the clause's
 
 
 class ClauseMeta(Model):
@@ -347,5 +371,16 @@ class Source(Model):
 class Exclusion(Model):
     topic: Text
     seeds: Annotated[list[SeedId], Field(min_length=1)]
+    clause: Id | None = None  # the clause the text would have belonged to: where a school confirms it was left out
     seed_text: Annotated[str, Field(max_length=1000)] | None = None
     reason: Annotated[str, Field(max_length=1000)]
+
+
+class Change(Model):
+    """One entry of the changes register (clauses/changes.yml, clauses/changes-*.yml)."""
+
+    school: Annotated[str, Field(pattern=ID_PATTERN, max_length=60)]
+    clause: Id
+    kind: Literal["new", "changed", "dropped"]
+    what: Annotated[str, Field(max_length=1500), AfterValidator(_single_line)]
+    why: Annotated[str, Field(max_length=1000), AfterValidator(_single_line)]

@@ -16,7 +16,9 @@ from typing import Any
 
 from markupsafe import Markup
 
+from .changes import KIND_LABELS
 from .clauses import Clause
+from .contacts import contact_rows, row_data
 from .context import placeholder_context
 from .environment import ENV
 from .load import Project
@@ -44,6 +46,22 @@ def policy_data(policy: ResolvedPolicy, today: dt.date, pdf: bool = True) -> dic
         "audiences": [audience_label(a, school.school.governance) for a in school.audiences],
         "status": status,
         "status_label": LABELS[status],
+        "contacts": [row_data(row) for row in contact_rows(policy.context)],
+        "source_title": policy.source_title,
+        "changes": [
+            {
+                "clause": item.clause,
+                "title": item.title,
+                "number": Markup(item.number) if item.number else None,
+                "kind": KIND_LABELS[item.kind],
+                "what": item.what,
+                "why": item.why,
+                "confirmed_by": item.confirmed_by,
+                "confirmed_on": item.confirmed_on,
+            }
+            for item in policy.changes
+        ],
+        "unconfirmed": sum(1 for item in policy.changes if not item.confirmed),
         "sections": [
             {
                 "number": Markup(section.number),

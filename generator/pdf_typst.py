@@ -31,7 +31,9 @@ from typing import Any
 
 import typst
 
-from .docx_build import NOT_RECORDED, download_stem, footer_prefix
+from .contacts import contact_rows
+from .details import ANNEX_TITLE, annex_introduction, change_heading, detail_rows
+from .docx_build import download_stem, footer_prefix
 from .load import Project
 from .models import AUDIENCES
 from .models import Reference as Citation
@@ -125,35 +127,22 @@ def _contact(person: Mapping[str, Any]) -> str:
 
 
 def cover_rows(policy: ResolvedPolicy) -> list[tuple[str, str]]:
-    """(label, markup) of the policy details, the same rows in the same order as the DOCX's cover table."""
-    v = policy.context
-    p = v["policy"]
-    rows = [("School", text(v["school"]["name"])), ("Policy", text(policy.title))]
-    rows.append(("Adopted", text(p["adopted"] or NOT_RECORDED)))
-    rows.append(("Approved by", text(p["approved_by"] or NOT_RECORDED)))
-    if p["version"]:
-        rows.append(("Version", text(p["version"])))
-    if p["updated"]:
-        rows.append(("Last updated", text(p["updated"])))
-    rows.append(("Next review", text(p["review"] or NOT_RECORDED)))
-    if v["dsl"]["name"]:
-        rows.append((v["dsl"]["role"], _contact(v["dsl"])))
-    for label, value in (
-        ("Local authority", v["local_authority"]["name"]),
-        ("Safeguarding partnership", v["safeguarding_partnership"]["name"]),
-        ("Police child protection team", v["police"]["child_protection_team"]),
-    ):
-        if value:
-            rows.append((label, text(value)))
-    for label, key in (("Children's social care referrals", "front_door"), ("Employee assistance", "eap")):
-        if v[key]["name"]:
-            rows.append((label, _contact(v[key])))
-    if v["hr_provider"]["name"]:
-        rows.append(("HR provider", text(v["hr_provider"]["name"])))
-    if site := v["school"]["website"]:
-        rows.append(("Website", f"#link({string(site)})[{text(site)}]"))
-    rows.append(("This policy covers", text("; ".join(AUDIENCES[a] for a in policy.school.audiences))))
-    return rows
+    """(label, markup) of the policy details: details.py's rows, as the DOCX's cover table has them."""
+    return [
+        (label, f"#link({string(link)})[{text(value)}]" if link else text(value))
+        for label, value, link in detail_rows(policy)
+    ]
+
+
+def _contacts(policy: ResolvedPolicy) -> list[str]:
+    """The contacts box: contacts.py's rows, as the page's "Who to contact" and the DOCX have them."""
+    rows = [[text("Role"), text("Contact")]]
+    for row in contact_rows(policy.context):
+        person = _contact({"name": row.name, "phone": row.phone, "email": row.email})
+        if row.note:
+            person += text(f"; {row.note}")
+        rows.append([text(row.role), person])
+    return [f"#strong[{text('Who to contact')}]", table(rows, "(32%, 1fr)")]
 
 
 def _cover(policy: ResolvedPolicy) -> list[str]:
@@ -164,6 +153,23 @@ def _cover(policy: ResolvedPolicy) -> list[str]:
     out.append("#v(0.8em)")
     rows = [[text("Item"), text("Details")], *([text(label), value] for label, value in cover_rows(policy))]
     out.append(table(rows, "(32%, 1fr)"))
+    out += _contacts(policy)
+    return out
+
+
+def _annex(policy: ResolvedPolicy) -> list[str]:
+    """The annex "Changes to confirm", as the DOCX has it (details.py words both)."""
+    if policy.source_title is None:
+        return []
+    out = ["#pagebreak()", f"#heading(level: 1, {string(ANNEX_TITLE)})", text(annex_introduction(policy))]
+    for item in policy.changes:
+        where, status = change_heading(item)
+        out.append(
+            f"#block(breakable: false)[#strong[{text(where)}] {text(status)}\
+"
+            f"#strong[{text('What: ')}]{text(item.what)}]"
+        )
+        out.append(f"#strong[{text('Why: ')}]{text(item.why)}")
     return out
 
 
@@ -206,7 +212,7 @@ def _body(policy: ResolvedPolicy, registry: Mapping[str, Citation]) -> list[str]
                 raise ValueError(f"clause {clause.id} is numbered {clause.number}, not {s_index}.{c_index}")
             out.append(_heading(2, f"{clause.number} {clause.title}", clause.id, labels))
             out.append(markdown_typst(clause.body))
-    return [*out[:start], "#pad(left: GAP)[", *out[start:], *_citations(policy, registry), "]"]
+    return [*out[:start], "#pad(left: GAP)[", *out[start:], *_citations(policy, registry), "]", *_annex(policy)]
 
 
 def typst_source(policy: ResolvedPolicy, registry: Mapping[str, Citation] | None = None, *, subject: str = "") -> str:

@@ -15,6 +15,7 @@ from typing import Any
 from jinja2 import TemplateError
 from jinja2.sandbox import SecurityError
 
+from .changes import ChangeItem, school_changes
 from .clauses import Clause
 from .context import school_context
 from .load import Project
@@ -52,6 +53,8 @@ class ResolvedPolicy:
     context: dict[str, Any]
     title: str
     sections: tuple[ResolvedSection, ...]
+    changes: tuple[ChangeItem, ...] = ()  # changes from the school's source policy, to confirm
+    source_title: str | None = None  # the title of that source policy, when the school records one
 
 
 def tidy_markdown(text: str) -> str:
@@ -127,4 +130,13 @@ def resolve_policy(project: Project, slug: str, problems: Problems) -> ResolvedP
         sections.append(ResolvedSection(str(s_index), section.id, section.title, tuple(resolved), covered))
     if failed:
         return None
-    return ResolvedPolicy(slug, school, context, title, tuple(sections))
+    source = project.sources.get(school.source) if school.source else None
+    return ResolvedPolicy(
+        slug,
+        school,
+        context,
+        title,
+        tuple(sections),
+        tuple(school_changes(project, slug)),
+        source.title if source else None,
+    )

@@ -47,8 +47,9 @@ leadership:
   head_title: Headteacher   # the head's title: Headteacher, Head of School, Principal
 
 dsl:
-  name: TO FILL   # the designated safeguarding lead's name
+  name: TO FILL   # the designated safeguarding lead's name (if the head is the DSL: is_head: true instead)
   role: Designated Safeguarding Lead   # the title used for the role
+  deputies: []   # deputy DSLs, e.g. [{{name: "Alex Khan", phone: "01234 567890"}}]
 
 police:
   force: TO FILL   # e.g. "Cheshire Constabulary"
@@ -63,6 +64,10 @@ safeguarding_partnership:
 front_door:   # the local authority's children's services "front door"
   name: TO FILL   # e.g. "Integrated Access and Referral Team (i-ART)"
   phone: TO FILL   # e.g. 0300 123 7047
+
+lado:   # the local authority designated officer, for allegations against adults who work with children
+  name: TO FILL   # e.g. "Kent LADO service"
+  phone: TO FILL   # e.g. 03000 41 08 88
 
 hr_provider:   # delete this block if the school has none
   name: TO FILL   # e.g. "the Schools' HR Provider"

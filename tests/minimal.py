@@ -57,6 +57,7 @@ FILES = {
     "clauses/excluded.yml": """
         - topic: MSN as an example platform
           seeds: ["000"]
+          clause: staff-contact
           reason: MSN closed long ago.
     """,
     "clauses/staff/staff-contact.md": """

@@ -192,7 +192,10 @@ def test_headings_are_heading_styles_numbered_as_on_the_site(
     assert numbered == expected
     headings = [(p.style.name, p.text) for p in document.paragraphs if p.style.name.startswith("Heading")]
     assert headings[: len(expected)] == [(style, text) for style, text, _ in expected]
-    assert headings[len(expected) :] == [("Heading 1", "Legislation and guidance referred to")]  # unnumbered
+    assert headings[len(expected) :] == [  # unnumbered
+        ("Heading 1", "Legislation and guidance referred to"),
+        ("Heading 1", "Annex: changes to confirm"),  # every shipped school records its source policy
+    ]
     assert not any(text[:1].isdigit() for _, text in headings), "numbers come from the list, not typed text"
 
 
@@ -258,13 +261,15 @@ def test_cover_block_carries_dates_approval_and_contacts(alpha: tuple[ResolvedPo
     cover = {row.cells[0].text: row.cells[1].text for row in alpha[1].tables[0].rows}
     assert cover["Adopted"] == "1 March 2023" and cover["Approved by"] == "Full Governors"
     assert cover["Version"] == "2.1" and cover["Next review"] == "Summer 2026"
-    assert cover["Designated Safeguarding Lead"] == "Jo Bloggs, dsl@alpha.example.org"
+    assert "Designated Safeguarding Lead" not in cover  # in the contacts box, not twice
+    contacts = [[cell.text for cell in row.cells] for row in alpha[1].tables[1].rows]
+    assert contacts == [["Role", "Contact"], ["Designated Safeguarding Lead", "Jo Bloggs, dsl@alpha.example.org"]]
 
 
 def test_tables_repeat_their_header_row(shipped: dict[str, bytes]) -> None:
     for name, data in shipped.items():
         document = open_docx(data)
-        assert len(document.tables) == 2, name  # policy details; legislation and guidance
+        assert len(document.tables) == 3, name  # policy details; who to contact; legislation and guidance
         for table in document.tables:
             rows = table._tbl.tr_lst
             assert rows[0].trPr is not None and rows[0].trPr.find(f"{W}tblHeader") is not None, name

@@ -160,12 +160,13 @@ def test_headings_are_structure_and_bookmarks(
     pdfs: dict[str, bytes], policies: dict[str, ResolvedPolicy], slug: str
 ) -> None:
     policy = policies[slug]
-    expected = [*headings(policy), "Legislation and guidance referred to"]
+    expected = [*headings(policy), "Legislation and guidance referred to", "Annex: changes to confirm"]
     assert outline(pdfs[slug]) == expected
     tags = Counter(re.findall(rb"/S\s*/(\w+)", inflated(pdfs[slug])))
-    assert tags[b"H1"] == len(policy.sections) + 1  # and the references
+    assert tags[b"H1"] == len(policy.sections) + 2  # and the references and the annex
     assert tags[b"H2"] == sum(len(s.clauses) for s in policy.sections)
-    assert tags[b"Title"] == 1 and tags[b"Table"] == 2 and tags[b"TH"] >= 5 and tags[b"L"] > 0
+    # details, contacts, references
+    assert tags[b"Title"] == 1 and tags[b"Table"] == 3 and tags[b"TH"] >= 7 and tags[b"L"] > 0
 
 
 @pytest.mark.parametrize("slug", sorted(LOCAL_FACTS))
@@ -332,6 +333,16 @@ def test_clause_markdown_formatting_tables_quotes_code_and_inner_links(tmp_path:
         assert part in text, part
     raw = inflated(data)
     tags = tags_of(raw)
-    assert tags[b"Table"] == 3 and tags[b"BlockQuote"] == 1 and tags[b"Code"] >= 1
+    assert tags[b"Table"] == 4 and tags[b"BlockQuote"] == 1 and tags[b"Code"] >= 1  # details, contacts, clause, refs
     assert tags[b"Link"] == 2  # the reference and the clause inside this document; not the missing or site links
     assert b"/URI(../library/x.md)" not in raw and b"/URI(#" not in raw
+
+
+@pytest.mark.parametrize("slug", sorted(LOCAL_FACTS))
+def test_pdf_has_the_contacts_box_and_the_changes_annex(
+    pdfs: dict[str, bytes], policies: dict[str, ResolvedPolicy], slug: str
+) -> None:
+    text = pdf_text(pdfs[slug])
+    assert "Who to contact" in text and "Designated Safeguarding Lead" in text
+    annex = text.split("Annex: changes to confirm", 1)[1]
+    assert annex.count("Awaiting confirmation.") == len(policies[slug].changes) > 0

@@ -27,6 +27,8 @@ FILLS = {
     "safeguarding_partnership.name": "Kent Safeguarding Children Multi-Agency Partnership",
     "front_door.name": "Kent Integrated Children's Services Front Door",
     "front_door.phone": "03000 41 11 11",
+    "lado.name": "Kent LADO service",
+    "lado.phone": "03000 41 08 88",
     "hr_provider.name": "the trust's HR team",
     "eap.name": "Care First",
     "eap.phone": "0800 174 319",
@@ -65,7 +67,7 @@ def test_new_school_from_nothing_to_a_published_policy(tmp_path: Path, capsys: p
     lines = text.split("\n")
     marker_lines = [str(i) for i, line in enumerate(lines, 1) if ": TO FILL" in line]
     assert [line for line, _ in flagged] == marker_lines
-    assert len(flagged) == 18
+    assert len(flagged) == 20
 
     # Filling exactly those fields makes the school valid and publishable.
     path.write_text(fill(text), encoding="utf-8")
@@ -73,6 +75,12 @@ def test_new_school_from_nothing_to_a_published_policy(tmp_path: Path, capsys: p
     assert main(["-C", str(root), "build", "--no-site"]) == 0
     page = (root / "docs" / "schools" / "oak-view.md").read_text(encoding="utf-8")
     assert "Oak View Academy" in page and "Sam Patel" in page and "Kent Police Child Protection Team" in page
+    assert "| Local authority designated officer (LADO) | Kent LADO service, 03000 41 08 88 |" in page
+    # A school onboarded from scratch has no source policy: nothing is new, changed or dropped for it.
+    assert "source:" not in text and "Changes to confirm" not in page
+    capsys.readouterr()
+    assert main(["-C", str(root), "changes", "oak-view"]) == 0
+    assert capsys.readouterr().out == ""
 
 
 def test_new_school_refuses_to_overwrite(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
