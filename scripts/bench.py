@@ -69,6 +69,8 @@ def synthesise(dest: Path, count: int, seed: int = 2026) -> None:
     rng = random.Random(seed)
     for name in ("clauses", "overrides"):
         shutil.copytree(ROOT / name, dest / name)
+    for register in (dest / "clauses").glob("changes*.yml"):  # its entries name the shipped schools
+        register.unlink()
     shutil.copy2(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
     (dest / "schools").mkdir()
     bases = [yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted((ROOT / "schools").glob("*.yml"))]
@@ -82,7 +84,9 @@ def synthesise(dest: Path, count: int, seed: int = 2026) -> None:
         police = data.setdefault("police", {})
         police["force"] = FORCES[k]
         police["child_protection_team"] = f"{FORCES[k]} Child Protection Team"
-        data.setdefault("dsl", {})["name"] = f"Person {rng.randrange(10_000):04d}"
+        dsl = data.setdefault("dsl", {})
+        dsl.pop("is_head", None)
+        dsl["name"] = f"Person {rng.randrange(10_000):04d}"
         year = rng.randrange(2019, 2026)
         data["policy"] = {**data.get("policy", {}), "adopted": f"{rng.choice(TERMS)} {year}",
                           "approved_by": "the Governing Body", "review": f"{rng.choice(TERMS)} {year + 2}"}

@@ -132,6 +132,8 @@ def test_review_notices_against_build_date(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     root = write_minimal(tmp_path)
+    references = root / "clauses" / "references.yml"  # checked recently enough for 2028: only the review speaks
+    references.write_text(references.read_text(encoding="utf-8").replace("1 October 2026", "1 March 2028"), "utf-8")
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1838246400")  # 1 April 2028: Summer 2028 is due within three months
     assert main(["-C", str(root), "check", "--strict"]) == 0
     assert "schools/alpha.yml:8: notice: policy review due within three months: Summer 2028" in capsys.readouterr().err
