@@ -199,8 +199,19 @@ def _check_changes(project: Project, problems: Problems, today: dt.date | None) 
             )
         elif exclusion.clause not in project.clauses and exclusion.clause not in project.unreadable_clauses:
             problems.error(excluded, line, f"unknown clause '{exclusion.clause}'")
+    first: dict[tuple[str, str, str], str] = {}  # (school, clause, kind) -> where its first entry is
     for registered in project.changes:
         change = registered.change
+        key = (change.school, change.clause, change.kind)
+        if key in first:
+            problems.error(
+                registered.path,
+                registered.line("kind"),
+                f"'{change.school}' already has a {change.kind} entry for clause '{change.clause}' ({first[key]}): "
+                "merge them into one, so that governors read one account of each change",
+            )
+            continue
+        first[key] = f"{problems.rel(registered.path)}:{registered.line('school')}"
         school = project.schools.get(change.school)
         if change.clause not in project.clauses:
             if change.clause not in project.unreadable_clauses:
