@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Typst PDFs (generator/pdf_typst.py) against LibreOffice PDFs (generator/pdf.py), on the shipped schools.
+"""Typst PDFs (generator/pdf_typst.py) against LibreOffice PDFs (scripts/libreoffice_pdf.py), on the shipped schools.
 
     .venv/bin/python scripts/bench_pdf.py [--distinct N] [--batch N] [--no-libreoffice]
 
@@ -30,7 +30,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from generator import pdf  # noqa: E402
+import libreoffice_pdf as pdf  # noqa: E402
+
 from generator.build import load_and_check, resolve_all  # noqa: E402
 from generator.docx_build import build_docx  # noqa: E402
 from generator.pdf_typst import render_pdf  # noqa: E402
@@ -143,7 +144,7 @@ def main() -> int:
         made = pdf.convert(many, soffice)
         big = _ms(start)
         again_lo = {k.split("/")[1][:-4]: v for k, v in pdf.convert(docx, soffice).items()}
-        print(f"LibreOffice ({soffice}, generator/pdf.py convert of the DOCX, tagged, PDF/UA)")
+        print(f"LibreOffice ({soffice}, scripts/libreoffice_pdf.py convert of the DOCX, tagged, PDF/UA)")
         print(f"  one call, five schools: {batch5:.0f} ms = {batch5 / 5:.0f} ms per document (start included)")
         print(f"  one call per school: {statistics.mean(singles):.0f} ms mean")
         per = big / args.batch
