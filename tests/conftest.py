@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -13,8 +12,7 @@ import pytest
 # Tests pin the build date (1 November 2026) so review statuses and goldens do not change with the commit.
 os.environ["SOURCE_DATE_EPOCH"] = "1793491200"
 
-ROOT = Path(__file__).resolve().parent.parent
-SEEDS = ROOT.parent / "shared" / "seeds"
+from .helpers import ROOT, copy_project, pages_of
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -26,12 +24,10 @@ def update_goldens(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-goldens"))
 
 
-def copy_project(dest: Path) -> Path:
-    """A copy of the shipped inputs (not outputs) that a test may break freely."""
-    for name in ("clauses", "schools", "overrides"):
-        shutil.copytree(ROOT / name, dest / name)
-    shutil.copy2(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
-    return dest
+@pytest.fixture(scope="session")
+def shipped_pages() -> dict[str, str]:
+    """The shipped project's generated Markdown pages, rendered once per session (never at import)."""
+    return pages_of(ROOT)
 
 
 @pytest.fixture

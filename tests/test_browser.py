@@ -14,7 +14,7 @@ from playwright.sync_api import Browser, Page, sync_playwright
 from generator.cli import main
 
 from .browser import AXE, CHROMIUM, CHROMIUM_ARGS, WCAG_TAGS, serve
-from .conftest import copy_project
+from .helpers import copy_project
 
 
 @dataclass

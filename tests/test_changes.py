@@ -14,7 +14,7 @@ from generator.changes import school_changes
 from generator.cli import main
 from generator.docx_build import render_docx
 
-from .conftest import ROOT, copy_project
+from .helpers import ROOT, copy_project
 from .minimal import FILES, write_minimal
 
 # Every finding of section 1 of the fidelity review (shared/reviews/legal-and-fidelity-2026-12.md) that is

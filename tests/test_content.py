@@ -9,59 +9,7 @@ import pytest
 from generator.build import load_and_check
 from generator.models import AUDIENCES
 
-from .conftest import ROOT, SEEDS
-from .test_golden import generated_pages
-
-PAGES = generated_pages()
-
-# Facts each school's page must carry, taken from its source policy.
-LOCAL_FACTS = {
-    "montessori-place": [
-        "The Montessori Place",
-        "Rob Gueterbock",
-        "Sussex Police Child Protection Team",
-        "a Director",
-        "11-year-old pupils",
-        "hand it in to the school office",
-    ],
-    "st-michaels": [
-        "St Michael's CE Primary School",
-        "Learning together through love, friendship, forgiveness and faith.",
-        "Royal Borough of Windsor and Maidenhead",
-        "Health Assured",
-        "0800 030 5182",
-        "Seesaw, MyMaths and Khan Academy",
-        "June 2018",
-        "June 2021",
-    ],
-    "st-anns": [
-        "St Ann's School",
-        "Sheffield City Council",
-        "Sheffield Children Safeguarding Partnership",
-        "1 January 2012",
-        "January 2018",
-        "the Governing Body",
-    ],
-    "elton": [
-        "Elton Primary School &amp; Nursery",
-        "Cheshire West and Chester Council",
-        "Cheshire Police Child Protection Team",
-        "Integrated Access and Referral Team (i-ART)",
-        "0300 123 7047",
-        "Computing Coordinator",
-        "08:45",
-        "15:15",
-        "Year 5 pupils",
-        "Summer 2022",
-        "Summer 2024",
-        "Full Governors",
-    ],
-    "milnthorpe": [
-        "Milnthorpe Primary School",
-        "Westmorland and Furness Council",
-        "13",
-    ],
-}
+from .helpers import LOCAL_FACTS, ROOT, SEEDS
 
 # Outdated references and seed mistakes (shared/domain.md) that no output may contain.
 FORBIDDEN = [
@@ -106,8 +54,8 @@ FORBIDDEN = [
 
 
 @pytest.mark.parametrize("slug", sorted(LOCAL_FACTS))
-def test_school_page_carries_its_local_facts(slug: str) -> None:
-    page = PAGES[f"schools/{slug}.md"].replace("&#39;", "'")
+def test_school_page_carries_its_local_facts(shipped_pages: dict[str, str], slug: str) -> None:
+    page = shipped_pages[f"schools/{slug}.md"].replace("&#39;", "'")
     missing = [fact for fact in LOCAL_FACTS[slug] if fact.replace("&amp;", "&") not in page]
     assert not missing, f"{slug}: missing {missing}"
 
@@ -121,10 +69,10 @@ def without_changes_annex(page: str) -> str:
 
 
 @pytest.mark.parametrize("pattern", FORBIDDEN)
-def test_no_outdated_reference_or_seed_mistake_in_any_output(pattern: str) -> None:
+def test_no_outdated_reference_or_seed_mistake_in_any_output(shipped_pages: dict[str, str], pattern: str) -> None:
     """Policies and library pages; the references page lists superseded entries on purpose, and a school
     page's "Changes to confirm" quotes what its source policy said (an outdated reference among them)."""
-    for name, page in PAGES.items():
+    for name, page in shipped_pages.items():
         if name == "references.md":
             continue
         if name.startswith("schools/"):
@@ -174,9 +122,9 @@ def test_every_audience_is_covered_by_some_school_and_section() -> None:
     assert covered == sections == set(AUDIENCES)
 
 
-def test_positions_of_the_seeds_are_reproduced() -> None:
+def test_positions_of_the_seeds_are_reproduced(shipped_pages: dict[str, str]) -> None:
     """The substantive differences in the domain brief show up in the schools' text."""
-    pages = {slug: PAGES[f"schools/{slug}.md"] for slug in LOCAL_FACTS}
+    pages = {slug: shipped_pages[f"schools/{slug}.md"] for slug in LOCAL_FACTS}
     assert "gross misconduct" in pages["elton"] and "gross misconduct" in pages["montessori-place"]
     assert "gross misconduct" not in pages["st-anns"]
     assert "in writing" in pages["montessori-place"]
@@ -185,12 +133,12 @@ def test_positions_of_the_seeds_are_reproduced() -> None:
     assert "Parents and carers" in pages["milnthorpe"]
 
 
-def test_maintainer_notes_are_never_published() -> None:
+def test_maintainer_notes_are_never_published(shipped_pages: dict[str, str]) -> None:
     """Research notes (what could not be verified) stay in references.yml; every page omits them."""
     project, _ = load_and_check(ROOT)
     notes = {ref_id: ref.maintainer_note for ref_id, ref in project.references.items() if ref.maintainer_note}
     assert notes, "the shipped registry records what could not be verified"
-    for name, page in PAGES.items():
+    for name, page in shipped_pages.items():
         assert "UNVERIFIED" not in page and "NOT VERIFIED" not in page, name
         for ref_id, note in notes.items():
             assert note[:60] not in page, f"{name} publishes the maintainer note of {ref_id}"

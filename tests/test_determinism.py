@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -13,8 +12,7 @@ import pytest
 
 from generator.cli import main
 
-from .conftest import copy_project
-from .test_site import tree_digest
+from .helpers import POLICIES, copy_project, tree_digest
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +45,7 @@ def test_killed_build_leaves_previous_site_usable(two_builds: tuple[Path, Path],
     for pdf in (root / "docs" / "downloads").glob("*.pdf"):
         pdf.unlink()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "generator", "-C", str(root), "build"],
+        [*POLICIES, "-C", str(root), "build"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,

@@ -12,89 +12,30 @@ import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
-import docx
 import pytest
 from docx.document import Document
 
-from generator.build import load_and_check, resolve_all
-from generator.docx_build import build_docx, download_stem, render_docx
+from generator.docx_build import build_docx, download_stem
 from generator.docx_package import read_package, write_package
 from generator.docx_reference import REFERENCE_PATH, ReferenceError, load_reference, make_reference
 from generator.resolve import ResolvedPolicy
 
-from .conftest import ROOT
+from .helpers import (
+    ALPHA,
+    HOSTILE,
+    LISTS_CLAUSE,
+    LOCAL_FACTS,
+    ROOT,
+    all_text,
+    docx_of,
+    open_docx,
+    policies_of,
+    school_with_hostile_values,
+)
 from .minimal import write_minimal
-from .test_content import LOCAL_FACTS
-from .test_literal_values import HOSTILE, school_with_hostile_values
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
-
-ALPHA = """
-    school:
-      name: Alpha Primary School
-      governance: maintained
-      website: https://alpha.example.org/
-    audiences: [staff]
-    policy:
-      adopted: 1 March 2023
-      updated: Summer 2024
-      approved_by: Full Governors
-      version: "2.1"
-      review: Summer 2026
-    dsl:
-      name: Jo Bloggs
-      email: dsl@alpha.example.org
-"""
-
-LISTS_CLAUSE = """
-    ---
-    id: staff-contact
-    title: Contact with pupils
-    section: staff
-    audiences: [staff, governors]
-    variables: [dsl.role, school.name]
-    references: [kcsie]
-    provenance: ["000"]
-    ---
-    Staff at {{ school.name }} must not contact pupils online. See [the guidance](https://www.gov.uk/).
-
-    1. first
-    2. second
-
-    Between the lists.
-
-    1. again one
-    2. again two
-       - a nested bullet
-
-    Report any contact to the {{ dsl.role }}.
-"""
-
-
-def policies_of(root: Path) -> list[ResolvedPolicy]:
-    project, problems = load_and_check(root)
-    assert not problems.errors, problems.errors
-    return resolve_all(project, problems)
-
-
-def docx_of(root: Path) -> dict[str, bytes]:
-    project, problems = load_and_check(root)
-    assert not problems.errors, problems.errors
-    return render_docx(project, resolve_all(project, problems))
-
-
-def open_docx(data: bytes) -> Document:
-    return docx.Document(io.BytesIO(data))
-
-
-def all_text(document: Document) -> str:
-    """Body paragraphs, table cells, header and footer: everything a reader sees."""
-    parts = [p.text for p in document.paragraphs]
-    parts += [cell.text for table in document.tables for row in table.rows for cell in row.cells]
-    for section in document.sections:
-        parts += [p.text for p in section.header.paragraphs] + [p.text for p in section.footer.paragraphs]
-    return "\n".join(parts)
 
 
 def list_numbers(document: Document) -> Iterator[tuple[str, str, str]]:
@@ -315,7 +256,7 @@ def test_same_inputs_give_identical_bytes(shipped: dict[str, bytes]) -> None:
     again = docx_of(ROOT)
     assert again == shipped
     script = (
-        "import hashlib, json; from pathlib import Path; from tests.test_docx import docx_of; "
+        "import hashlib, json; from pathlib import Path; from tests.helpers import docx_of; "
         "print(json.dumps({k: hashlib.sha256(v).hexdigest() for k, v in docx_of(Path('.')).items()}))"
     )
     other = subprocess.run(

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from generator.build import build
 
-from .conftest import copy_project
+from .helpers import copy_project
 
 
 def mtimes(folder: Path) -> dict[Path, int]:

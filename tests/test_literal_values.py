@@ -11,31 +11,8 @@ import pytest
 from generator.cli import main
 from generator.escape import escape_markdown
 
+from .helpers import HOSTILE, school_with_hostile_values, visible_text
 from .minimal import write_minimal
-from .test_site import visible_text
-
-HOSTILE = {
-    "name": "{{ 7 * 7 }} <script>alert(1)</script> *stars* & Co",
-    "role": "Lead [click](javascript:alert(1)) _under_ `code` |pipe| # not a heading",
-}
-
-
-def school_with_hostile_values() -> str:
-    name = HOSTILE["name"].replace("'", "''")
-    role = HOSTILE["role"].replace("'", "''")
-    return f"""
-        school:
-          name: '{name}'
-          governance: maintained
-        audiences: [staff]
-        policy:
-          adopted: Summer 2022
-          approved_by: '<b>Governors</b>'
-          review: Summer 2024
-        dsl:
-          name: '&lt;Jane&gt; Smith'
-          role: '{role}'
-    """
 
 
 @pytest.fixture(scope="module")

@@ -19,36 +19,26 @@ import markdown
 import pytest
 from markupsafe import escape
 
-from generator.build import load_and_check, render_all, resolve_all
+from generator.build import load_and_check
 from generator.cli import main
 from generator.matrix import SCHEMA_VERSION, Matrix, build_matrix
 from generator.matrix_formats import CSV_COLUMNS, to_markdown
 
-from .conftest import ROOT
+from .helpers import HOSTILE, ROOT, checked, outputs_of, school_with_hostile_values, visible_text
 from .minimal import FILES, write_minimal
-from .test_literal_values import HOSTILE, school_with_hostile_values
-from .test_site import visible_text
 
 GOLDEN = ROOT / "tests" / "golden_matrix"
 SEEDS = ["elton", "milnthorpe", "montessori-place", "st-anns", "st-michaels"]
 DOWNLOADS = ("matrix.json", "matrix.csv")
 
 
-def outputs(root: Path = ROOT) -> dict[str, str | bytes]:
-    project, problems = load_and_check(root)
-    assert not problems.errors, "\n".join(map(str, problems.errors))
-    return render_all(project, resolve_all(project, problems))
-
-
 def matrix_of(root: Path) -> Matrix:
-    project, problems = load_and_check(root)
-    assert not problems.errors, "\n".join(map(str, problems.errors))
-    return build_matrix(project, resolve_all(project, problems))
+    return build_matrix(*checked(root))
 
 
 @pytest.fixture(scope="module")
 def seeds() -> dict[str, Any]:
-    out = outputs()
+    out = outputs_of(ROOT)
     return {
         "page": out["comparison/index.md"],
         "json": out["comparison/matrix.json"],
@@ -127,7 +117,7 @@ def test_cli_prints_the_same_data(capsys: pytest.CaptureFixture[str], fmt: str, 
     status = main(["-C", str(ROOT), "matrix", "--format", fmt])
     out, _ = capsys.readouterr()
     assert status == 0
-    assert out == outputs()[f"comparison/{name}"]
+    assert out == outputs_of(ROOT)[f"comparison/{name}"]
 
 
 def test_cli_matrix_reports_problems_and_prints_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -249,7 +239,7 @@ def test_reason_is_shown_accessibly(tmp_path: Path) -> None:
         in page
     )
     assert matrix.schools[0].departures == matrix.schools[0].reasons == 1
-    data = json.loads(outputs(root)["comparison/matrix.json"])  # type: ignore[arg-type]
+    data = json.loads(outputs_of(root)["comparison/matrix.json"])  # type: ignore[arg-type]
     assert cell(data, "staff-former-pupils", "alpha")["reason"] == REASON
 
 

@@ -15,12 +15,8 @@ a gap.
 
 from __future__ import annotations
 
-import hashlib
-import os
 import shutil
 import subprocess
-import sys
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -31,42 +27,8 @@ from generator.build import build
 from generator.cli import main
 from generator.pdf_pool import PdfJob, PdfOutcome, compile_batch
 
-from .conftest import ROOT, copy_project
+from .helpers import LOCAL_FACTS, copy_project, pdf_text, policies_of, require, synthesise, tree_digest
 from .minimal import write_minimal
-from .test_content import LOCAL_FACTS
-from .test_docx import policies_of
-
-sys.path.insert(0, str(ROOT / "scripts"))
-from bench import synthesise
-
-
-def require(program: str) -> str:
-    found = shutil.which(program)
-    if found:
-        return found
-    message = f"{program} is not installed: run scripts/install-system-deps"
-    if os.environ.get("CI"):
-        pytest.fail(message)
-    pytest.skip(message)
-
-
-def pdf_text(data: bytes) -> str:
-    """The PDF's text with whitespace (line breaks, the tab after a number) as single spaces."""
-    with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
-        handle.write(data)
-        handle.flush()
-        out = subprocess.run(
-            [require("pdftotext"), "-raw", "-enc", "UTF-8", handle.name, "-"], capture_output=True, check=True
-        ).stdout.decode("utf-8")
-    return " ".join(out.split())
-
-
-def digest(folder: Path) -> dict[str, str]:
-    return {
-        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
 
 
 def school_name(root: Path, slug: str) -> str:
@@ -158,7 +120,7 @@ def test_a_pdf_that_cannot_be_made_stops_the_build_and_keeps_the_site(
         for path in (tmp_path / "extra" / "schools").glob("*.yml"):
             shutil.copy(path, root / "schools" / path.name)
     assert main(["-C", str(root), "build", "--jobs", str(jobs)]) == 0
-    before = digest(root / "site")
+    before = tree_digest(root / "site")
     capsys.readouterr()
     real = build_module.typst_source
 
@@ -189,7 +151,7 @@ def test_a_pdf_that_cannot_be_made_stops_the_build_and_keeps_the_site(
         )
     assert sorted(line for line in err if line.startswith("error: ")) == sorted(expected)
     assert err[-1] == "build stopped: the previous site was left in place"
-    assert digest(root / "site") == before
+    assert tree_digest(root / "site") == before
     monkeypatch.setattr(build_module, "typst_source", real)
     assert main(["-C", str(root), "build", "--jobs", str(jobs)]) == 0  # fixed: the next build publishes it
 

@@ -24,30 +24,30 @@ from hypothesis import strategies as st
 from generator.build import load_and_check, resolve_all
 from generator.docx_build import cover_rows as docx_cover_rows
 from generator.load import Project
-from generator.pdf_typst import TypstPdfError, cover_rows, iter_pdf, render_pdf
+from generator.pdf_typst import TypstPdfError, cover_rows, render_pdf
 from generator.resolve import ResolvedPolicy
 
-from .conftest import ROOT
+from .helpers import (
+    ALPHA,
+    HOSTILE,
+    LISTS_CLAUSE,
+    LOCAL_FACTS,
+    ROOT,
+    SYNTAX,
+    pdf_text,
+    pdfs_of,
+    policies_of,
+    require,
+    school_with_hostile_values,
+    with_values,
+)
 from .minimal import write_minimal
-from .test_content import LOCAL_FACTS
-from .test_docx import ALPHA, LISTS_CLAUSE, policies_of
-from .test_literal_values import HOSTILE, school_with_hostile_values
-from .test_pdf import pdf_text, require
-from .test_properties import SYNTAX, with_values
 
 # Typst markup, Markdown, HTML and Jinja syntax a school might type; each must reach the PDF as text.
 TYPST_HOSTILE = {
     "name": "#set page(width: 1pt) $x$ *stars* _under_ `tick` <script> @ref [a] \\ // comment /* c */ ~ {{ x }}",
     "role": '= Not a heading -- "quoted" ... #let x = 1 #{1 + 1} ]) 1. + - / term: a \\u{41} \\n \\',
 }
-
-
-def render(root: Path) -> dict[str, bytes]:
-    """Each school's PDF by slug, as iter_pdf names and makes them for a build."""
-    project, problems = load_and_check(root)
-    assert not problems.errors, problems.errors
-    made = dict(iter_pdf(project, policies_of(root)))
-    return {name.split("/")[1].removesuffix("-social-media-policy.pdf"): data for name, data in made.items()}
 
 
 @pytest.fixture(scope="module")
@@ -63,7 +63,7 @@ def policies() -> dict[str, ResolvedPolicy]:
 @pytest.fixture(scope="module")
 def pdfs() -> dict[str, bytes]:
     require("pdftotext")
-    return render(ROOT)
+    return pdfs_of(ROOT)
 
 
 def inflated(data: bytes) -> bytes:
@@ -190,11 +190,8 @@ def tags_of(raw: bytes) -> Counter[bytes]:
 
 
 def test_same_bytes_twice_and_in_a_fresh_process(pdfs: dict[str, bytes]) -> None:
-    assert render(ROOT) == pdfs
-    script = (
-        "import sys; from tests.test_pdf_typst import render; from tests.conftest import ROOT; "
-        "sys.stdout.buffer.write(render(ROOT)['elton'])"
-    )
+    assert pdfs_of(ROOT) == pdfs
+    script = "import sys; from tests.helpers import ROOT, pdfs_of; sys.stdout.buffer.write(pdfs_of(ROOT)['elton'])"
     fresh = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, check=True).stdout
     assert fresh == pdfs["elton"]
 
@@ -203,7 +200,7 @@ def test_same_bytes_twice_and_in_a_fresh_process(pdfs: dict[str, bytes]) -> None
 def alpha(tmp_path_factory: pytest.TempPathFactory) -> bytes:
     require("pdftotext")
     files = {"schools/alpha.yml": ALPHA, "clauses/staff/staff-contact.md": LISTS_CLAUSE}
-    return render(write_minimal(tmp_path_factory.mktemp("alpha"), files))["alpha"]
+    return pdfs_of(write_minimal(tmp_path_factory.mktemp("alpha"), files))["alpha"]
 
 
 def test_clause_markdown_lists_links_and_restarted_numbering(alpha: bytes) -> None:
@@ -217,7 +214,7 @@ def test_clause_markdown_lists_links_and_restarted_numbering(alpha: bytes) -> No
 
 def test_no_clock_date_when_the_policy_has_none(tmp_path: Path) -> None:
     undated = ALPHA.replace("      adopted: 1 March 2023\n      updated: Summer 2024\n", "")
-    data = render(write_minimal(tmp_path, {"schools/alpha.yml": undated}))["alpha"]
+    data = pdfs_of(write_minimal(tmp_path, {"schools/alpha.yml": undated}))["alpha"]
     assert "CreationDate" not in run_tool("pdfinfo", data) and b"CreateDate" not in inflated(data)
 
 
@@ -226,7 +223,7 @@ def test_hostile_values_appear_literally(tmp_path: Path, values: dict[str, str])
     school = school_with_hostile_values()
     for key in ("name", "role"):
         school = school.replace(HOSTILE[key].replace("'", "''"), values[key].replace("'", "''"))
-    data = render(write_minimal(tmp_path, {"schools/alpha.yml": school}))["alpha"]
+    data = pdfs_of(write_minimal(tmp_path, {"schools/alpha.yml": school}))["alpha"]
     text = pdf_text(data)
     for value in (*values.values(), "<b>Governors</b>", "&lt;Jane&gt; Smith"):
         assert " ".join(value.split()) in text, value
@@ -237,7 +234,7 @@ def test_hostile_values_appear_literally(tmp_path: Path, values: dict[str, str])
 def test_a_character_no_bundled_font_has_is_refused_clearly(tmp_path: Path) -> None:
     school = ALPHA.replace("Alpha Primary School", "Alpha 学校 Primary School")
     with pytest.raises(TypstPdfError, match=r"alpha: the PDF could not be made: .*学"):
-        render(write_minimal(tmp_path, {"schools/alpha.yml": school}))
+        pdfs_of(write_minimal(tmp_path, {"schools/alpha.yml": school}))
 
 
 # Any text the bundled fonts can show (Latin, Greek, Cyrillic, punctuation and symbols), weighted towards
@@ -320,7 +317,7 @@ RICH_CLAUSE = """
 
 def test_clause_markdown_formatting_tables_quotes_code_and_inner_links(tmp_path: Path) -> None:
     root = write_minimal(tmp_path, {"clauses/staff/staff-contact.md": RICH_CLAUSE})
-    data = render(root)["alpha"]
+    data = pdfs_of(root)["alpha"]
     text = pdf_text(data)
     for part in (
         "must never contact pupils online, not even by chat.",

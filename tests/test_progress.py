@@ -6,13 +6,12 @@ import io
 import os
 import pty
 import subprocess
-import sys
 from pathlib import Path
 
 from generator.build import build
 from generator.progress import PlainProgress, Progress
 
-from .conftest import ROOT
+from .helpers import POLICIES, ROOT
 
 
 class Recorder(Progress):
@@ -85,7 +84,7 @@ def test_plain_lines_only_for_stages_worth_a_line() -> None:
 
 def _run_build(root: Path, *, terminal: bool) -> str:
     """``policies build`` as a person runs it (on a pseudo-terminal) or as CI does (output to a pipe)."""
-    command = [sys.executable, "-m", "generator", "-C", str(root), "build", "--no-pdf"]
+    command = [*POLICIES, "-C", str(root), "build", "--no-pdf"]
     env = {**os.environ, "COLUMNS": "100", "PYTHONPATH": str(ROOT)}
     if not terminal:
         done = subprocess.run(command, capture_output=True, text=True, env=env, check=True, timeout=300)

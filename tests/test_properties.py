@@ -22,14 +22,13 @@ from generator.load import Project
 from generator.pages import render_site_pages
 from generator.status import build_date
 
+from .helpers import SYNTAX, all_text, open_docx, with_values
 from .minimal import write_minimal
-from .test_docx import all_text, open_docx
 
 EXTENSIONS = ["attr_list", "md_in_html", "tables", "toc"]
 
-# Any printable text, weighted towards the characters that are syntax somewhere (Markdown, HTML,
-# Jinja, attr_list, tables), so markup-shaped values are tried often, not by luck.
-SYNTAX = [*list("*_`[](){}<>#|&;!-=+~^\\:/.'\"%$@ "), "{{", "}}", "{%", "&lt;", "&#42;", "<b>", "</p>", "1. ", "- "]
+# Any printable text, weighted towards the characters that are syntax somewhere (SYNTAX), so markup-shaped
+# values are tried often, not by luck.
 printable = st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp"), blacklist_characters="\u0085")
 values = (
     st.lists(st.one_of(st.sampled_from(SYNTAX), printable, st.sampled_from(list("abcXYZ019"))), min_size=1, max_size=24)
@@ -42,18 +41,6 @@ values = (
 def project(tmp_path_factory: pytest.TempPathFactory) -> Project:
     project, problems = load_and_check(write_minimal(tmp_path_factory.mktemp("props")))
     assert not problems.errors
-    return project
-
-
-def with_values(project: Project, name: str, role: str) -> Project:
-    school = project.schools["alpha"]
-    changed = school.model_copy(
-        update={
-            "school": school.school.model_copy(update={"name": name}),
-            "dsl": school.dsl.model_copy(update={"role": role}),
-        }
-    )
-    project.schools = {"alpha": changed}
     return project
 
 

@@ -6,7 +6,6 @@ traceback), the previous site byte for byte as it was, and nothing half publishe
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import subprocess
@@ -20,23 +19,15 @@ from generator.cli import main
 from generator.incremental import CACHE_DIR
 from generator.runlock import project_lock, replace_dir
 
-from .conftest import copy_project
+from .helpers import POLICIES, copy_project, tree_digest
 
 IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
 needs_root = pytest.mark.skipif(not IS_ROOT, reason="mounts a small file system (CI runs as root)")
 
 
-def digest(folder: Path) -> dict[str, str]:
-    return {
-        path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
-        for path in sorted(folder.rglob("*"))
-        if path.is_file()
-    }
-
-
 def policies(root: Path, *args: str, prefix: tuple[str, ...] = ()) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [*prefix, sys.executable, "-m", "generator", "-C", str(root), *args],
+        [*prefix, *POLICIES, "-C", str(root), *args],
         capture_output=True,
         text=True,
         check=False,
@@ -71,34 +62,34 @@ def test_two_builds_at_once_leave_one_complete_site(fresh: Path, built: Path) ->
     reference = copy_project(fresh.parent / "reference")
     edit_school(reference)
     assert main(["-C", str(reference), "build", "--no-pdf"]) == 0
-    command = [sys.executable, "-m", "generator", "-C", str(fresh), "build", "--no-pdf"]
+    command = [*POLICIES, "-C", str(fresh), "build", "--no-pdf"]
     runs = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
     outputs = [run.communicate(timeout=300) for run in runs]
     assert [run.returncode for run in runs] == [0, 0], outputs
     waited = [err for _, err in outputs if "waiting for another policies run to finish" in err]
     assert len(waited) == 1, outputs  # the second waited for the first, and said so
-    assert digest(fresh / "site") == digest(reference / "site")
+    assert tree_digest(fresh / "site") == tree_digest(reference / "site")
     assert not list(fresh.glob(".site-*"))
 
 
 def test_no_wait_refuses_while_another_run_writes(fresh: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    before = digest(fresh / "site")
+    before = tree_digest(fresh / "site")
     with project_lock(fresh):
         assert main(["-C", str(fresh), "build", "--no-wait"]) == 1
     assert capsys.readouterr().err == (
         f"error: {fresh}: another policies run is writing this project; try again when it ends\n"
     )
-    assert digest(fresh / "site") == before
+    assert tree_digest(fresh / "site") == before
 
 
 def test_a_swap_killed_between_its_renames_is_recovered(fresh: Path) -> None:
-    before = digest(fresh / "site")
+    before = tree_digest(fresh / "site")
     # What a build killed between "site -> .site-old" and ".site-new -> site" leaves (where no atomic exchange).
     os.replace(fresh / "site", fresh / ".site-old")
     (fresh / ".site-new").mkdir()
     (fresh / ".site-new" / "index.html").write_text("half a site", encoding="utf-8")
     assert main(["-C", str(fresh), "build", "--no-pdf"]) == 0
-    assert digest(fresh / "site") == before
+    assert tree_digest(fresh / "site") == before
     assert not list(fresh.glob(".site-*"))
 
 
@@ -129,7 +120,7 @@ def test_a_file_where_the_site_folder_should_be(fresh: Path) -> None:
 
 @pytest.mark.skipif(not shutil.which("setpriv") and IS_ROOT, reason="setpriv drops root's override of permissions")
 def test_read_only_site_is_one_line_and_keeps_the_site(fresh: Path) -> None:
-    before = digest(fresh / "site")
+    before = tree_digest(fresh / "site")
     edit_school(fresh)
     (fresh / "site").chmod(0o555)
     # root ignores permissions unless it gives up the capabilities that let it
@@ -141,7 +132,7 @@ def test_read_only_site_is_one_line_and_keeps_the_site(fresh: Path) -> None:
     assert result.returncode == 1, result.stderr
     assert result.stderr.splitlines()[-1] == "error: site: Permission denied"
     assert "Traceback" not in result.stderr
-    assert digest(fresh / "site") == before
+    assert tree_digest(fresh / "site") == before
     assert not list(fresh.glob(".site-*"))
 
 
@@ -165,7 +156,7 @@ ls -a "$MOUNT/project" > "$SAVE/listing"
     ids=["full-while-mkdocs-writes", "full-while-docs-are-written"],
 )
 def test_disk_full_is_one_line_and_keeps_the_site(fresh: Path, tmp_path: Path, keep_kib: int, where: str) -> None:
-    before = digest(fresh / "site")
+    before = tree_digest(fresh / "site")
     edit_school(fresh)
     shutil.rmtree(fresh / CACHE_DIR)  # so everything is made again and needs room
     mount, save = tmp_path / "mount", tmp_path / "save"
@@ -185,7 +176,7 @@ def test_disk_full_is_one_line_and_keeps_the_site(fresh: Path, tmp_path: Path, k
     assert len(errors) == 1, result.stderr
     assert errors[0].endswith(": No space left on device"), errors
     assert "Traceback" not in result.stderr
-    assert digest(save / "site-after") == before
+    assert tree_digest(save / "site-after") == before
     assert ".site-new" not in (save / "listing").read_text(encoding="utf-8").split()
 
 

@@ -11,7 +11,7 @@ import pytest
 from generator.cli import main
 from generator.schema import schema_texts
 
-from .conftest import ROOT, copy_project
+from .helpers import ROOT, copy_project
 from .minimal import write_minimal
 
 FILLS = {

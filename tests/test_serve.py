@@ -11,7 +11,7 @@ from pathlib import Path
 
 from generator.serve import regenerate
 
-from .conftest import copy_project
+from .helpers import POLICIES, copy_project
 
 
 def free_port() -> int:
@@ -50,7 +50,7 @@ def test_clause_edit_shows_in_served_page(tmp_path: Path) -> None:
     port = free_port()
     url = f"http://127.0.0.1:{port}/schools/elton/"
     proc = subprocess.Popen(
-        [sys.executable, "-m", "generator", "-C", str(root), "serve", "--dev-addr", f"127.0.0.1:{port}"],
+        [*POLICIES, "-C", str(root), "serve", "--dev-addr", f"127.0.0.1:{port}"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -88,7 +88,7 @@ def _alive(pid: int) -> bool:
 
 def _start_serve(root: Path, port: int) -> subprocess.Popen[bytes]:
     proc = subprocess.Popen(
-        [sys.executable, "-m", "generator", "-C", str(root), "serve", "--dev-addr", f"127.0.0.1:{port}"],
+        [*POLICIES, "-C", str(root), "serve", "--dev-addr", f"127.0.0.1:{port}"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -115,7 +115,7 @@ def test_a_taken_port_is_an_error(tmp_path: Path) -> None:
     first = _start_serve(root, port)
     try:
         second = subprocess.run(
-            [sys.executable, "-m", "generator", "-C", str(root), "serve", "--dev-addr", f"127.0.0.1:{port}"],
+            [*POLICIES, "-C", str(root), "serve", "--dev-addr", f"127.0.0.1:{port}"],
             capture_output=True,
             text=True,
             timeout=60,

@@ -23,8 +23,7 @@ from generator.build import build, build_epoch
 from generator.cli import main
 from generator.site import SiteBuildError, SiteReport, build_site, pages_in_order, plan_shards
 
-from .conftest import copy_project
-from .test_site import tree_digest
+from .helpers import copy_project, tree_digest
 
 SHARDS = 5  # of the shipped site, at 30 pages a shard: top pages, comparison, library in two runs, schools
 

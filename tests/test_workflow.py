@@ -9,7 +9,7 @@ import yaml
 
 from generator.cli import parser
 
-from .conftest import ROOT
+from .helpers import ROOT
 
 WORKFLOW = ROOT / ".github" / "workflows" / "pull-request.yml"
 

@@ -1,0 +1,281 @@
+"""Data and readers shared by the test modules (which never import one another).
+
+Everything here is cheap at import: nothing is rendered or built until a test (or a fixture in
+conftest.py) calls it.  The generator is imported here and in the test modules that test its internals;
+``POLICIES`` is the one command line that runs it in a subprocess.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import io
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import docx
+import pytest
+from docx.document import Document
+
+from generator.build import load_and_check, render_all, resolve_all
+from generator.docx_build import render_docx
+from generator.load import Project
+from generator.pdf_typst import iter_pdf
+from generator.resolve import ResolvedPolicy
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT.parent / "shared" / "seeds"
+
+# The generator's command line, in a fresh process (``python -m generator``).
+POLICIES = [sys.executable, "-m", "generator"]
+
+
+def copy_project(dest: Path) -> Path:
+    """A copy of the shipped inputs (not outputs) that a test may break freely."""
+    for name in ("clauses", "schools", "overrides"):
+        shutil.copytree(ROOT / name, dest / name)
+    shutil.copy2(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
+    return dest
+
+
+def synthesise(root: Path, schools: int) -> None:
+    """scripts/bench.py's project of ``schools`` generated schools (imported on first use only)."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    try:
+        from bench import synthesise as bench_synthesise
+    finally:
+        sys.path.remove(str(ROOT / "scripts"))
+    bench_synthesise(root, schools)
+
+
+# --- the shipped schools ---------------------------------------------------------------------------
+
+# Facts each school's page must carry, taken from its source policy.
+LOCAL_FACTS = {
+    "montessori-place": [
+        "The Montessori Place",
+        "Rob Gueterbock",
+        "Sussex Police Child Protection Team",
+        "a Director",
+        "11-year-old pupils",
+        "hand it in to the school office",
+    ],
+    "st-michaels": [
+        "St Michael's CE Primary School",
+        "Learning together through love, friendship, forgiveness and faith.",
+        "Royal Borough of Windsor and Maidenhead",
+        "Health Assured",
+        "0800 030 5182",
+        "Seesaw, MyMaths and Khan Academy",
+        "June 2018",
+        "June 2021",
+    ],
+    "st-anns": [
+        "St Ann's School",
+        "Sheffield City Council",
+        "Sheffield Children Safeguarding Partnership",
+        "1 January 2012",
+        "January 2018",
+        "the Governing Body",
+    ],
+    "elton": [
+        "Elton Primary School &amp; Nursery",
+        "Cheshire West and Chester Council",
+        "Cheshire Police Child Protection Team",
+        "Integrated Access and Referral Team (i-ART)",
+        "0300 123 7047",
+        "Computing Coordinator",
+        "08:45",
+        "15:15",
+        "Year 5 pupils",
+        "Summer 2022",
+        "Summer 2024",
+        "Full Governors",
+    ],
+    "milnthorpe": [
+        "Milnthorpe Primary School",
+        "Westmorland and Furness Council",
+        "13",
+    ],
+}
+SLUGS = sorted(LOCAL_FACTS)
+
+
+# --- hostile values: template, HTML and Markdown syntax a school might type ------------------------
+
+HOSTILE = {
+    "name": "{{ 7 * 7 }} <script>alert(1)</script> *stars* & Co",
+    "role": "Lead [click](javascript:alert(1)) _under_ `code` |pipe| # not a heading",
+}
+
+
+def school_with_hostile_values() -> str:
+    """The minimal project's school file (tests/minimal.py) with HOSTILE as its name and DSL role."""
+    name = HOSTILE["name"].replace("'", "''")
+    role = HOSTILE["role"].replace("'", "''")
+    return f"""
+        school:
+          name: '{name}'
+          governance: maintained
+        audiences: [staff]
+        policy:
+          adopted: Summer 2022
+          approved_by: '<b>Governors</b>'
+          review: Summer 2024
+        dsl:
+          name: '&lt;Jane&gt; Smith'
+          role: '{role}'
+    """
+
+
+# Characters that are syntax somewhere (Markdown, HTML, Jinja, attr_list, tables), for property tests.
+SYNTAX = [*list("*_`[](){}<>#|&;!-=+~^\\:/.'\"%$@ "), "{{", "}}", "{%", "&lt;", "&#42;", "<b>", "</p>", "1. ", "- "]
+
+
+def with_values(project: Project, name: str, role: str) -> Project:
+    """The minimal project with its one school's name and DSL role replaced (in memory)."""
+    school = project.schools["alpha"]
+    changed = school.model_copy(
+        update={
+            "school": school.school.model_copy(update={"name": name}),
+            "dsl": school.dsl.model_copy(update={"role": role}),
+        }
+    )
+    project.schools = {"alpha": changed}
+    return project
+
+
+# A school with dates, a website and a DSL e-mail, and a clause with restarted and nested lists and a link.
+ALPHA = """
+    school:
+      name: Alpha Primary School
+      governance: maintained
+      website: https://alpha.example.org/
+    audiences: [staff]
+    policy:
+      adopted: 1 March 2023
+      updated: Summer 2024
+      approved_by: Full Governors
+      version: "2.1"
+      review: Summer 2026
+    dsl:
+      name: Jo Bloggs
+      email: dsl@alpha.example.org
+"""
+
+LISTS_CLAUSE = """
+    ---
+    id: staff-contact
+    title: Contact with pupils
+    section: staff
+    audiences: [staff, governors]
+    variables: [dsl.role, school.name]
+    references: [kcsie]
+    provenance: ["000"]
+    ---
+    Staff at {{ school.name }} must not contact pupils online. See [the guidance](https://www.gov.uk/).
+
+    1. first
+    2. second
+
+    Between the lists.
+
+    1. again one
+    2. again two
+       - a nested bullet
+
+    Report any contact to the {{ dsl.role }}.
+"""
+
+
+# --- what the generator makes, without a build ---------------------------------------------------
+
+
+def checked(root: Path) -> tuple[Project, list[ResolvedPolicy]]:
+    project, problems = load_and_check(root)
+    assert not problems.errors, "\n".join(map(str, problems.errors))
+    return project, resolve_all(project, problems)
+
+
+def policies_of(root: Path) -> list[ResolvedPolicy]:
+    return checked(root)[1]
+
+
+def outputs_of(root: Path) -> dict[str, str | bytes]:
+    """Every generated file of docs/ (pages, comparison downloads, DOCX) by its path there."""
+    return render_all(*checked(root))
+
+
+def pages_of(root: Path) -> dict[str, str]:
+    """The generated Markdown pages by their path in docs/."""
+    return {name: str(text) for name, text in outputs_of(root).items() if name.endswith(".md")}
+
+
+def docx_of(root: Path) -> dict[str, bytes]:
+    return render_docx(*checked(root))
+
+
+def pdfs_of(root: Path) -> dict[str, bytes]:
+    """Each school's PDF by slug, as iter_pdf names and makes them for a build."""
+    project, policies = checked(root)
+    made = dict(iter_pdf(project, policies))
+    return {name.split("/")[1].removesuffix("-social-media-policy.pdf"): data for name, data in made.items()}
+
+
+# --- readers ---------------------------------------------------------------------------------------
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    """Every file under folder, by relative path, to the SHA-256 of its bytes."""
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def visible_text(page: Path) -> str:
+    """An HTML page's text as a reader sees it (no scripts or styles), whitespace squeezed."""
+    raw = page.read_text(encoding="utf-8")
+    raw = re.sub(r"<(script|style)\b.*?</\1>", " ", raw, flags=re.S)
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", raw)).split())
+
+
+def open_docx(data: bytes) -> Document:
+    return docx.Document(io.BytesIO(data))
+
+
+def all_text(document: Document) -> str:
+    """Body paragraphs, table cells, header and footer: everything a reader sees."""
+    parts = [p.text for p in document.paragraphs]
+    parts += [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    for section in document.sections:
+        parts += [p.text for p in section.header.paragraphs] + [p.text for p in section.footer.paragraphs]
+    return "\n".join(parts)
+
+
+def require(program: str) -> str:
+    """The path of a program from scripts/install-system-deps; skip without it, except in CI (a gap)."""
+    found = shutil.which(program)
+    if found:
+        return found
+    message = f"{program} is not installed: run scripts/install-system-deps"
+    if os.environ.get("CI"):
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+def pdf_text(data: bytes) -> str:
+    """The PDF's text with whitespace (line breaks, the tab after a number) as single spaces."""
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
+        handle.write(data)
+        handle.flush()
+        out = subprocess.run(
+            [require("pdftotext"), "-raw", "-enc", "UTF-8", handle.name, "-"], capture_output=True, check=True
+        ).stdout.decode("utf-8")
+    return " ".join(out.split())
