@@ -1,11 +1,13 @@
 # One task runner: `make site` builds the site from the shipped data, `make test`
-# runs every test.  Both set up what they need first (a virtualenv in .venv with
-# the pinned packages), so they work on a fresh machine.
+# runs the linters and every test (what CI runs), `make test-quick` the tests that
+# need no browser or LibreOffice and take well under a second each (under a minute
+# in all).  Each sets up what it needs first (a virtualenv in .venv with the pinned
+# packages), so they work on a fresh machine.
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: setup system-deps site check test goldens lint bench clean
+.PHONY: setup system-deps site check test test-quick goldens lint bench clean
 
 setup: $(STAMP)
 
@@ -23,9 +25,13 @@ check: setup
 system-deps:
 	scripts/install-system-deps
 
-test: setup system-deps
-	$(VENV)/bin/ruff check generator tests scripts
+test: lint system-deps
 	$(PY) -m pytest
+
+# The markers are declared in pyproject.toml; system packages are not installed (PDF tests skip without
+# pdftotext, outside CI).
+test-quick: setup
+	$(PY) -m pytest -m "not browser and not libreoffice and not slow"
 
 goldens: setup
 	$(PY) -m pytest tests/test_golden.py tests/test_matrix.py --update-goldens

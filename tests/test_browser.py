@@ -16,6 +16,8 @@ from generator.cli import main
 from .browser import AXE, CHROMIUM, CHROMIUM_ARGS, WCAG_TAGS, serve
 from .helpers import copy_project
 
+pytestmark = pytest.mark.browser
+
 
 @dataclass
 class PageReport:

@@ -14,6 +14,8 @@ from generator.cli import main
 
 from .helpers import POLICIES, copy_project, tree_digest
 
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def two_builds(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from generator.build import build
 
 from .helpers import copy_project
+
+pytestmark = pytest.mark.slow
 
 
 def mtimes(folder: Path) -> dict[Path, int]:
@@ -50,8 +54,14 @@ def test_unchanged_rebuild_and_one_school_changed(tmp_path: Path) -> None:
 
 
 def test_theme_change_rebuilds_the_site(tmp_path: Path) -> None:
+    """No policy changed, so no document is rendered again; the site is rebuilt and carries the new theme."""
     root = copy_project(tmp_path / "project")
     build(root, pdf=False)
+    docs = mtimes(root / "docs")
     css = root / "overrides" / "assets" / "stylesheets" / "policies.css"
     css.write_text(css.read_text(encoding="utf-8") + "\n/* changed */\n", encoding="utf-8")
-    assert build(root, pdf=False).site_built
+    again = build(root, pdf=False)
+    assert again.site_built and again.documents_rendered == 0 and again.changed == []
+    assert mtimes(root / "docs") == docs
+    published = root / "site" / "assets" / "stylesheets" / "policies.css"
+    assert published.read_text(encoding="utf-8").endswith("/* changed */\n")

@@ -59,6 +59,7 @@ def test_build_makes_each_pdf_once_then_reuses_it(tmp_path: Path, monkeypatch: p
     assert (downloads / "alpha-social-media-policy.pdf").read_bytes() == made
 
 
+@pytest.mark.slow
 def test_one_changed_school_remakes_one_pdf(tmp_path: Path) -> None:
     root = copy_project(tmp_path / "project")
     assert build(root, site=False).pdfs_made == 5
@@ -110,6 +111,7 @@ def test_a_pdf_that_fails_every_try_is_reported_by_name(tmp_path: Path) -> None:
     assert not (tmp_path / "a.pdf").exists()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_a_pdf_that_cannot_be_made_stops_the_build_and_keeps_the_site(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], jobs: int
@@ -156,6 +158,7 @@ def test_a_pdf_that_cannot_be_made_stops_the_build_and_keeps_the_site(
     assert main(["-C", str(root), "build", "--jobs", str(jobs)]) == 0  # fixed: the next build publishes it
 
 
+@pytest.mark.slow
 def test_300_schools_get_300_pdfs(tmp_path: Path) -> None:
     root = tmp_path / "project"
     synthesise(root, 300)
@@ -168,6 +171,7 @@ def test_300_schools_get_300_pdfs(tmp_path: Path) -> None:
         assert school_name(root, slug) in text
 
 
+@pytest.mark.libreoffice
 def test_every_docx_opens_in_libreoffice(tmp_path: Path) -> None:
     """LibreOffice reads each shipped DOCX back: every heading in order and every local fact survive."""
     soffice = require("soffice")

@@ -189,6 +189,7 @@ def tags_of(raw: bytes) -> Counter[bytes]:
     return Counter(re.findall(rb"/S\s*/(\w+)", raw))
 
 
+@pytest.mark.slow
 def test_same_bytes_twice_and_in_a_fresh_process(pdfs: dict[str, bytes]) -> None:
     assert pdfs_of(ROOT) == pdfs
     script = "import sys; from tests.helpers import ROOT, pdfs_of; sys.stdout.buffer.write(pdfs_of(ROOT)['elton'])"

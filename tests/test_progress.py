@@ -8,6 +8,8 @@ import pty
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from generator.build import build
 from generator.progress import PlainProgress, Progress
 
@@ -106,6 +108,7 @@ def _run_build(root: Path, *, terminal: bool) -> str:
     return b"".join(chunks).decode("utf-8", errors="replace")
 
 
+@pytest.mark.slow
 def test_a_terminal_gets_bars_and_a_log_gets_plain_lines(project: Path) -> None:
     shown = _run_build(project, terminal=True)
     assert "\x1b[" in shown and "━" in shown, "a drawn bar"

@@ -57,6 +57,7 @@ def edit_school(root: Path) -> None:
     path.write_text(path.read_text(encoding="utf-8").replace("Elton Primary", "Elton Village Primary"), "utf-8")
 
 
+@pytest.mark.slow
 def test_two_builds_at_once_leave_one_complete_site(fresh: Path, built: Path) -> None:
     edit_school(fresh)
     reference = copy_project(fresh.parent / "reference")

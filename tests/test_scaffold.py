@@ -51,6 +51,7 @@ def fill(text: str) -> str:
     return "\n".join(out)
 
 
+@pytest.mark.slow
 def test_new_school_from_nothing_to_a_published_policy(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     root = copy_project(tmp_path / "project")
     assert main(["-C", str(root), "new-school", "oak-view", "--name", "Oak View Academy"]) == 0

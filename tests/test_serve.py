@@ -9,6 +9,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pytest
+
 from generator.serve import regenerate
 
 from .helpers import POLICIES, copy_project
@@ -45,6 +47,7 @@ def test_regenerate_twice_writes_nothing_the_second_time(tmp_path: Path) -> None
     assert {p: p.stat().st_mtime_ns for p in (root / "docs").rglob("*")} == stamps
 
 
+@pytest.mark.slow
 def test_clause_edit_shows_in_served_page(tmp_path: Path) -> None:
     root = copy_project(tmp_path / "project")
     port = free_port()
@@ -96,6 +99,7 @@ def _start_serve(root: Path, port: int) -> subprocess.Popen[bytes]:
     return proc
 
 
+@pytest.mark.slow
 def test_stopping_the_preview_stops_mkdocs(tmp_path: Path) -> None:
     """SIGTERM (a service manager, a test) ends MkDocs as Ctrl+C does; SIGKILL too, through the kernel."""
     root = copy_project(tmp_path / "project")
@@ -109,6 +113,7 @@ def test_stopping_the_preview_stops_mkdocs(tmp_path: Path) -> None:
             assert proc.returncode == 0
 
 
+@pytest.mark.slow
 def test_a_taken_port_is_an_error(tmp_path: Path) -> None:
     root = copy_project(tmp_path / "project")
     port = free_port()

@@ -64,6 +64,7 @@ def _sharded(root: Path, name: str = "site", jobs: int = 2, cache: Path | None =
     return site, report
 
 
+@pytest.mark.slow
 def test_sharded_site_is_byte_identical_to_a_single_build(generated: Path, single: Path) -> None:
     sharded, report = _sharded(generated, "site-sharded", jobs=3)
     assert (report.shards, report.processes) == (SHARDS, SHARDS)
@@ -73,6 +74,7 @@ def test_sharded_site_is_byte_identical_to_a_single_build(generated: Path, singl
     assert not [p for p in generated.iterdir() if p.name.startswith("tmp")], "a build without a cache leaves none"
 
 
+@pytest.mark.slow
 def test_sitemap_entries_are_joined_in_page_order(generated: Path, tmp_path: Path) -> None:
     """With site_url set the sitemap lists every page; the shards' lists join into the single build's."""
     root = copy_project(tmp_path / "project")
@@ -96,6 +98,7 @@ def _identity(folder: Path) -> dict[str, tuple[int, int]]:
     }
 
 
+@pytest.mark.slow
 def test_a_changed_page_rebuilds_only_its_shard(generated: Path, single: Path, tmp_path: Path) -> None:
     root = _copy_docs(generated, tmp_path / "project")
     cache = root / ".policies-cache" / "site"
@@ -136,6 +139,7 @@ def test_a_changed_page_rebuilds_only_its_shard(generated: Path, single: Path, t
     assert whole.shards == 1 and not cache.exists(), "a site small enough for one build drops the shards"
 
 
+@pytest.mark.slow
 def test_a_site_file_changed_in_place_is_not_reused(generated: Path, tmp_path: Path) -> None:
     """The site shares its files with the cache; a write through the site's name must not poison the cache."""
     root = _copy_docs(generated, tmp_path / "project")
@@ -151,6 +155,7 @@ def test_a_site_file_changed_in_place_is_not_reused(generated: Path, tmp_path: P
     assert tree_digest(site) == pristine
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_a_broken_link_fails_the_build_and_leaves_the_previous_site(generated: Path, tmp_path: Path, jobs: int) -> None:
     """MkDocs' --strict must see the warning (its --quiet would hide it), in whichever shard it arises."""
@@ -182,6 +187,7 @@ def test_a_broken_link_fails_the_build_and_leaves_the_previous_site(generated: P
     assert report.processes == 2, "the primary shard's good build was kept; only the fixed shards run again"
 
 
+@pytest.mark.slow
 def test_unsharded_site_build_failure_leaves_the_previous_site(generated: Path, tmp_path: Path) -> None:
     root = _copy_docs(generated, tmp_path / "project")
     site = root / "site"
