@@ -209,6 +209,7 @@ def test_filter_dom_contract(seeds: dict[str, Any]) -> None:
 
 
 def test_schema_is_documented_in_readme_and_page(seeds: dict[str, Any]) -> None:
+    """Every key is named in both, and what both say of the schema, the statuses and the CSV holds."""
     readme = (ROOT / "README.md").read_text(encoding="utf-8").split("## Comparison data", 1)[1]
     about = seeds["page"].split("## About the data", 1)[1]
     data = seeds["data"]
@@ -219,6 +220,25 @@ def test_schema_is_documented_in_readme_and_page(seeds: dict[str, Any]) -> None:
     for key in sorted(keys | set(CSV_COLUMNS)):
         assert f"`{key}`" in readme, f"README does not document {key}"
         assert f"`{key}`" in about, f"the page does not document {key}"
+    # The schema's name and version, as the data has them.
+    assert data["schema_version"] == SCHEMA_VERSION
+    for text in (readme, about):
+        assert f'`schema`: `"{data["schema"]}"`' in text
+    assert f"`schema_version` is {SCHEMA_VERSION}." in readme and f"`schema_version` {SCHEMA_VERSION}." in about
+    # Every status the data uses is one of those both documents list, for clause cells and for value cells.
+    clause_statuses = {c["status"] for row in data["clauses"] for c in row["cells"].values()}
+    value_statuses = {c["status"] for row in data["values"] for c in row["cells"].values()}
+    assert clause_statuses <= {"variant", "shared", "not-covered"}
+    assert value_statuses <= {"recorded", "not-recorded", "not-in-policy"}
+    for text in (" ".join(readme.split()), " ".join(about.split())):
+        assert "`status` (`variant`, `shared` or `not-covered`)" in text
+        assert re.search(r"`status` \(`recorded`, `not-recorded`,? or `not-in-policy`", text)
+    # The CSV's columns, in the file's order: the README's table rows, the page's list (parentheses aside).
+    csv_section = readme.split("### matrix.csv", 1)[1]
+    assert re.findall(r"^\| `(\w+)` \|", csv_section, re.M) == list(CSV_COLUMNS)
+    listed = about.split("The columns never change when schools or clauses are added:", 1)[1].split(". Empty")[0]
+    assert re.findall(r"`(\w+)`", re.sub(r"\([^)]*\)", "", listed)) == list(CSV_COLUMNS)
+    assert next(csv.reader(io.StringIO(seeds["csv"]))) == list(CSV_COLUMNS)
 
 
 # --- reasons, hostile values, scale -----------------------------------------------------------------
