@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,26 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 @pytest.fixture
 def update_goldens(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-goldens"))
+
+
+def checkout_state() -> dict[str, object]:
+    """What a build would change in the checkout: its output folders, and git's view of every file."""
+    state: dict[str, object] = {
+        p.name: p.stat().st_mtime_ns for p in ROOT.iterdir() if p.name in ("docs", "site", ".policies-cache")
+    }
+    state |= {p.name: "present" for p in ROOT.glob(".site-*")}
+    status = subprocess.run(["git", "status", "--porcelain"], cwd=ROOT, capture_output=True, text=True, check=False)
+    state["git status"] = status.stdout if status.returncode == 0 else None
+    return state
+
+
+@pytest.fixture(scope="session", autouse=True)
+def checkout_untouched(request: pytest.FixtureRequest) -> Iterator[None]:
+    """No test writes into the real checkout (builds go to copies); --update-goldens is the one exception."""
+    before = checkout_state()
+    yield
+    if not request.config.getoption("--update-goldens"):
+        assert checkout_state() == before, "a test wrote into the checkout: build in copy_project() or tmp_path"
 
 
 @pytest.fixture(scope="session")
