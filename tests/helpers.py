@@ -1,8 +1,9 @@
 """Data and readers shared by the test modules (which never import one another).
 
 Everything here is cheap at import: nothing is rendered or built until a test (or a fixture in
-conftest.py) calls it.  The generator is imported here and in the test modules that test its internals;
-``POLICIES`` is the one command line that runs it in a subprocess.
+conftest.py) calls it.  The generator's entry points that most modules use (``main``, ``build``,
+``load_and_check``...) are imported here; a test module imports from the generator itself only the internals
+it tests.  ``POLICIES`` is the one command line that runs it in a subprocess.
 """
 
 from __future__ import annotations
@@ -22,11 +23,16 @@ import docx
 import pytest
 from docx.document import Document
 
-from generator.build import load_and_check, render_all, resolve_all
-from generator.docx_build import render_docx
-from generator.load import Project
+# What most test modules use of the generator, imported here once (so a move inside it is one edit here).
+from generator.build import build as build
+from generator.build import load_and_check as load_and_check
+from generator.build import render_all as render_all
+from generator.build import resolve_all as resolve_all
+from generator.cli import main as main
+from generator.docx_build import render_docx as render_docx
+from generator.load import Project as Project
 from generator.pdf_typst import iter_pdf
-from generator.resolve import ResolvedPolicy
+from generator.resolve import ResolvedPolicy as ResolvedPolicy
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT.parent / "shared" / "seeds"

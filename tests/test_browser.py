@@ -11,10 +11,8 @@ from urllib.parse import urljoin, urlparse
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from generator.cli import main
-
 from .browser import AXE, CHROMIUM, CHROMIUM_ARGS, WCAG_TAGS, serve
-from .helpers import copy_project
+from .helpers import copy_project, main
 
 pytestmark = pytest.mark.browser
 

@@ -9,12 +9,9 @@ from pathlib import Path
 import docx
 import pytest
 
-from generator.build import load_and_check, render_all, resolve_all
 from generator.changes import school_changes
-from generator.cli import main
-from generator.docx_build import render_docx
 
-from .helpers import ROOT, copy_project
+from .helpers import ROOT, copy_project, load_and_check, main, render_all, render_docx, resolve_all
 from .minimal import FILES, write_minimal
 
 # Every finding of section 1 of the fidelity review (shared/reviews/legal-and-fidelity-2026-12.md) that is

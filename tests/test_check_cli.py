@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.cli import main
 from tests.minimal import FILES, write_minimal
+
+from .helpers import main
 
 
 def run(root: Path, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:

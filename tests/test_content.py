@@ -6,10 +6,9 @@ import re
 
 import pytest
 
-from generator.build import load_and_check
 from generator.models import AUDIENCES
 
-from .helpers import LOCAL_FACTS, ROOT, SEEDS
+from .helpers import LOCAL_FACTS, ROOT, SEEDS, load_and_check
 
 # Outdated references and seed mistakes (shared/domain.md) that no output may contain.
 FORBIDDEN = [

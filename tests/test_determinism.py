@@ -10,9 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.cli import main
-
-from .helpers import POLICIES, copy_project, tree_digest
+from .helpers import POLICIES, copy_project, main, tree_digest
 
 pytestmark = pytest.mark.slow
 

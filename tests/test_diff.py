@@ -7,8 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.cli import main
-
+from .helpers import main
 from .minimal import write_minimal
 
 CLAUSE = "clauses/staff/staff-contact.md"

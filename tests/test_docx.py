@@ -18,7 +18,6 @@ from docx.document import Document
 from generator.docx_build import build_docx, download_stem
 from generator.docx_package import read_package, write_package
 from generator.docx_reference import REFERENCE_PATH, ReferenceError, load_reference, make_reference
-from generator.resolve import ResolvedPolicy
 
 from .helpers import (
     ALPHA,
@@ -26,6 +25,7 @@ from .helpers import (
     LISTS_CLAUSE,
     LOCAL_FACTS,
     ROOT,
+    ResolvedPolicy,
     all_text,
     docx_of,
     open_docx,

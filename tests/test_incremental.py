@@ -6,9 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import build
-
-from .helpers import copy_project
+from .helpers import build, copy_project
 
 pytestmark = pytest.mark.slow
 

@@ -8,10 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.cli import main
 from generator.escape import escape_markdown
 
-from .helpers import HOSTILE, school_with_hostile_values, visible_text
+from .helpers import HOSTILE, main, school_with_hostile_values, visible_text
 from .minimal import write_minimal
 
 

@@ -19,12 +19,10 @@ import markdown
 import pytest
 from markupsafe import escape
 
-from generator.build import load_and_check
-from generator.cli import main
 from generator.matrix import SCHEMA_VERSION, Matrix, build_matrix
 from generator.matrix_formats import CSV_COLUMNS, to_markdown
 
-from .helpers import HOSTILE, ROOT, checked, outputs_of, school_with_hostile_values, visible_text
+from .helpers import HOSTILE, ROOT, checked, load_and_check, main, outputs_of, school_with_hostile_values, visible_text
 from .minimal import FILES, write_minimal
 
 GOLDEN = ROOT / "tests" / "golden_matrix"

@@ -23,11 +23,9 @@ import pytest
 import yaml
 
 import generator.build as build_module
-from generator.build import build
-from generator.cli import main
 from generator.pdf_pool import PdfJob, PdfOutcome, compile_batch
 
-from .helpers import LOCAL_FACTS, copy_project, pdf_text, policies_of, require, synthesise, tree_digest
+from .helpers import LOCAL_FACTS, build, copy_project, main, pdf_text, policies_of, require, synthesise, tree_digest
 from .minimal import write_minimal
 
 

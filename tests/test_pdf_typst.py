@@ -21,11 +21,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.build import load_and_check, resolve_all
 from generator.docx_build import cover_rows as docx_cover_rows
-from generator.load import Project
 from generator.pdf_typst import TypstPdfError, cover_rows, render_pdf
-from generator.resolve import ResolvedPolicy
 
 from .helpers import (
     ALPHA,
@@ -34,10 +31,14 @@ from .helpers import (
     LOCAL_FACTS,
     ROOT,
     SYNTAX,
+    Project,
+    ResolvedPolicy,
+    load_and_check,
     pdf_text,
     pdfs_of,
     policies_of,
     require,
+    resolve_all,
     school_with_hostile_values,
     with_values,
 )

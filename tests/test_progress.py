@@ -10,10 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import build
 from generator.progress import PlainProgress, Progress
 
-from .helpers import POLICIES, ROOT
+from .helpers import POLICIES, ROOT, build
 
 
 class Recorder(Progress):

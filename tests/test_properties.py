@@ -16,13 +16,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.build import load_and_check, resolve_all
-from generator.docx_build import render_docx
-from generator.load import Project
 from generator.pages import render_site_pages
 from generator.status import build_date
 
-from .helpers import SYNTAX, all_text, open_docx, with_values
+from .helpers import SYNTAX, Project, all_text, load_and_check, open_docx, render_docx, resolve_all, with_values
 from .minimal import write_minimal
 
 EXTENSIONS = ["attr_list", "md_in_html", "tables", "toc"]

@@ -15,11 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from generator.cli import main
 from generator.incremental import CACHE_DIR
 from generator.runlock import project_lock, replace_dir
 
-from .helpers import POLICIES, copy_project, tree_digest
+from .helpers import POLICIES, copy_project, main, tree_digest
 
 IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
 needs_root = pytest.mark.skipif(not IS_ROOT, reason="mounts a small file system (CI runs as root)")

@@ -8,10 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.cli import main
 from generator.schema import schema_texts
 
-from .helpers import ROOT, copy_project
+from .helpers import ROOT, copy_project, main
 from .minimal import write_minimal
 
 FILLS = {

@@ -11,9 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.cli import main
-
-from .helpers import LOCAL_FACTS, POLICIES, ROOT, copy_project, tree_digest, visible_text
+from .helpers import LOCAL_FACTS, POLICIES, ROOT, copy_project, main, tree_digest, visible_text
 
 
 @pytest.fixture(scope="module")

@@ -19,11 +19,10 @@ import pytest
 
 import generator.build
 from generator.background import Background, BackgroundError
-from generator.build import build, build_epoch
-from generator.cli import main
+from generator.build import build_epoch
 from generator.site import SiteBuildError, SiteReport, build_site, pages_in_order, plan_shards
 
-from .helpers import copy_project, tree_digest
+from .helpers import build, copy_project, main, tree_digest
 
 SHARDS = 5  # of the shipped site, at 30 pages a shard: top pages, comparison, library in two runs, schools
 
