@@ -24,7 +24,7 @@ system-deps:
 	scripts/install-system-deps
 
 test: setup system-deps
-	$(VENV)/bin/ruff check generator tests scripts
+	$(VENV)/bin/ruff check policies tests scripts
 	$(PY) -m pytest
 
 goldens: setup
@@ -34,7 +34,7 @@ bench: setup
 	$(PY) scripts/bench.py $(SCHOOLS)
 
 lint: setup
-	$(VENV)/bin/ruff check generator tests scripts
+	$(VENV)/bin/ruff check policies tests scripts
 
 clean:
 	rm -rf site docs .site-new .site-old .policies-cache

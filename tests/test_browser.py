@@ -11,7 +11,7 @@ from urllib.parse import urljoin, urlparse
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from generator.cli import main
+from policies.cli import main
 
 from .browser import AXE, CHROMIUM, CHROMIUM_ARGS, WCAG_TAGS, serve
 from .conftest import copy_project

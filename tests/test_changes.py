@@ -9,10 +9,10 @@ from pathlib import Path
 import docx
 import pytest
 
-from generator.build import load_and_check, render_all, resolve_all
-from generator.changes import school_changes
-from generator.cli import main
-from generator.docx_build import render_docx
+from policies.cli import main
+from policies.documents.docx_document import render_docx
+from policies.load.changes import school_changes
+from policies.pipeline import load_and_check, render_all, resolve_all
 
 from .conftest import ROOT, copy_project
 from .minimal import FILES, write_minimal

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.cli import main
+from policies.cli import main
 from tests.minimal import FILES, write_minimal
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.cli import main
+from policies.cli import main
 
 from .conftest import copy_project
 from .test_site import tree_digest
@@ -47,7 +47,7 @@ def test_killed_build_leaves_previous_site_usable(two_builds: tuple[Path, Path],
     for pdf in (root / "docs" / "downloads").glob("*.pdf"):
         pdf.unlink()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "generator", "-C", str(root), "build"],
+        [sys.executable, "-m", "policies", "-C", str(root), "build"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,

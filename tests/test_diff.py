@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.cli import main
+from policies.cli import main
 
 from .minimal import write_minimal
 

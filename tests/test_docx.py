@@ -16,11 +16,11 @@ import docx
 import pytest
 from docx.document import Document
 
-from generator.build import load_and_check, resolve_all
-from generator.docx_build import build_docx, download_stem, render_docx
-from generator.docx_package import read_package, write_package
-from generator.docx_reference import REFERENCE_PATH, ReferenceError, load_reference, make_reference
-from generator.resolve import ResolvedPolicy
+from policies.documents.docx_document import build_docx, download_stem, render_docx
+from policies.documents.docx_package import read_package, write_package
+from policies.documents.docx_reference import REFERENCE_PATH, ReferenceError, load_reference, make_reference
+from policies.pipeline import load_and_check, resolve_all
+from policies.resolve.policy import ResolvedPolicy
 
 from .conftest import ROOT
 from .minimal import write_minimal
@@ -347,7 +347,7 @@ def test_shipped_reference_defines_every_style_used(shipped: dict[str, bytes]) -
         assert used <= defined, used - defined
     assert open_docx(REFERENCE_PATH.read_bytes()).paragraphs[0].style.name == "Title"
     assert make_reference() == REFERENCE_PATH.read_bytes(), (
-        "generator/reference.docx is out of date: run `.venv/bin/python -m generator.docx_reference`"
+        "policies/documents/reference.docx is out of date: run `.venv/bin/python -m policies.documents.docx_reference`"
     )
 
 

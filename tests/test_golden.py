@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from generator.build import load_and_check, render_all, resolve_all
+from policies.pipeline import load_and_check, render_all, resolve_all
 
 from .conftest import ROOT
 

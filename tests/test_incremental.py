@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from generator.build import build
+from policies.pipeline import build
 
 from .conftest import copy_project
 

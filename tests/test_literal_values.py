@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.cli import main
-from generator.escape import escape_markdown
+from policies.cli import main
+from policies.templating.escape import escape_markdown
 
 from .minimal import write_minimal
 from .test_site import visible_text

@@ -19,10 +19,10 @@ import markdown
 import pytest
 from markupsafe import escape
 
-from generator.build import load_and_check, render_all, resolve_all
-from generator.cli import main
-from generator.matrix import SCHEMA_VERSION, Matrix, build_matrix
-from generator.matrix_formats import CSV_COLUMNS, to_markdown
+from policies.cli import main
+from policies.compare.formats import CSV_COLUMNS, to_markdown
+from policies.compare.matrix import SCHEMA_VERSION, Matrix, build_matrix
+from policies.pipeline import load_and_check, render_all, resolve_all
 
 from .conftest import ROOT
 from .minimal import FILES, write_minimal

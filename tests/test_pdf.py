@@ -26,10 +26,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-import generator.build as build_module
-from generator.build import build
-from generator.cli import main
-from generator.pdf_pool import PdfJob, PdfOutcome, compile_batch
+import policies.pipeline as build_module
+from policies.cli import main
+from policies.documents.pdf_pool import PdfJob, PdfOutcome, compile_batch
+from policies.pipeline import build
 
 from .conftest import ROOT, copy_project
 from .minimal import write_minimal

@@ -21,11 +21,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.build import load_and_check, resolve_all
-from generator.docx_build import cover_rows as docx_cover_rows
-from generator.load import Project
-from generator.pdf_typst import TypstPdfError, cover_rows, iter_pdf, render_pdf
-from generator.resolve import ResolvedPolicy
+from policies.documents.docx_document import cover_rows as docx_cover_rows
+from policies.documents.pdf_typst import TypstPdfError, cover_rows, iter_pdf, render_pdf
+from policies.load.project import Project
+from policies.pipeline import load_and_check, resolve_all
+from policies.resolve.policy import ResolvedPolicy
 
 from .conftest import ROOT
 from .minimal import write_minimal

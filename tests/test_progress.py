@@ -9,8 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from generator.build import build
-from generator.progress import PlainProgress, Progress
+from policies.pipeline import build
+from policies.runtime.progress import PlainProgress, Progress
 
 from .conftest import ROOT
 
@@ -85,7 +85,7 @@ def test_plain_lines_only_for_stages_worth_a_line() -> None:
 
 def _run_build(root: Path, *, terminal: bool) -> str:
     """``policies build`` as a person runs it (on a pseudo-terminal) or as CI does (output to a pipe)."""
-    command = [sys.executable, "-m", "generator", "-C", str(root), "build", "--no-pdf"]
+    command = [sys.executable, "-m", "policies", "-C", str(root), "build", "--no-pdf"]
     env = {**os.environ, "COLUMNS": "100", "PYTHONPATH": str(ROOT)}
     if not terminal:
         done = subprocess.run(command, capture_output=True, text=True, env=env, check=True, timeout=300)

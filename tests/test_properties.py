@@ -16,11 +16,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.build import load_and_check, resolve_all
-from generator.docx_build import render_docx
-from generator.load import Project
-from generator.pages import render_site_pages
-from generator.status import build_date
+from policies.documents.docx_document import render_docx
+from policies.load.project import Project
+from policies.load.status import build_date
+from policies.pipeline import load_and_check, resolve_all
+from policies.render.pages import render_site_pages
 
 from .minimal import write_minimal
 from .test_docx import all_text, open_docx

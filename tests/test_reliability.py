@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.cli import main
-from generator.incremental import CACHE_DIR
-from generator.runlock import project_lock, replace_dir
+from policies.cli import main
+from policies.runtime.incremental import CACHE_DIR
+from policies.runtime.runlock import project_lock, replace_dir
 
 from .conftest import copy_project
 
@@ -36,7 +36,7 @@ def digest(folder: Path) -> dict[str, str]:
 
 def policies(root: Path, *args: str, prefix: tuple[str, ...] = ()) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [*prefix, sys.executable, "-m", "generator", "-C", str(root), *args],
+        [*prefix, sys.executable, "-m", "policies", "-C", str(root), *args],
         capture_output=True,
         text=True,
         check=False,
@@ -71,7 +71,7 @@ def test_two_builds_at_once_leave_one_complete_site(fresh: Path, built: Path) ->
     reference = copy_project(fresh.parent / "reference")
     edit_school(reference)
     assert main(["-C", str(reference), "build", "--no-pdf"]) == 0
-    command = [sys.executable, "-m", "generator", "-C", str(fresh), "build", "--no-pdf"]
+    command = [sys.executable, "-m", "policies", "-C", str(fresh), "build", "--no-pdf"]
     runs = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
     outputs = [run.communicate(timeout=300) for run in runs]
     assert [run.returncode for run in runs] == [0, 0], outputs
@@ -151,7 +151,7 @@ mount -t tmpfs -o size={size} tmpfs "$MOUNT"
 cp -a "$PROJECT" "$MOUNT/project"
 avail=$(df --output=avail -k "$MOUNT" | tail -1)
 dd if=/dev/zero of="$MOUNT/filler" bs=1k count=$((avail - {keep_kib})) status=none
-{python} -m generator -C "$MOUNT/project" build --no-pdf
+{python} -m policies -C "$MOUNT/project" build --no-pdf
 echo "exit=$?"
 cp -a "$MOUNT/project/site" "$SAVE/site-after"
 ls -a "$MOUNT/project" > "$SAVE/listing"

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.cli import main
-from generator.schema import schema_texts
+from policies.cli import main
+from policies.maintain.schema import schema_texts
 
 from .conftest import ROOT, copy_project
 from .minimal import write_minimal

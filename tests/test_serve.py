@@ -9,7 +9,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from generator.serve import regenerate
+from policies.serve import regenerate
 
 from .conftest import copy_project
 
@@ -50,7 +50,7 @@ def test_clause_edit_shows_in_served_page(tmp_path: Path) -> None:
     port = free_port()
     url = f"http://127.0.0.1:{port}/schools/elton/"
     proc = subprocess.Popen(
-        [sys.executable, "-m", "generator", "-C", str(root), "serve", "--dev-addr", f"127.0.0.1:{port}"],
+        [sys.executable, "-m", "policies", "-C", str(root), "serve", "--dev-addr", f"127.0.0.1:{port}"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -88,7 +88,7 @@ def _alive(pid: int) -> bool:
 
 def _start_serve(root: Path, port: int) -> subprocess.Popen[bytes]:
     proc = subprocess.Popen(
-        [sys.executable, "-m", "generator", "-C", str(root), "serve", "--dev-addr", f"127.0.0.1:{port}"],
+        [sys.executable, "-m", "policies", "-C", str(root), "serve", "--dev-addr", f"127.0.0.1:{port}"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -115,7 +115,7 @@ def test_a_taken_port_is_an_error(tmp_path: Path) -> None:
     first = _start_serve(root, port)
     try:
         second = subprocess.run(
-            [sys.executable, "-m", "generator", "-C", str(root), "serve", "--dev-addr", f"127.0.0.1:{port}"],
+            [sys.executable, "-m", "policies", "-C", str(root), "serve", "--dev-addr", f"127.0.0.1:{port}"],
             capture_output=True,
             text=True,
             timeout=60,
@@ -131,7 +131,7 @@ def test_a_taken_port_is_an_error(tmp_path: Path) -> None:
 def test_the_preview_watches_files_every_tenth_of_a_second() -> None:
     """MkDocs polls every 0.5 s by itself, half the budget from an edit to the page; the hook must still fit."""
     code = (
-        "from generator.mkdocs_serve import quicker_watcher\n"
+        "from policies.website.mkdocs_serve import quicker_watcher\n"
         "from mkdocs.commands import serve\n"
         "assert quicker_watcher()\n"
         "server = serve.LiveReloadServer(builder=print, host='127.0.0.1', port=0, root='.')\n"

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.cli import main
+from policies.cli import main
 
 from .conftest import ROOT, copy_project
 from .test_content import LOCAL_FACTS
@@ -153,9 +153,9 @@ def test_plain_mkdocs_build_works_on_generated_tree(built: Path, tmp_path: Path)
     assert (tmp_path / "out" / "schools" / "elton" / "index.html").is_file()
 
 
-def test_python_m_generator_runs(tmp_path: Path) -> None:
+def test_python_m_policies_runs(tmp_path: Path) -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "generator", "-C", str(ROOT), "check"], capture_output=True, text=True, check=False
+        [sys.executable, "-m", "policies", "-C", str(ROOT), "check"], capture_output=True, text=True, check=False
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("OK: ")

@@ -1,8 +1,8 @@
 """Parallel and incremental builds give the same bytes as serial, full ones.
 
 A large site is built in shards by several MkDocs processes, each shard's
-output cached and reused while its pages are unchanged (generator/site.py),
-and the DOCX files by a forked child (generator/background.py).  Both only
+output cached and reused while its pages are unchanged (policies/website/),
+and the DOCX files by a forked child (policies/runtime/background.py).  Both only
 pay off at hundreds of schools, so these tests force them on the shipped five
 schools (at most 30 pages a shard: the top pages, the comparison, the library
 in two runs, the school pages) and hold the result to the single-process
@@ -17,11 +17,11 @@ from pathlib import Path
 
 import pytest
 
-import generator.build
-from generator.background import Background, BackgroundError
-from generator.build import build, build_epoch
-from generator.cli import main
-from generator.site import SiteBuildError, SiteReport, build_site, pages_in_order, plan_shards
+import policies.pipeline
+from policies.cli import main
+from policies.pipeline import build, build_epoch
+from policies.runtime.background import Background, BackgroundError
+from policies.website.build import SiteBuildError, SiteReport, build_site, pages_in_order, plan_shards
 
 from .conftest import copy_project
 from .test_site import tree_digest
@@ -266,8 +266,8 @@ def test_background_documents_are_the_same_bytes(project: Path, monkeypatch: pyt
     assert [p.name for p in comparison] == ["index.md", "matrix.csv", "matrix.json"]
     for path in documents + comparison:
         path.unlink()
-    monkeypatch.setattr(generator.build, "BACKGROUND_DOCX", 1)
-    monkeypatch.setattr(generator.build, "BACKGROUND_COMPARISON", 1)
+    monkeypatch.setattr(policies.pipeline, "BACKGROUND_DOCX", 1)
+    monkeypatch.setattr(policies.pipeline, "BACKGROUND_COMPARISON", 1)
     forks = []
     monkeypatch.setattr(
         Background, "start_all", lambda works, real=Background.start_all: forks.append(len(works)) or real(works)

@@ -7,7 +7,7 @@ import shlex
 
 import yaml
 
-from generator.cli import parser
+from policies.cli import parser
 
 from .conftest import ROOT
 

@@ -1,0 +1,59 @@
+"""Publish harmonised school policies: clause library + school files -> site, documents and comparison.
+
+The package, in the order a build runs (every import points down this list, or sideways within a
+folder; ``tests/test_package_map.py`` keeps the map complete)::
+
+    templating/          the one sandboxed Jinja environment (below everything that renders)
+      escape             make a school's value inert in Markdown, HTML and Typst
+      environment        the environment itself, with its whitelisted filters: the security boundary
+    load/                1. read and check the inputs; every problem as path:line
+      yamlsource         YAML with the line of every value; no aliases, no duplicates
+      problems           problems collected so one run reports all of them
+      dates              policy dates at the precision schools use
+      models             typed (pydantic) models of every input file
+      validate           pydantic errors -> path:line problems, TO FILL markers
+      clauses            parse a clause file: front matter, body, variant blocks, compiled templates
+      project            load every file into a Project
+      selection          which clauses, in which variants, a school's policy contains
+      values             the values a clause may read, from a school's model
+      changes            where a school's policy departs from its source policy
+      status             review status against the build date
+      check              cross-file checks: valid alone but wrong together
+    resolve/             2. one school's policy, numbered and rendered
+      policy             ResolvedPolicy, resolve_policy, resolve_all
+      contacts           the contacts box rows
+      details            a policy's detail rows and changes-to-confirm text
+    render/              3. the site's Markdown pages
+      pages              page view-models rendered through templates/
+    documents/           4. the downloads: DOCX and PDF
+      docx_package       WordprocessingML blocks and a reproducible zip writer
+      docx_styles        the house style (source of reference.docx)
+      docx_markdown      clause Markdown -> WordprocessingML
+      docx_reference     reads and writes reference.docx
+      docx_document      one DOCX per school
+      typst_markup       clause Markdown -> Typst markup
+      pdf_typst          one PDF per school by Typst
+      pdf_pool           PDFs compiled in spawned worker processes
+    compare/             5. the comparison across schools
+      matrix             the comparison matrix model
+      formats            JSON, CSV and the comparison page
+    website/             6. the static site, by MkDocs run as a command
+      build              plan shards, run MkDocs, assemble and swap site/
+      mkdocs_serve       ``mkdocs serve`` with a quicker watcher
+    runtime/             how a run works (not a stage)
+      write              the Markdown tree, touching only changed files
+      incremental        content hashes so a rebuild redoes only what changed
+      background         one stream of work on another core
+      progress           what a long build is doing, on standard error
+      runlock            one writer per project; folders swapped in one step
+    maintain/            maintainers' tools
+      diff               what each school's policy would say differently
+      diff_report        the change-impact report (Markdown, HTML redlines)
+      scaffold           ``policies new-school``
+      schema             JSON Schemas from the models
+    pipeline             ``build()``: the stages above, top to bottom
+    serve                live preview
+    cli                  the ``policies`` command: messages and exit codes
+"""
+
+__version__ = "0.1.0"

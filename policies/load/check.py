@@ -1,0 +1,347 @@
+"""Cross-file checks: everything that is valid alone but wrong together.
+
+Each file was validated against its own model while loading; here the ids that
+connect them are followed: outline -> clauses, clauses -> references and seed
+sources, schools -> variants and the variables their selected clauses read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from collections import Counter
+
+from policies.load.changes import new_clauses, school_changes, unconfirmed
+from policies.load.problems import Problems
+from policies.load.project import Project
+from policies.load.selection import selected_clauses
+from policies.load.status import review_status
+from policies.load.values import lookup, school_context, variable_paths
+
+VARIABLES = variable_paths()
+
+
+def check_project(project: Project, problems: Problems, today: dt.date | None = None) -> None:
+    """Every cross-file check; ``today`` (the build date) is needed only to check confirmation dates."""
+    _check_outline(project, problems)
+    _check_clauses(project, problems)
+    _check_registries(project, problems)
+    _check_schools(project, problems)
+    _check_changes(project, problems, today)
+
+
+def _check_outline(project: Project, problems: Problems) -> None:
+    outline = project.outline
+    if outline is None:
+        return
+    path = project.clauses_dir / "outline.yml"
+    lines = project.outline_lines
+    listed: dict[str, str] = {}
+    for s_index, section in enumerate(outline.sections):
+        if section.id in [s.id for s in outline.sections[:s_index]]:
+            problems.error(path, lines.line_of(("sections", s_index, "id")), f"section '{section.id}' appears twice")
+        for c_index, clause_id in enumerate(section.clauses):
+            line = lines.line_of(("sections", s_index, "clauses", c_index))
+            clause = project.clauses.get(clause_id)
+            if clause_id in listed:
+                problems.error(path, line, f"clause '{clause_id}' is already listed in section '{listed[clause_id]}'")
+                continue
+            listed[clause_id] = section.id
+            if clause is None:
+                if clause_id not in project.unreadable_clauses:
+                    problems.error(path, line, f"unknown clause '{clause_id}'")
+                continue
+            if clause.meta.section != section.id:
+                problems.error(path, line, f"clause '{clause_id}' says its section is '{clause.meta.section}'")
+            extra = sorted(set(clause.meta.audiences) - set(section.audiences))
+            if extra:
+                problems.error(
+                    clause.path,
+                    clause.meta_lines.line_of(("audiences",)),
+                    f"audience {', '.join(extra)} is not an audience of section '{section.id}'",
+                )
+    for clause_id, clause in sorted(project.clauses.items()):
+        if clause_id not in listed:
+            problems.error(
+                clause.path,
+                clause.meta_lines.line_of(("id",)),
+                f"clause '{clause_id}' is not listed in clauses/outline.yml, so no policy includes it",
+            )
+
+
+def _check_clauses(project: Project, problems: Problems) -> None:
+    for clause in project.clauses.values():
+        lines = clause.meta_lines
+        for index, ref in enumerate(clause.meta.references):
+            line = lines.line_of(("references", index))
+            entry = project.references.get(ref)
+            if entry is None:
+                problems.error(clause.path, line, f"unknown reference '{ref}' (not in clauses/references.yml)")
+            elif entry.status != "current":
+                better = f"; cite '{entry.superseded_by}' instead" if entry.superseded_by else ""
+                affected = _schools_with(project, clause.meta.id)
+                who = f" (in the policy of {', '.join(affected)})" if affected else " (in no school's policy)"
+                problems.warning(clause.path, line, f"cites '{ref}', which is {entry.status}{better}{who}")
+        for index, seed in enumerate(clause.meta.provenance):
+            if seed not in project.sources:
+                problems.error(
+                    clause.path,
+                    lines.line_of(("provenance", index)),
+                    f"unknown source '{seed}' (not in clauses/sources.yml)",
+                )
+        for variant, meta in clause.meta.variants.items():
+            for index, seed in enumerate(meta.provenance or []):
+                line = lines.line_of(("variants", variant, "provenance", index))
+                if seed not in project.sources:
+                    problems.error(clause.path, line, f"unknown source '{seed}' (not in clauses/sources.yml)")
+                elif seed not in clause.meta.provenance:
+                    problems.error(
+                        clause.path, line, f"variant '{variant}': source '{seed}' is not in the clause's provenance"
+                    )
+        for variant, used in clause.used.items():
+            for name, (line, _) in used.items():
+                if name not in VARIABLES:
+                    where = f" in variant '{variant}'" if variant else ""
+                    family = sorted(v for v in VARIABLES if v.split(".")[0] == name.split(".")[0])
+                    close = difflib.get_close_matches(name, family or sorted(VARIABLES), n=1, cutoff=0.5)
+                    hint = f" (did you mean '{close[0]}'?)" if close else ""
+                    problems.error(clause.path, line, f"unknown variable '{name}'{where}{hint}")
+
+
+def _schools_with(project: Project, clause_id: str) -> list[str]:
+    """Slugs of the schools whose policy includes the clause."""
+    clause = project.clauses[clause_id]
+    return [
+        slug for slug, school in sorted(project.schools.items()) if set(clause.meta.audiences) & set(school.audiences)
+    ]
+
+
+def check_reviews(project: Project, problems: Problems, today: dt.date) -> None:
+    """A warning for each school whose policy review is overdue or due within three months."""
+    for slug, school in sorted(project.schools.items()):
+        status = review_status(school.policy.review, today)
+        if status in ("overdue", "due-soon"):
+            lines = project.school_lines[slug]
+            what = "overdue" if status == "overdue" else "due within three months"
+            problems.notice(
+                project.school_path(slug),
+                lines.line_of(("policy", "review")),
+                f"policy review {what}: {school.policy.review} (build date {today.isoformat()})",
+            )
+
+
+def check_reference_currency(project: Project, problems: Problems, today: dt.date) -> None:
+    """A warning for each current reference not verified in the year before the build date.
+
+    Guidance such as Keeping children safe in education is reissued every year, so an entry
+    nobody has checked for a year may name an edition that is no longer in force.
+    """
+    path = project.clauses_dir / "references.yml"
+    lines = project.references_lines
+    try:
+        year_ago = today.replace(year=today.year - 1)
+    except ValueError:  # 29 February
+        year_ago = today.replace(year=today.year - 1, day=28)
+    for ref_id, ref in project.references.items():
+        if ref.status != "current":
+            continue
+        if ref.checked is None:
+            problems.warning(
+                path,
+                lines.line_of((ref_id,)),
+                f"current reference '{ref_id}' has no 'checked' date: verify it and record when",
+            )
+        elif ref.checked.end < year_ago:
+            problems.warning(
+                path,
+                lines.line_of((ref_id, "checked")),
+                f"current reference '{ref_id}' was last checked {ref.checked}, more than a year before "
+                f"the build date {today.isoformat()}: verify the edition in force and update 'checked'",
+            )
+
+
+def _check_registries(project: Project, problems: Problems) -> None:
+    path = project.clauses_dir / "references.yml"
+    for ref_id, ref in project.references.items():
+        if ref.superseded_by and ref.superseded_by not in project.references:
+            problems.error(path, 0, f"reference '{ref_id}' is superseded by unknown reference '{ref.superseded_by}'")
+    for exclusion in project.exclusions:
+        for seed in exclusion.seeds:
+            if seed not in project.sources:
+                problems.error(
+                    project.clauses_dir / "excluded.yml",
+                    0,
+                    f"excluded topic '{exclusion.topic}' names unknown source '{seed}'",
+                )
+
+
+def check_changes_notices(project: Project, problems: Problems) -> None:
+    """A notice for each school with changes from its source policy still to confirm."""
+    for slug in sorted(project.schools):
+        waiting = unconfirmed(school_changes(project, slug))
+        if waiting:
+            lines = project.school_lines[slug]
+            problems.notice(
+                project.school_path(slug),
+                lines.line_of(("source",)),
+                f"{len(waiting)} change(s) from its source policy await confirmation (policies changes {slug})",
+            )
+
+
+def _check_changes(project: Project, problems: Problems, today: dt.date | None) -> None:
+    excluded = project.clauses_dir / "excluded.yml"
+    for exclusion, line in zip(project.exclusions, project.exclusion_lines, strict=True):
+        if exclusion.clause is None:  # a warning, not an error: older revisions (policies diff) lack it
+            problems.warning(
+                excluded,
+                line,
+                f"excluded topic '{exclusion.topic}' names no clause: add 'clause:' so that schools can confirm it",
+            )
+        elif exclusion.clause not in project.clauses and exclusion.clause not in project.unreadable_clauses:
+            problems.error(excluded, line, f"unknown clause '{exclusion.clause}'")
+    first: dict[tuple[str, str, str], str] = {}  # (school, clause, kind) -> where its first entry is
+    for registered in project.changes:
+        change = registered.change
+        key = (change.school, change.clause, change.kind)
+        if key in first:
+            problems.error(
+                registered.path,
+                registered.line("kind"),
+                f"'{change.school}' already has a {change.kind} entry for clause '{change.clause}' ({first[key]}): "
+                "merge them into one, so that governors read one account of each change",
+            )
+            continue
+        first[key] = f"{problems.rel(registered.path)}:{registered.line('school')}"
+        school = project.schools.get(change.school)
+        if change.clause not in project.clauses:
+            if change.clause not in project.unreadable_clauses:
+                problems.error(registered.path, registered.line("clause"), f"unknown clause '{change.clause}'")
+            continue
+        if school is None:
+            if not project.school_path(change.school).exists():
+                problems.error(registered.path, registered.line("school"), f"unknown school '{change.school}'")
+            continue
+        if school.source is None:
+            problems.error(
+                registered.path,
+                registered.line("school"),
+                f"school '{change.school}' records no source policy (source: in its file), so nothing changed from it",
+            )
+            continue
+        in_policy = {clause.meta.id for clause, _ in selected_clauses(project, school)} if project.outline else set()
+        if change.kind != "dropped" and change.clause not in in_policy:
+            problems.error(
+                registered.path,
+                registered.line("clause"),
+                f"clause '{change.clause}' is not in the policy of '{change.school}', so it cannot be {change.kind}",
+            )
+        elif change.kind == "new" and change.clause not in {c.meta.id for c, _ in new_clauses(project, school)}:
+            problems.error(
+                registered.path,
+                registered.line("kind"),
+                f"clause '{change.clause}' is not new to '{change.school}': its provenance includes source "
+                f"'{school.source}' (record a 'changed' entry instead)",
+            )
+    for slug, school in sorted(project.schools.items()):
+        path = project.school_path(slug)
+        lines = project.school_lines[slug]
+        if school.source is not None and school.source not in project.sources:
+            problems.error(
+                path, lines.line_of(("source",)), f"unknown source '{school.source}' (not in clauses/sources.yml)"
+            )
+            continue
+        if not school.confirmations:
+            continue
+        if school.source is None:
+            problems.error(
+                path,
+                lines.line_of(("confirmations",)),
+                "confirmations: the school records no source policy (source:), so it has no changes to confirm",
+            )
+            continue
+        listed = {(item.clause, item.kind) for item in school_changes(project, slug)}
+        seen: set[tuple[str, str]] = set()
+        for index, confirmation in enumerate(school.confirmations):
+            key = (confirmation.clause, confirmation.kind)
+            line = lines.line_of(("confirmations", index, "clause"))
+            if confirmation.clause not in project.clauses:
+                if confirmation.clause not in project.unreadable_clauses:
+                    problems.error(path, line, f"confirmations: unknown clause '{confirmation.clause}'")
+            elif key in seen:
+                problems.error(
+                    path, line, f"confirmations: '{confirmation.clause}' ({confirmation.kind}) is confirmed twice"
+                )
+            elif key not in listed:
+                problems.error(
+                    path,
+                    line,
+                    f"confirmations: no {confirmation.kind} change of clause '{confirmation.clause}' to confirm "
+                    f"(see policies changes {slug})",
+                )
+            seen.add(key)
+            if today is not None and confirmation.date.start > today:
+                problems.error(
+                    path,
+                    lines.line_of(("confirmations", index, "date")),
+                    f"confirmations: date {confirmation.date} is after the build date {today.isoformat()}",
+                )
+
+
+def _check_schools(project: Project, problems: Problems) -> None:
+    names = Counter(school.school.name.casefold() for school in project.schools.values())
+    for slug, school in sorted(project.schools.items()):
+        path = project.school_path(slug)
+        lines = project.school_lines[slug]
+        if names[school.school.name.casefold()] > 1:
+            others = [
+                s
+                for s, o in project.schools.items()
+                if o.school.name.casefold() == school.school.name.casefold() and s != slug
+            ]
+            problems.error(
+                path,
+                lines.line_of(("school", "name")),
+                f"school name '{school.school.name}' is also used by schools/{others[0]}.yml",
+            )
+        for clause_id, choice in school.variants.items():
+            line = lines.line_of(("variants", clause_id))
+            clause = project.clauses.get(clause_id)
+            if clause is None:
+                if clause_id not in project.unreadable_clauses:
+                    problems.error(path, line, f"variants: unknown clause '{clause_id}'")
+            elif not clause.meta.variants:
+                problems.error(path, line, f"variants: clause '{clause_id}' has no variants to choose from")
+            elif choice.variant not in clause.meta.variants:
+                problems.error(
+                    path,
+                    line,
+                    f"variants: clause '{clause_id}' has no variant '{choice.variant}' "
+                    f"(choose from: {', '.join(clause.meta.variants)})",
+                )
+            elif not set(clause.meta.audiences) & set(school.audiences):
+                problems.warning(
+                    path,
+                    line,
+                    f"variants: clause '{clause_id}' is not in this school's policy "
+                    "(none of its audiences is covered), so the choice has no effect",
+                )
+        for key, what in (
+            ("adopted", "the date the policy was adopted"),
+            ("approved_by", "who approved it"),
+            ("review", "when it is due for review"),
+        ):
+            if getattr(school.policy, key) is None:
+                problems.warning(path, lines.line_of(("policy",)), f"policy.{key} is not set: add {what}")
+        if project.outline is None:
+            continue
+        context = school_context(school)
+        missing: dict[str, list[str]] = {}
+        for clause, variant in selected_clauses(project, school):
+            if clause.meta.variants and variant not in clause.meta.variants:
+                continue
+            for name, (_, required) in clause.used.get(variant, {}).items():
+                if required and name in VARIABLES and lookup(context, name) is None:
+                    missing.setdefault(name, []).append(clause.meta.id)
+        for name, users in sorted(missing.items()):
+            parent = tuple(name.split("."))
+            problems.error(path, lines.line_of(parent), f"'{name}' is not set, but clause {', '.join(users)} uses it")

@@ -1,0 +1,343 @@
+"""The pipeline: load -> check -> resolve -> render -> write -> site.
+
+Everything is loaded, checked and resolved first; only a run with no errors
+writes anything (the Markdown tree, then the site), so bad input never
+touches the previous output.  Files are written only where their bytes
+changed, and the site is swapped in only once MkDocs succeeded.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import gc
+import os
+import subprocess
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+
+from policies.compare.formats import comparison_outputs
+from policies.documents.docx_document import build_docx, download_stem, render_docx
+from policies.documents.pdf_pool import PdfJob, PdfMaker
+from policies.documents.pdf_typst import typst_source
+from policies.load.check import check_project
+from policies.load.problems import InputError, Problems
+from policies.load.project import Project, load_project
+from policies.load.status import build_date
+from policies.render.pages import iter_site_pages, render_site_pages, site_page_count
+from policies.resolve.policy import ResolvedPolicy, resolve_policy
+from policies.runtime.background import Background
+from policies.runtime.incremental import CACHE_DIR, docx_key, load_state, save_state, site_stamp
+from policies.runtime.progress import Progress
+from policies.runtime.runlock import project_lock
+from policies.runtime.write import TreeWriter
+from policies.templating.escape import escape_markdown
+from policies.website.build import SiteReport, build_site
+
+DOCS_DIR = "docs"
+SITE_DIR = "site"
+
+
+@dataclass
+class BuildResult:
+    problems: Problems
+    schools: int = 0  # policies generated (the policies themselves are freed before the site build)
+    changed: list[Path] = field(default_factory=list)
+    removed: list[Path] = field(default_factory=list)
+    stages: dict[str, float] = field(default_factory=dict)
+    documents_rendered: int = 0  # DOCX made
+    pdfs_made: int = 0
+    docx_work: float = 0.0  # seconds spent making DOCX, wherever it ran (the docx stage may be only a wait)
+    site: SiteReport | None = None  # what the site build did, when it ran
+
+    @property
+    def site_built(self) -> bool:
+        return self.site is not None
+
+
+def load_and_check(root: Path) -> tuple[Project, Problems]:
+    problems = Problems(root)
+    project = load_project(root, problems)
+    check_project(project, problems, build_date(build_epoch(root)))
+    return project, problems
+
+
+def resolve_all(project: Project, problems: Problems) -> list[ResolvedPolicy]:
+    policies = []
+    for slug in sorted(project.schools):
+        policy = resolve_policy(project, slug, problems)
+        if policy is not None:
+            policies.append(policy)
+    return policies
+
+
+def render_pages(project: Project, policies: list[ResolvedPolicy]) -> dict[str, str | bytes]:
+    """The site's pages and data downloads, by path relative to the docs tree."""
+    assert project.outline is not None
+    outputs: dict[str, str | bytes] = {}
+    today = build_date(build_epoch(project.root))
+    outputs.update(render_site_pages(project, policies, today))
+    outputs.update(comparison_outputs(project, policies))  # comparison/index.md, matrix.csv, matrix.json
+    return outputs
+
+
+def render_all(project: Project, policies: list[ResolvedPolicy]) -> dict[str, str | bytes]:
+    """Every generated file of the docs tree except the PDFs (which need LibreOffice)."""
+    outputs = render_pages(project, policies)
+    outputs.update(render_docx(project, policies))  # downloads/<slug>-social-media-policy.docx
+    return outputs
+
+
+def build_epoch(root: Path) -> int:
+    """The build's date: SOURCE_DATE_EPOCH, else the last commit's, never the clock."""
+    if value := os.environ.get("SOURCE_DATE_EPOCH"):
+        return int(value)
+    try:
+        out = subprocess.run(
+            ["git", "log", "-1", "--format=%ct"], cwd=root, capture_output=True, text=True, check=False, timeout=10
+        )
+        return int(out.stdout.strip())
+    except (OSError, ValueError, subprocess.SubprocessError):
+        return 0
+
+
+BACKGROUND_DOCX = 40  # fewer documents than this are quicker to make in place than to fork for
+# Schools: below this the comparison takes under 0.3 s, less than a fork saves.  A third process beside the
+# documents on two cores only slows both and adds memory, so it needs a spare core.
+BACKGROUND_COMPARISON = 200
+
+
+@dataclass(frozen=True)
+class Made:
+    """A document the documents stage dealt with: its path in the docs tree, and whether it changed or why not."""
+
+    name: str
+    changed: bool = False
+    error: str | None = None
+
+
+class DocumentError(Exception):
+    """Documents that could not be made: (path in the docs tree, reason) for each."""
+
+    def __init__(self, failures: list[tuple[str, str]]) -> None:
+        super().__init__(f"{len(failures)} document(s) could not be made")
+        self.failures = failures
+
+
+def write_documents(project: Project, policies: list[ResolvedPolicy], docs: Path) -> Iterator[Made]:
+    """Write each policy's DOCX into the docs tree as it is made, saying whether its bytes changed.
+
+    Run in background processes beside page rendering: the documents never
+    travel back to the build or sit in its memory all at once.
+    """
+    writer = TreeWriter(docs)
+    subject = project.outline.title if project.outline else ""
+    for policy in policies:
+        name = f"downloads/{download_stem(policy)}.docx"
+        yield Made(name, writer.write(name, build_docx(policy, project.references, subject=subject)))
+
+
+def pdf_jobs(project: Project, policies: list[ResolvedPolicy], docs: Path) -> Iterator[PdfJob]:
+    """What the PDF workers compile: each policy's Typst source, made when a worker is ready for it."""
+    subject = project.outline.title if project.outline else ""
+    for policy in policies:
+        name = f"downloads/{download_stem(policy)}.pdf"
+        label = f"{policy.context['school']['name']}'s policy"
+        yield PdfJob(name, str(docs / name), label, typst_source(policy, project.references, subject=subject))
+
+
+def write_comparison(project: Project, policies: list[ResolvedPolicy], docs: Path) -> Iterator[Made]:
+    """Write the comparison page and its CSV and JSON downloads, saying which changed.
+
+    At 2,000 schools they take as long as every school page together, so a
+    large build makes them in a process of their own when a core is spare.
+    """
+    writer = TreeWriter(docs)
+    for name, content in comparison_outputs(project, policies):
+        yield Made(name, writer.write(name, content))
+
+
+Work = Callable[[], Iterator[Made]]
+
+
+def _collect(backgrounds: list[Background[Made]], works: list[Work], report: Progress) -> tuple[list[Made], float]:
+    """Everything the works made, from their background processes or made here and now; and their seconds."""
+    items: list[Made] = []
+    seconds = 0.0
+    if backgrounds:
+        for background in backgrounds:
+            made, worked = background.result(lambda _: report.update(sum(b.arrived for b in backgrounds)))
+            items += made
+            seconds += worked
+        return items, seconds
+    start = time.perf_counter()
+    for work in works:
+        for item in work():
+            items.append(item)
+            report.update(len(items))
+    return items, time.perf_counter() - start
+
+
+def release_memory() -> None:
+    """Hand the rendered tree's memory back to the system before the MkDocs processes start.
+
+    Python frees the objects, but glibc keeps freed heap pages for reuse
+    unless asked to trim them; ``malloc_trim`` is glibc's documented way to
+    ask.  Elsewhere (musl, macOS) this only collects garbage.
+    """
+    gc.unfreeze()  # see background.py
+    gc.collect()
+    escape_markdown.cache_clear()
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+
+
+def default_jobs() -> int:
+    """The cores this process may use (a container or CI runner may allow fewer than the machine has)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def build(
+    root: Path,
+    *,
+    site: bool = True,
+    pdf: bool = True,
+    progress: Progress | None = None,
+    jobs: int = 1,
+    wait: bool = True,
+) -> BuildResult:
+    """The whole pipeline, holding the project's lock (see runlock.py): one run writes at a time.
+
+    A second run waits for the first, saying so on ``progress``; with ``wait=False`` it raises
+    ``ProjectBusy`` instead.
+    """
+    report = progress or Progress()
+    with project_lock(root, wait=wait, waiting=report.message):
+        return _build(root, site=site, pdf=pdf, report=report, jobs=jobs)
+
+
+def _build(root: Path, *, site: bool, pdf: bool, report: Progress, jobs: int) -> BuildResult:
+    """The whole pipeline; ``result.stages`` records each stage's wall time in seconds.
+
+    A DOCX or PDF is made again only when its key (the resolved policy, the
+    registry, the generator) changed or its file is missing.  With ``pdf=False``
+    (live preview, benchmarks) no PDF is made: the previous build's PDFs stay
+    published only if every one of them is still current, else none is.  With
+    ``jobs`` > 1 the documents are made by up to ``jobs`` processes while the
+    pages are rendered (the ``documents`` stage is then only the wait for
+    them) and the shards of a large site are built side by side (site.py).
+    Pages are written as they are rendered, so the build holds one at a time.
+    """
+    result = BuildResult(Problems(root))
+    clock = time.perf_counter()
+
+    def end(name: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        result.stages[name] = result.stages.get(name, 0.0) + now - clock
+        report.end(now - clock)
+        clock = now
+
+    report.begin("load and check")
+    project, result.problems = load_and_check(root)
+    if result.problems.errors:
+        raise InputError(result.problems)
+    policies = resolve_all(project, result.problems)
+    if result.problems.errors:
+        raise InputError(result.problems)
+    result.schools = len(policies)
+    epoch = build_epoch(root)
+    end("load and check")
+
+    # Nothing is written before this point: bad input leaves every output as it was.
+    docs = root / DOCS_DIR
+    state = load_state(root)
+    new_state: dict[str, str] = {}
+    docx_todo, pdf_todo, pdf_current = [], [], True
+    for policy in policies:
+        stem, key = f"downloads/{download_stem(policy)}", docx_key(project, policy)
+        new_state[f"{stem}.docx"] = key
+        if state.get(f"{stem}.docx") != key or not (docs / f"{stem}.docx").is_file():
+            docx_todo.append(policy)
+        if state.get(f"{stem}.pdf") != key or not (docs / f"{stem}.pdf").is_file():
+            pdf_todo.append(policy)
+            pdf_current = False
+    # Decided before any page is rendered: a page links its PDF only if the build publishes every PDF.
+    pdf_links = pdf or pdf_current
+    if not pdf:
+        pdf_todo = []
+    if pdf_links:
+        new_state.update({name[: -len(".docx")] + ".pdf": key for name, key in list(new_state.items())})
+    documents = sorted(new_state)  # every DOCX, and every PDF that is published
+    result.documents_rendered = len(docx_todo)
+    result.pdfs_made = len(pdf_todo)
+    # The DOCX go to one forked process (a full build: 5 s of work at 2,000 schools), the PDFs to spawned
+    # workers on every core (90 s of work at 2,000 schools: the biggest stage), the comparison to a forked
+    # process of its own on a spare core; the pages are rendered here meanwhile.
+    docx_aside = jobs > 1 and len(docx_todo) >= BACKGROUND_DOCX
+    works: list[Work] = [partial(write_documents, project, docx_todo, docs)]
+    comparison = partial(write_comparison, project, policies, docs)
+    comparison_aside = jobs - 1 - int(docx_aside) - int(bool(pdf_todo)) > 0 and len(policies) >= BACKGROUND_COMPARISON
+    forked = Background.start_all([*(works if docx_aside else []), *([comparison] if comparison_aside else [])])
+    comparing = forked[-1:] if comparison_aside else []
+    making = forked[:-1] if comparison_aside else forked
+    pdfs = PdfMaker(pdf_jobs(project, pdf_todo, docs), len(pdf_todo), jobs)  # after the forks: it starts threads
+    try:
+        writer = TreeWriter(docs)
+        report.begin("render", site_page_count(project, policies) + 1, "pages")  # and the comparison
+        done = 0
+        for relative, content in iter_site_pages(project, policies, build_date(epoch), pdf=pdf_links):
+            writer.write(relative, content)
+            done += 1
+            report.update(done)
+        for made in _collect(comparing, [comparison], Progress())[0]:  # comparison/index.md, matrix.*
+            writer.keep(made.name, changed=made.changed)
+        report.update(done + 1)
+        end("render")
+        report.begin("docx", len(docx_todo), "documents")
+        made_documents, result.docx_work = _collect(making, works, report)
+        end("docx")
+        made_pdfs = []
+        if pdf:
+            report.begin("pdf", len(pdf_todo), "documents")
+            made_pdfs = pdfs.result(report.update)
+            end("pdf")
+    finally:
+        pdfs.close()
+    if failures := [(made.name, made.error) for made in made_pdfs if made.error is not None]:
+        raise DocumentError(failures)
+    report.begin("write")
+    changed = {made.name for made in [*made_documents, *made_pdfs] if made.changed}
+    for name in documents:
+        writer.keep(name, changed=name in changed)
+    result.removed = writer.remove_stale()
+    result.changed = sorted(writer.changed)
+    end("write")
+    new_state["site"] = site_stamp(root)
+    unchanged = not writer.changed and not result.removed and state.get("site") == new_state["site"]
+    del project, policies, docx_todo, pdf_todo, writer, forked, comparing, making, works, comparison, pdfs
+    release_memory()  # MkDocs needs it now
+    if site and not (unchanged and (root / SITE_DIR).is_dir()):
+        report.begin("site", 0, "pages")
+        result.site = build_site(
+            root,
+            root / SITE_DIR,
+            epoch,
+            docs_dir=docs,
+            jobs=jobs,
+            cache_dir=root / CACHE_DIR / "site",
+            stamp=new_state["site"],
+            progress=report.update,
+        )
+        end("site")
+    if site or state.get("site") == new_state["site"]:
+        save_state(root, new_state)
+    else:
+        save_state(root, {k: v for k, v in new_state.items() if k != "site"})
+    return result

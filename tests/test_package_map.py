@@ -1,0 +1,46 @@
+"""The package docstring is the map of the package: it lists every module, and only modules that exist."""
+
+import re
+import sys
+from pathlib import Path
+
+import policies
+
+PACKAGE = Path(policies.__file__).parent
+
+
+def _modules() -> set[str]:
+    found = set()
+    for path in PACKAGE.rglob("*.py"):
+        parts = path.relative_to(PACKAGE).with_suffix("").parts
+        if parts[-1] not in ("__init__", "__main__"):
+            found.add("/".join(parts))
+    return found
+
+
+def _mapped() -> set[str]:
+    """Names in the map: ``folder/`` lines open a folder, indented names are its modules."""
+    mapped, folder = set(), ""
+    doc = policies.__doc__ or ""
+    for line in doc.split("::", 1)[1].splitlines():
+        match = re.match(r"^(\s+)(\w+)(/?)\s", line + " ")
+        if not match:
+            continue
+        indent, name, slash = len(match.group(1)), match.group(2), match.group(3)
+        if slash:
+            folder = name
+        elif indent > 4 and folder:
+            mapped.add(f"{folder}/{name}")
+        else:
+            folder = ""
+            mapped.add(name)
+    return mapped
+
+
+def test_the_package_map_lists_every_module() -> None:
+    assert _mapped() == _modules()
+
+
+def test_no_module_is_named_after_the_standard_library() -> None:
+    names = {part for module in _modules() for part in module.split("/")}
+    assert not names & sys.stdlib_module_names
