@@ -16,13 +16,13 @@ from pathlib import Path
 
 from policies.compare.formats import FORMATS, render
 from policies.compare.matrix import build_matrix
+from policies.errors import DocumentError, InputError, ProjectBusy, SiteBuildError, SiteOSError, UserError
 from policies.load.check import check_changes_notices, check_reference_currency, check_reviews
-from policies.load.problems import InputError, Problems
+from policies.load.problems import Problems
 from policies.load.status import build_date
 from policies.pipeline import (
     DOCS_DIR,
     SITE_DIR,
-    DocumentError,
     build,
     build_epoch,
     default_jobs,
@@ -30,8 +30,7 @@ from policies.pipeline import (
     resolve_all,
 )
 from policies.runtime.progress import for_stream
-from policies.runtime.runlock import ProjectBusy
-from policies.website.build import SiteBuildError, SiteOSError, SiteReport
+from policies.website.build import SiteReport
 
 
 def _report(problems: Problems, strict: bool = False) -> int:
@@ -71,30 +70,6 @@ def _build(args: argparse.Namespace) -> int:
             jobs=args.jobs,
             wait=not args.no_wait,
         )
-    except InputError as exc:
-        progress.close()
-        _report(exc.problems)
-        print("build stopped: nothing was written", file=sys.stderr)
-        return 1
-    except DocumentError as exc:
-        progress.close()
-        for name, reason in exc.failures:
-            print(f"error: {_shown(args.root / DOCS_DIR / name, args.root)}: {reason}", file=sys.stderr)
-        print("build stopped: the previous site was left in place", file=sys.stderr)
-        return 1
-    except SiteOSError as exc:
-        progress.close()
-        if args.debug and exc.log:
-            print(exc.log, file=sys.stderr)
-        print(os_error(OSError(0, exc.reason, exc.filename, None, exc.filename2), args.root), file=sys.stderr)
-        return 1
-    except SiteBuildError as exc:
-        progress.close()
-        print(exc, file=sys.stderr)
-        if args.debug and exc.log:
-            print(exc.log, file=sys.stderr)
-        print("site build failed: the previous site was left in place", file=sys.stderr)
-        return 1
     finally:
         progress.close()  # also on an interrupt or an internal error, before main() prints it
     _report(result.problems)
@@ -152,15 +127,11 @@ def _changes(args: argparse.Namespace) -> int:
 
 def _new_school(args: argparse.Namespace) -> int:
     from policies.load.project import load_project
-    from policies.maintain.scaffold import ScaffoldError, new_school
+    from policies.maintain.scaffold import new_school
 
     problems = Problems(args.root)
     project = load_project(args.root, problems)
-    try:
-        path = new_school(project, args.slug, args.name)
-    except ScaffoldError as exc:
-        print(f"policies new-school: {exc}", file=sys.stderr)
-        return 1
+    path = new_school(project, args.slug, args.name)
     rel = path.relative_to(args.root).as_posix()
     print(f"Wrote {rel}. Next steps:")
     print(f"  1. Replace every TO FILL in {rel}; `policies check` lists each with its line.")
@@ -170,19 +141,11 @@ def _new_school(args: argparse.Namespace) -> int:
 
 
 def _diff(args: argparse.Namespace) -> int:
-    from policies.maintain.diff import DiffError, diff_revisions
+    from policies.maintain.diff import diff_revisions
     from policies.maintain.diff_report import html_pages, markdown_report
 
     head_label = args.head or "working tree"
-    try:
-        changes = diff_revisions(args.root, args.base, args.head)
-    except DiffError as exc:
-        print(f"policies diff: {exc}", file=sys.stderr)
-        return 1
-    except InputError as exc:
-        _report(exc.problems)
-        print("policies diff: a revision does not check cleanly", file=sys.stderr)
-        return 1
+    changes = diff_revisions(args.root, args.base, args.head)
     sys.stdout.write(markdown_report(changes, args.base, head_label))
     if args.html:
         for path in html_pages(changes, args.base, head_label, args.html):
@@ -285,15 +248,46 @@ def os_error(exc: OSError, root: Path) -> str:
     return f"error: {where}: {reason}"
 
 
+# What a command says when its inputs stop it (InputError), after the problems themselves.
+_STOPPED = {
+    "build": "build stopped: nothing was written",
+    "diff": "policies diff: a revision does not check cleanly",
+}
+
+
+def _user_error(exc: UserError, args: argparse.Namespace) -> list[str]:
+    """The lines that explain an error the user can put right (exit 1)."""
+    if isinstance(exc, InputError):
+        _report(exc.problems)
+        return [_STOPPED.get(args.command, f"policies {args.command}: fix the problems above")]
+    if isinstance(exc, DocumentError):
+        failed = [f"error: {_shown(args.root / DOCS_DIR / name, args.root)}: {why}" for name, why in exc.failures]
+        return [*failed, "build stopped: the previous site was left in place"]
+    log = [exc.log] if isinstance(exc, SiteBuildError) and args.debug and exc.log else []
+    if isinstance(exc, SiteOSError):
+        return [*log, os_error(OSError(0, exc.reason, exc.filename, None, exc.filename2), args.root)]
+    if isinstance(exc, SiteBuildError):
+        return [str(exc), *log, "site build failed: the previous site was left in place"]
+    if isinstance(exc, ProjectBusy):
+        return [f"error: {_shown(args.root)}: {exc}"]
+    return [f"policies {args.command}: {exc}"]  # DiffError, ScaffoldError
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Run one command; the one place that turns errors into messages and exit codes.
+
+    0 success; 1 an error the user can put right (``UserError``) or the system refused (``OSError``);
+    2 usage (argparse); 3 a bug; 130 interrupted.
+    """
     args = parser().parse_args(argv)
     try:
         return int(args.func(args))
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
-    except ProjectBusy as exc:
-        print(f"error: {_shown(args.root)}: {exc}", file=sys.stderr)
+    except UserError as exc:
+        for line in _user_error(exc, args):
+            print(line, file=sys.stderr)
         return 1
     except OSError as exc:  # the system said no (disk full, permissions, a file where a folder should be)
         if args.debug:

@@ -21,10 +21,11 @@ from pathlib import Path
 
 from policies.compare.formats import comparison_outputs
 from policies.documents.docx_document import build_docx, download_stem, render_docx
-from policies.documents.pdf_pool import PdfJob, PdfMaker
+from policies.documents.pdf_pool import PdfJob, PdfMaker, PdfOutcome
 from policies.documents.pdf_typst import typst_source
+from policies.errors import DocumentError, InputError
 from policies.load.check import check_project
-from policies.load.problems import InputError, Problems
+from policies.load.problems import Problems
 from policies.load.project import Project, load_project
 from policies.load.status import build_date
 from policies.render.pages import iter_site_pages, render_site_pages, site_page_count
@@ -117,14 +118,6 @@ class Made:
     name: str
     changed: bool = False
     error: str | None = None
-
-
-class DocumentError(Exception):
-    """Documents that could not be made: (path in the docs tree, reason) for each."""
-
-    def __init__(self, failures: list[tuple[str, str]]) -> None:
-        super().__init__(f"{len(failures)} document(s) could not be made")
-        self.failures = failures
 
 
 def write_documents(project: Project, policies: list[ResolvedPolicy], docs: Path) -> Iterator[Made]:
@@ -284,7 +277,8 @@ def _build(root: Path, *, site: bool, pdf: bool, report: Progress, jobs: int) ->
     works: list[Work] = [partial(write_documents, project, docx_todo, docs)]
     comparison = partial(write_comparison, project, policies, docs)
     comparison_aside = jobs - 1 - int(docx_aside) - int(bool(pdf_todo)) > 0 and len(policies) >= BACKGROUND_COMPARISON
-    forked = Background.start_all([*(works if docx_aside else []), *([comparison] if comparison_aside else [])])
+    aside: list[Work] = [*(works if docx_aside else []), *([comparison] if comparison_aside else [])]
+    forked = Background.start_all(aside)
     comparing = forked[-1:] if comparison_aside else []
     making = forked[:-1] if comparison_aside else forked
     pdfs = PdfMaker(pdf_jobs(project, pdf_todo, docs), len(pdf_todo), jobs)  # after the forks: it starts threads
@@ -303,7 +297,7 @@ def _build(root: Path, *, site: bool, pdf: bool, report: Progress, jobs: int) ->
         report.begin("docx", len(docx_todo), "documents")
         made_documents, result.docx_work = _collect(making, works, report)
         end("docx")
-        made_pdfs = []
+        made_pdfs: list[PdfOutcome] = []
         if pdf:
             report.begin("pdf", len(pdf_todo), "documents")
             made_pdfs = pdfs.result(report.update)

@@ -21,7 +21,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from policies.load.problems import InputError, Problems
+from policies.errors import InputError
+from policies.load.problems import Problems
 from policies.pipeline import build
 
 WATCHED = ("clauses", "schools")

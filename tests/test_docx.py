@@ -18,7 +18,7 @@ from docx.document import Document
 
 from policies.documents.docx_document import build_docx, download_stem, render_docx
 from policies.documents.docx_package import read_package, write_package
-from policies.documents.docx_reference import REFERENCE_PATH, ReferenceError, load_reference, make_reference
+from policies.documents.docx_reference import REFERENCE_PATH, ReferenceDocError, load_reference, make_reference
 from policies.pipeline import load_and_check, resolve_all
 from policies.resolve.policy import ResolvedPolicy
 
@@ -356,6 +356,6 @@ def test_a_broken_reference_document_is_named(tmp_path: Path, alpha: tuple[Resol
     parts["word/styles.xml"] = parts["word/styles.xml"].replace(b'w:styleId="Heading2"', b'w:styleId="Other"')
     broken = tmp_path / "reference.docx"
     broken.write_bytes(write_package({k: v for k, v in parts.items() if not k.startswith(("[", "_rels/"))}))
-    with pytest.raises(ReferenceError, match="style Heading2 is not defined"):
+    with pytest.raises(ReferenceDocError, match="style Heading2 is not defined"):
         load_reference(broken)
     assert build_docx(alpha[0]) == build_docx(alpha[0], reference=load_reference())

@@ -43,6 +43,7 @@ from policies.documents.docx_styles import (
     STYLES_XML,
     TEXT_WIDTH,
 )
+from policies.errors import ReferenceDocError
 
 REFERENCE_PATH = Path(__file__).with_name("reference.docx")
 
@@ -132,17 +133,13 @@ def make_reference() -> bytes:
     )
 
 
-class ReferenceError(Exception):
-    pass
-
-
 @lru_cache(maxsize=4)
 def load_reference(path: Path = REFERENCE_PATH) -> Reference:
     """The parts every download copies, read once; checked for what the builder relies on."""
     try:
         parts = read_package(path.read_bytes())
     except (OSError, ValueError) as exc:
-        raise ReferenceError(f"{path}: cannot read the reference document: {exc}") from exc
+        raise ReferenceDocError(f"{path}: cannot read the reference document: {exc}") from exc
     styles = parts.get("word/styles.xml", b"")
     numbering = parts.get("word/numbering.xml", b"").decode("utf-8")
     defined = set(re.findall(r'w:styleId="([^"]+)"', styles.decode("utf-8")))
@@ -156,7 +153,7 @@ def load_reference(path: Path = REFERENCE_PATH) -> Reference:
     if section is None:
         problems.append("the document has no section properties (page size and margins)")
     if problems:
-        raise ReferenceError(f"{path}: " + "; ".join(problems))
+        raise ReferenceDocError(f"{path}: " + "; ".join(problems))
     assert section is not None
     page = re.sub(r"<w:(headerReference|footerReference)\b[^>]*/>", "", section[1])
     return Reference(

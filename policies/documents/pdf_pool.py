@@ -76,7 +76,9 @@ def _write(path: Path, data: bytes) -> bool:
 def compile_batch(jobs: list[PdfJob], compile_source: Callable[[str], bytes] | None = None) -> list[PdfOutcome]:
     """In a worker: compile and write each job's PDF; a refusal is tried ``TRIES`` times, then reported."""
     if compile_source is None:
-        from policies.documents.pdf_typst import compile_source
+        from policies.documents.pdf_typst import compile_source as typst_compile
+
+        compile_source = typst_compile
     outcomes = []
     for job in jobs:
         reason = ""

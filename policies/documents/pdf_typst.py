@@ -27,12 +27,13 @@ import datetime as dt
 import os
 import re
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import Any, Final
 
 import typst
 
 from policies.documents.docx_document import download_stem, footer_prefix
 from policies.documents.typst_markup import markdown_typst, string, table, text
+from policies.errors import TypstPdfError
 from policies.load.models import AUDIENCES
 from policies.load.models import Reference as Citation
 from policies.load.project import Project
@@ -41,7 +42,7 @@ from policies.resolve.details import ANNEX_TITLE, annex_introduction, change_hea
 from policies.resolve.policy import ResolvedPolicy
 
 FONTS = ("Libertinus Serif", "New Computer Modern", "DejaVu Sans Mono")
-STANDARDS = ["ua-1"]
+STANDARD: Final = "ua-1"  # PDF/UA-1: tagged, accessible
 _LABEL = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 # Fixed page design; no school data in it.  Colours pass WCAG AA contrast on white.
@@ -102,10 +103,6 @@ def _compiler() -> typst.Compiler:
         _COMPILER.clear()
         _COMPILER[pid] = typst.Compiler(ignore_system_fonts=True)
     return _COMPILER[pid]
-
-
-class TypstPdfError(Exception):
-    """The PDF could not be made; the message says why in a school's terms where it can."""
 
 
 def _date(policy: ResolvedPolicy) -> str:
@@ -234,7 +231,7 @@ def compile_source(source: str) -> bytes:
     Call it only in a process that will not fork afterwards: see pdf_pool.py.
     """
     try:
-        data = _compiler().compile(source.encode("utf-8"), format="pdf", pdf_standards=STANDARDS)
+        data = _compiler().compile(source.encode("utf-8"), format="pdf", pdf_standards=[STANDARD])
     except typst.TypstError as exc:
         raise TypstPdfError(re.sub(r"^PDF/UA-1 error: ", "", exc.message)) from exc
     assert isinstance(data, bytes)

@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from policies.load.clauses import Clause
-from policies.load.models import School
+from policies.load.models import Confirmation, School
 from policies.load.project import Project
 from policies.load.selection import sections_for, selected_clauses
 
@@ -119,16 +119,16 @@ def school_changes(project: Project, slug: str) -> list[ChangeItem]:
             quoted = f' Your policy said: "{exclusion.seed_text}"' if exclusion.seed_text else ""
             clause_id = exclusion.clause or ""  # "" until excluded.yml names the clause (check warns)
             raw.append((clause_id, "dropped", f"Left out: {exclusion.topic}.{quoted}", exclusion.reason))
-    confirmations = {(c.clause, c.kind): c for c in school.confirmations}
+    confirmations: dict[tuple[str, str], Confirmation] = {(c.clause, c.kind): c for c in school.confirmations}
     order = _order(project)
     items = []
     for clause_id, kind, what, why in raw:
-        clause = project.clauses.get(clause_id)
+        found = project.clauses.get(clause_id)
         confirmation = confirmations.get((clause_id, kind))
         items.append(
             ChangeItem(
                 clause=clause_id,
-                title=clause.meta.title if clause else (clause_id or WHOLE_POLICY),
+                title=found.meta.title if found else (clause_id or WHOLE_POLICY),
                 number=numbers.get(clause_id),
                 kind=kind,
                 what=what,

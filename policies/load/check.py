@@ -262,23 +262,23 @@ def _check_changes(project: Project, problems: Problems, today: dt.date | None) 
         listed = {(item.clause, item.kind) for item in school_changes(project, slug)}
         seen: set[tuple[str, str]] = set()
         for index, confirmation in enumerate(school.confirmations):
-            key = (confirmation.clause, confirmation.kind)
+            confirmed = (confirmation.clause, confirmation.kind)
             line = lines.line_of(("confirmations", index, "clause"))
             if confirmation.clause not in project.clauses:
                 if confirmation.clause not in project.unreadable_clauses:
                     problems.error(path, line, f"confirmations: unknown clause '{confirmation.clause}'")
-            elif key in seen:
+            elif confirmed in seen:
                 problems.error(
                     path, line, f"confirmations: '{confirmation.clause}' ({confirmation.kind}) is confirmed twice"
                 )
-            elif key not in listed:
+            elif confirmed not in listed:
                 problems.error(
                     path,
                     line,
                     f"confirmations: no {confirmation.kind} change of clause '{confirmation.clause}' to confirm "
                     f"(see policies changes {slug})",
                 )
-            seen.add(key)
+            seen.add(confirmed)
             if today is not None and confirmation.date.start > today:
                 problems.error(
                     path,

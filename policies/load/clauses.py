@@ -174,8 +174,8 @@ def _variant_blocks(
         ok = False
     for variant in clause.meta.variants:
         if variant not in seen:
-            line = clause.meta_lines.line_of(("variants", variant))
-            problems.error(clause.path, line, f"variant '{variant}' has no '::: variant {variant}' block in the body")
+            at = clause.meta_lines.line_of(("variants", variant))
+            problems.error(clause.path, at, f"variant '{variant}' has no '::: variant {variant}' block in the body")
             ok = False
     return result if ok else None
 

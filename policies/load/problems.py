@@ -70,11 +70,3 @@ class Problems:
 
     def sorted(self) -> list[Problem]:
         return sorted(self.items, key=lambda p: (p.path, p.line, p.message))
-
-
-class InputError(Exception):
-    """Raised by a stage that cannot go on; the problems explain why."""
-
-    def __init__(self, problems: Problems) -> None:
-        super().__init__(f"{len(problems.errors)} error(s)")
-        self.problems = problems

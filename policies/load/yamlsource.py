@@ -20,6 +20,8 @@ from typing import Any
 
 import yaml
 
+from policies.errors import SourceError
+
 MAX_BYTES = 256 * 1024
 MAX_DEPTH = 12
 
@@ -40,15 +42,6 @@ class Located:
             if line:
                 return line
         return 1
-
-
-class SourceError(Exception):
-    """A file that cannot be read as data; carries the 1-based line."""
-
-    def __init__(self, line: int, message: str) -> None:
-        super().__init__(message)
-        self.line = line
-        self.message = message
 
 
 def read_text(path: Path, limit: int = MAX_BYTES) -> str:

@@ -22,17 +22,13 @@ from pathlib import Path
 
 import markdown
 
-from policies.load.problems import InputError
+from policies.errors import DiffError, InputError
 from policies.pipeline import load_and_check, resolve_all
 from policies.resolve.policy import ResolvedPolicy
 
 TRACKED = ("clauses", "schools")
 _WORD = re.compile(r"\w+(?:['’]\w+)*|[^\w\s]")
 _TOKEN = re.compile(r"\s+|\w+(?:['’]\w+)*|[^\w\s]")
-
-
-class DiffError(Exception):
-    pass
 
 
 @dataclass

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from policies.errors import ScaffoldError
 from policies.load.project import SLUG, Project
 
 MARKER = "TO FILL"
@@ -113,10 +114,6 @@ def scaffold_text(project: Project, name: str) -> str:
         others = [v for v in meta.variants if v != meta.default]
         lines.append(f"  {clause_id}: {meta.default}   # recommended; or: {', '.join(others)}\n")
     return "".join(lines)
-
-
-class ScaffoldError(Exception):
-    pass
 
 
 def new_school(project: Project, slug: str, name: str) -> Path:

@@ -11,9 +11,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from pydantic import BaseModel
+
 from policies.load.models import ClauseMeta, School
 
-SCHEMAS = {"school.schema.json": School, "clause.schema.json": ClauseMeta}
+SCHEMAS: dict[str, type[BaseModel]] = {"school.schema.json": School, "clause.schema.json": ClauseMeta}
 FOLDER = "schema"
 
 

@@ -153,8 +153,8 @@ def library_index(project: Project) -> list[dict[str, Any]]:
 def references_data(project: Project) -> list[dict[str, Any]]:
     cited: dict[str, list[dict[str, str]]] = {}
     for clause in sorted(project.clauses.values(), key=lambda c: c.meta.id):
-        for ref in clause.meta.references:
-            cited.setdefault(ref, []).append({"id": clause.meta.id, "title": clause.meta.title})
+        for ref_id in clause.meta.references:
+            cited.setdefault(ref_id, []).append({"id": clause.meta.id, "title": clause.meta.title})
     rows = []
     for ref_id, ref in project.references.items():
         rows.append(

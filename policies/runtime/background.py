@@ -17,16 +17,14 @@ import multiprocessing
 import threading
 import time
 import traceback
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from multiprocessing.connection import Connection
 from typing import Generic, TypeVar
 
+from policies.errors import BackgroundError
+
 T = TypeVar("T")
 PROGRESS_SECONDS = 0.2
-
-
-class BackgroundError(RuntimeError):
-    """The child failed; carries its traceback as text."""
 
 
 class Background(Generic[T]):
@@ -58,7 +56,7 @@ class Background(Generic[T]):
             self._collector.start()
 
     @classmethod
-    def start_all(cls, works: list[Callable[[], Iterable[T]]]) -> list[Background[T]]:
+    def start_all(cls, works: Sequence[Callable[[], Iterable[T]]]) -> list[Background[T]]:
         """One child per work, all forked before any collecting thread starts (a fork copies only one thread)."""
         started = [cls(work, collect=False) for work in works]
         for background in started:

@@ -16,7 +16,10 @@ from __future__ import annotations
 
 import sys
 import time
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
+
+if TYPE_CHECKING:
+    from rich.progress import TaskID
 
 REDRAW_SECONDS = 0.1
 PLAIN_MIN_SECONDS = 1.0  # shorter stages are not worth a line in a log
@@ -72,9 +75,10 @@ class BarProgress(Progress):
 
     def __init__(self, stream: TextIO | None = None) -> None:
         from rich.console import Console
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+        from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
+        from rich.progress import Progress as RichProgress
 
-        self._bars = Progress(
+        self._bars = RichProgress(
             TextColumn("{task.description:<14}"),
             BarColumn(),
             MofNCompleteColumn(),
@@ -86,7 +90,7 @@ class BarProgress(Progress):
             redirect_stderr=False,
         )
         self._bars.start()
-        self._task: int | None = None
+        self._task: TaskID | None = None
         self._drawn = 0.0
 
     def begin(self, stage: str, total: int = 0, unit: str = "") -> None:

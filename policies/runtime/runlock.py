@@ -27,12 +27,10 @@ import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from policies.errors import ProjectBusy
+
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
-
-
-class ProjectBusy(Exception):
-    """Another run holds the project's lock and the caller asked not to wait."""
 
 
 @contextlib.contextmanager

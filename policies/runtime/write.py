@@ -14,9 +14,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-
-class DuplicateOutput(Exception):
-    pass
+from policies.errors import DuplicateOutput
 
 
 @dataclass
@@ -62,7 +60,7 @@ class TreeWriter:
 
     def remove_stale(self) -> list[Path]:
         """Delete generated files that this run did not write (a school was removed)."""
-        removed = []
+        removed: list[Path] = []
         if not self.root.is_dir():
             return removed
         for path in sorted(self.root.rglob("*"), reverse=True):

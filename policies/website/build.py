@@ -59,6 +59,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
+from policies.errors import SiteBuildError, SiteOSError
 from policies.runtime.runlock import recover_dir, replace_dir
 
 # Pages per shard.  MkDocs spends about 0.4 s starting and some 20 ms a school page here: 250 pages keep the
@@ -71,24 +72,6 @@ RECORD = ".shard.json"  # in each cached shard: the key of its inputs and the si
 POLL_SECONDS = 0.2
 
 PageProgress = Callable[[int, int], object]  # (pages built, pages to build)
-
-
-class SiteBuildError(Exception):
-    """MkDocs failed; the message is what the user needs, ``log`` MkDocs' whole output (shown with --debug)."""
-
-    def __init__(self, message: str, log: str = "") -> None:
-        super().__init__(message)
-        self.log = log
-
-
-class SiteOSError(SiteBuildError):
-    """MkDocs was stopped by the system (disk full, permissions): one ``error: path: reason`` line."""
-
-    def __init__(self, filename: str | None, reason: str, log: str = "", filename2: str | None = None) -> None:
-        super().__init__(reason, log)
-        self.filename = filename
-        self.filename2 = filename2
-        self.reason = reason
 
 
 # The last line of a Python traceback for an OSError: "PermissionError: [Errno 13] Permission denied: '/x'".
