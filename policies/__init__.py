@@ -1,8 +1,10 @@
 """Publish harmonised school policies: clause library + school files -> site, documents and comparison.
 
-The package, in the order a build runs (every import points down this list, or sideways within a
-folder; ``tests/test_package_map.py`` keeps the map complete)::
+The stages are numbered in the order a build runs them; ``errors``, ``templating/`` and ``runtime/``
+serve them all, and ``pipeline``, ``serve`` and ``cli`` sit on top.  Imports never form a cycle.
+``tests/test_package_map.py`` keeps this map complete::
 
+    errors               the one exception family: user errors (exit 1) and bugs (exit 3)
     templating/          the one sandboxed Jinja environment (below everything that renders)
       escape             make a school's value inert in Markdown, HTML and Typst
       environment        the environment itself, with its whitelisted filters: the security boundary
@@ -23,6 +25,7 @@ folder; ``tests/test_package_map.py`` keeps the map complete)::
       policy             ResolvedPolicy, resolve_policy, resolve_all
       contacts           the contacts box rows
       details            a policy's detail rows and changes-to-confirm text
+      prepare            load + check + resolve in one step: what every reader of a project calls
     render/              3. the site's Markdown pages
       pages              page view-models rendered through templates/
     documents/           4. the downloads: DOCX and PDF
@@ -41,6 +44,7 @@ folder; ``tests/test_package_map.py`` keeps the map complete)::
       build              plan shards, run MkDocs, assemble and swap site/
       mkdocs_serve       ``mkdocs serve`` with a quicker watcher
     runtime/             how a run works (not a stage)
+      clock              the build's epoch and date, computed once; the cores available
       write              the Markdown tree, touching only changed files
       incremental        content hashes so a rebuild redoes only what changed
       background         one stream of work on another core
@@ -57,3 +61,28 @@ folder; ``tests/test_package_map.py`` keeps the map complete)::
 """
 
 __version__ = "0.1.0"
+
+# The public API, imported on first use: ``import policies`` stays cheap for the processes that need
+# one module (the PDF workers, ``python -m policies.website.mkdocs_serve``).
+_EXPORTS = {
+    "prepare": "policies.resolve.prepare",
+    "Prepared": "policies.resolve.prepare",
+    "build": "policies.pipeline",
+    "BuildResult": "policies.pipeline",
+    "build_matrix": "policies.compare.matrix",
+    "Project": "policies.load.project",
+    "ResolvedPolicy": "policies.resolve.policy",
+    "BuildClock": "policies.runtime.clock",
+    "PoliciesError": "policies.errors",
+    "UserError": "policies.errors",
+    "InputError": "policies.errors",
+}
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> object:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'policies' has no attribute {name!r}")
+    import importlib
+
+    return getattr(importlib.import_module(_EXPORTS[name]), name)

@@ -19,16 +19,9 @@ from policies.compare.matrix import build_matrix
 from policies.errors import DocumentError, InputError, ProjectBusy, SiteBuildError, SiteOSError, UserError
 from policies.load.check import check_changes_notices, check_reference_currency, check_reviews
 from policies.load.problems import Problems
-from policies.load.status import build_date
-from policies.pipeline import (
-    DOCS_DIR,
-    SITE_DIR,
-    build,
-    build_epoch,
-    default_jobs,
-    load_and_check,
-    resolve_all,
-)
+from policies.pipeline import DOCS_DIR, SITE_DIR, build
+from policies.resolve.prepare import load_and_check, resolve_all
+from policies.runtime.clock import BuildClock, default_jobs
 from policies.runtime.progress import for_stream
 from policies.website.build import SiteReport
 
@@ -45,8 +38,8 @@ def _report(problems: Problems, strict: bool = False) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    project, problems = load_and_check(args.root)
-    today = build_date(build_epoch(args.root))
+    today = BuildClock.of(args.root).today
+    project, problems = load_and_check(args.root, today)
     check_reviews(project, problems, today)
     check_reference_currency(project, problems, today)
     if not problems.errors:

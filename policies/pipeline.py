@@ -8,11 +8,6 @@ changed, and the site is swapped in only once MkDocs succeeded.
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
-import gc
-import os
-import subprocess
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -21,20 +16,20 @@ from pathlib import Path
 
 from policies.compare.formats import comparison_outputs
 from policies.documents.docx_document import build_docx, download_stem, render_docx
-from policies.documents.pdf_pool import PdfJob, PdfMaker, PdfOutcome
+from policies.documents.pdf_pool import PdfJob, PdfMaker
 from policies.documents.pdf_typst import typst_source
-from policies.errors import DocumentError, InputError
-from policies.load.check import check_project
+from policies.errors import DocumentError
 from policies.load.problems import Problems
-from policies.load.project import Project, load_project
-from policies.load.status import build_date
+from policies.load.project import Project
 from policies.render.pages import iter_site_pages, render_site_pages, site_page_count
-from policies.resolve.policy import ResolvedPolicy, resolve_policy
-from policies.runtime.background import Background
+from policies.resolve.policy import ResolvedPolicy
+from policies.resolve.prepare import prepare
+from policies.runtime.background import Background, release_memory
+from policies.runtime.clock import BuildClock
 from policies.runtime.incremental import CACHE_DIR, docx_key, load_state, save_state, site_stamp
 from policies.runtime.progress import Progress
 from policies.runtime.runlock import project_lock
-from policies.runtime.write import TreeWriter
+from policies.runtime.write import Made, TreeWriter
 from policies.templating.escape import escape_markdown
 from policies.website.build import SiteReport, build_site
 
@@ -59,28 +54,11 @@ class BuildResult:
         return self.site is not None
 
 
-def load_and_check(root: Path) -> tuple[Project, Problems]:
-    problems = Problems(root)
-    project = load_project(root, problems)
-    check_project(project, problems, build_date(build_epoch(root)))
-    return project, problems
-
-
-def resolve_all(project: Project, problems: Problems) -> list[ResolvedPolicy]:
-    policies = []
-    for slug in sorted(project.schools):
-        policy = resolve_policy(project, slug, problems)
-        if policy is not None:
-            policies.append(policy)
-    return policies
-
-
 def render_pages(project: Project, policies: list[ResolvedPolicy]) -> dict[str, str | bytes]:
     """The site's pages and data downloads, by path relative to the docs tree."""
     assert project.outline is not None
     outputs: dict[str, str | bytes] = {}
-    today = build_date(build_epoch(project.root))
-    outputs.update(render_site_pages(project, policies, today))
+    outputs.update(render_site_pages(project, policies, BuildClock.of(project.root).today))
     outputs.update(comparison_outputs(project, policies))  # comparison/index.md, matrix.csv, matrix.json
     return outputs
 
@@ -92,32 +70,10 @@ def render_all(project: Project, policies: list[ResolvedPolicy]) -> dict[str, st
     return outputs
 
 
-def build_epoch(root: Path) -> int:
-    """The build's date: SOURCE_DATE_EPOCH, else the last commit's, never the clock."""
-    if value := os.environ.get("SOURCE_DATE_EPOCH"):
-        return int(value)
-    try:
-        out = subprocess.run(
-            ["git", "log", "-1", "--format=%ct"], cwd=root, capture_output=True, text=True, check=False, timeout=10
-        )
-        return int(out.stdout.strip())
-    except (OSError, ValueError, subprocess.SubprocessError):
-        return 0
-
-
 BACKGROUND_DOCX = 40  # fewer documents than this are quicker to make in place than to fork for
 # Schools: below this the comparison takes under 0.3 s, less than a fork saves.  A third process beside the
 # documents on two cores only slows both and adds memory, so it needs a spare core.
 BACKGROUND_COMPARISON = 200
-
-
-@dataclass(frozen=True)
-class Made:
-    """A document the documents stage dealt with: its path in the docs tree, and whether it changed or why not."""
-
-    name: str
-    changed: bool = False
-    error: str | None = None
 
 
 def write_documents(project: Project, policies: list[ResolvedPolicy], docs: Path) -> Iterator[Made]:
@@ -174,28 +130,6 @@ def _collect(backgrounds: list[Background[Made]], works: list[Work], report: Pro
     return items, time.perf_counter() - start
 
 
-def release_memory() -> None:
-    """Hand the rendered tree's memory back to the system before the MkDocs processes start.
-
-    Python frees the objects, but glibc keeps freed heap pages for reuse
-    unless asked to trim them; ``malloc_trim`` is glibc's documented way to
-    ask.  Elsewhere (musl, macOS) this only collects garbage.
-    """
-    gc.unfreeze()  # see background.py
-    gc.collect()
-    escape_markdown.cache_clear()
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-
-
-def default_jobs() -> int:
-    """The cores this process may use (a container or CI runner may allow fewer than the machine has)."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not Linux
-        return max(1, os.cpu_count() or 1)
-
-
 def build(
     root: Path,
     *,
@@ -238,14 +172,11 @@ def _build(root: Path, *, site: bool, pdf: bool, report: Progress, jobs: int) ->
         clock = now
 
     report.begin("load and check")
-    project, result.problems = load_and_check(root)
-    if result.problems.errors:
-        raise InputError(result.problems)
-    policies = resolve_all(project, result.problems)
-    if result.problems.errors:
-        raise InputError(result.problems)
+    run = BuildClock.of(root)  # the build's date, once for every stage
+    prepared = prepare(root, run.today)
+    project, policies, result.problems = prepared.project, prepared.policies, prepared.problems
+    del prepared
     result.schools = len(policies)
-    epoch = build_epoch(root)
     end("load and check")
 
     # Nothing is written before this point: bad input leaves every output as it was.
@@ -286,7 +217,7 @@ def _build(root: Path, *, site: bool, pdf: bool, report: Progress, jobs: int) ->
         writer = TreeWriter(docs)
         report.begin("render", site_page_count(project, policies) + 1, "pages")  # and the comparison
         done = 0
-        for relative, content in iter_site_pages(project, policies, build_date(epoch), pdf=pdf_links):
+        for relative, content in iter_site_pages(project, policies, run.today, pdf=pdf_links):
             writer.write(relative, content)
             done += 1
             report.update(done)
@@ -297,7 +228,7 @@ def _build(root: Path, *, site: bool, pdf: bool, report: Progress, jobs: int) ->
         report.begin("docx", len(docx_todo), "documents")
         made_documents, result.docx_work = _collect(making, works, report)
         end("docx")
-        made_pdfs: list[PdfOutcome] = []
+        made_pdfs: list[Made] = []
         if pdf:
             report.begin("pdf", len(pdf_todo), "documents")
             made_pdfs = pdfs.result(report.update)
@@ -316,13 +247,13 @@ def _build(root: Path, *, site: bool, pdf: bool, report: Progress, jobs: int) ->
     new_state["site"] = site_stamp(root)
     unchanged = not writer.changed and not result.removed and state.get("site") == new_state["site"]
     del project, policies, docx_todo, pdf_todo, writer, forked, comparing, making, works, comparison, pdfs
-    release_memory()  # MkDocs needs it now
+    release_memory(escape_markdown.cache_clear)  # MkDocs needs it now
     if site and not (unchanged and (root / SITE_DIR).is_dir()):
         report.begin("site", 0, "pages")
         result.site = build_site(
             root,
             root / SITE_DIR,
-            epoch,
+            run.epoch,
             docs_dir=docs,
             jobs=jobs,
             cache_dir=root / CACHE_DIR / "site",

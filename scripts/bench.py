@@ -126,7 +126,7 @@ def synthesise(dest: Path, count: int, seed: int = 2026) -> None:
 
 def _variant_options() -> dict[str, tuple[list[str], set[str]]]:
     sys.path.insert(0, str(ROOT))
-    from policies.pipeline import load_and_check
+    from policies.resolve.prepare import load_and_check
 
     project, _ = load_and_check(ROOT)
     return {
@@ -245,7 +245,7 @@ def serve_latency(edits: int = 5) -> list[float]:
     policy, outside any variant, so that school's page must show it.
     """
     sys.path.insert(0, str(ROOT))
-    from policies.pipeline import load_and_check, resolve_all
+    from policies.resolve.prepare import load_and_check, resolve_all
 
     policies = str(Path(sys.executable).with_name("policies"))
     with tempfile.TemporaryDirectory(prefix="bench-serve-") as tmp:

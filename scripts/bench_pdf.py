@@ -36,8 +36,8 @@ import libreoffice_pdf as pdf  # noqa: E402
 
 from policies.documents.docx_document import build_docx  # noqa: E402
 from policies.documents.pdf_typst import render_pdf  # noqa: E402
-from policies.pipeline import load_and_check, resolve_all  # noqa: E402
 from policies.resolve.policy import ResolvedPolicy  # noqa: E402
+from policies.resolve.prepare import load_and_check, resolve_all  # noqa: E402
 
 
 def _ms(start: float) -> float:

@@ -12,7 +12,8 @@ import pytest
 from policies.cli import main
 from policies.documents.docx_document import render_docx
 from policies.load.changes import school_changes
-from policies.pipeline import load_and_check, render_all, resolve_all
+from policies.pipeline import render_all
+from policies.resolve.prepare import load_and_check, resolve_all
 
 from .conftest import ROOT, copy_project
 from .minimal import FILES, write_minimal

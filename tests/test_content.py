@@ -7,7 +7,7 @@ import re
 import pytest
 
 from policies.load.models import AUDIENCES
-from policies.pipeline import load_and_check
+from policies.resolve.prepare import load_and_check
 
 from .conftest import ROOT, SEEDS
 from .test_golden import generated_pages

@@ -19,8 +19,8 @@ from docx.document import Document
 from policies.documents.docx_document import build_docx, download_stem, render_docx
 from policies.documents.docx_package import read_package, write_package
 from policies.documents.docx_reference import REFERENCE_PATH, ReferenceDocError, load_reference, make_reference
-from policies.pipeline import load_and_check, resolve_all
 from policies.resolve.policy import ResolvedPolicy
+from policies.resolve.prepare import load_and_check, resolve_all
 
 from .conftest import ROOT
 from .minimal import write_minimal

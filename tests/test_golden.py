@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from policies.pipeline import load_and_check, render_all, resolve_all
+from policies.pipeline import render_all
+from policies.resolve.prepare import load_and_check, resolve_all
 
 from .conftest import ROOT
 

@@ -22,7 +22,8 @@ from markupsafe import escape
 from policies.cli import main
 from policies.compare.formats import CSV_COLUMNS, to_markdown
 from policies.compare.matrix import SCHEMA_VERSION, Matrix, build_matrix
-from policies.pipeline import load_and_check, render_all, resolve_all
+from policies.pipeline import render_all
+from policies.resolve.prepare import load_and_check, resolve_all
 
 from .conftest import ROOT
 from .minimal import FILES, write_minimal

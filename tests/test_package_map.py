@@ -44,3 +44,8 @@ def test_the_package_map_lists_every_module() -> None:
 def test_no_module_is_named_after_the_standard_library() -> None:
     names = {part for module in _modules() for part in module.split("/")}
     assert not names & sys.stdlib_module_names
+
+
+def test_the_public_api_resolves() -> None:
+    for name in policies.__all__:
+        assert getattr(policies, name) is not None

@@ -28,8 +28,9 @@ import yaml
 
 import policies.pipeline as build_module
 from policies.cli import main
-from policies.documents.pdf_pool import PdfJob, PdfOutcome, compile_batch
+from policies.documents.pdf_pool import PdfJob, compile_batch
 from policies.pipeline import build
+from policies.runtime.write import Made
 
 from .conftest import ROOT, copy_project
 from .minimal import write_minimal
@@ -132,7 +133,7 @@ def test_a_pdf_that_fails_once_is_made_on_its_second_try(tmp_path: Path) -> None
         return b"%PDF-1.7 " + source.encode()
 
     jobs = [PdfJob(f"downloads/{n}.pdf", str(tmp_path / f"{n}.pdf"), f"{n}'s policy", n) for n in ("a", "b")]
-    assert compile_batch(jobs, flaky) == [PdfOutcome("downloads/a.pdf", True), PdfOutcome("downloads/b.pdf", True)]
+    assert compile_batch(jobs, flaky) == [Made("downloads/a.pdf", True), Made("downloads/b.pdf", True)]
     assert calls == ["a", "a", "b"]
     assert (tmp_path / "a.pdf").read_bytes() == b"%PDF-1.7 a"
 
@@ -143,7 +144,7 @@ def test_a_pdf_that_fails_every_try_is_reported_by_name(tmp_path: Path) -> None:
 
     jobs = [PdfJob("downloads/a.pdf", str(tmp_path / "a.pdf"), "Alpha's policy", "X")]
     assert compile_batch(jobs, broken) == [
-        PdfOutcome("downloads/a.pdf", error="the PDF of Alpha's policy could not be made: no glyph for X in any font")
+        Made("downloads/a.pdf", error="the PDF of Alpha's policy could not be made: no glyph for X in any font")
     ]
     assert not (tmp_path / "a.pdf").exists()
 

@@ -24,8 +24,8 @@ from hypothesis import strategies as st
 from policies.documents.docx_document import cover_rows as docx_cover_rows
 from policies.documents.pdf_typst import TypstPdfError, cover_rows, iter_pdf, render_pdf
 from policies.load.project import Project
-from policies.pipeline import load_and_check, resolve_all
 from policies.resolve.policy import ResolvedPolicy
+from policies.resolve.prepare import load_and_check, resolve_all
 
 from .conftest import ROOT
 from .minimal import write_minimal

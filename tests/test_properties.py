@@ -18,9 +18,9 @@ from hypothesis import strategies as st
 
 from policies.documents.docx_document import render_docx
 from policies.load.project import Project
-from policies.load.status import build_date
-from policies.pipeline import load_and_check, resolve_all
 from policies.render.pages import render_site_pages
+from policies.resolve.prepare import load_and_check, resolve_all
+from policies.runtime.clock import build_date
 
 from .minimal import write_minimal
 from .test_docx import all_text, open_docx

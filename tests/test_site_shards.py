@@ -19,8 +19,9 @@ import pytest
 
 import policies.pipeline
 from policies.cli import main
-from policies.pipeline import build, build_epoch
+from policies.pipeline import build
 from policies.runtime.background import Background, BackgroundError
+from policies.runtime.clock import build_epoch
 from policies.website.build import SiteBuildError, SiteReport, build_site, pages_in_order, plan_shards
 
 from .conftest import copy_project

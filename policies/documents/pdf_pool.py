@@ -32,6 +32,8 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
+from policies.runtime.write import Made
+
 BATCH = 10  # documents a worker compiles per task: few enough to spread the work evenly over the workers
 WORKER_BATCHES = 50  # tasks before a worker is replaced (500 documents; Typst levels off at ~145 MiB)
 WORKER_ENV = {"MALLOC_ARENA_MAX": "1"}  # see the module's docstring
@@ -46,13 +48,6 @@ class PdfJob:
     path: str
     label: str
     source: str
-
-
-@dataclass(frozen=True)
-class PdfOutcome:
-    name: str
-    changed: bool = False
-    error: str | None = None
 
 
 def _write(path: Path, data: bytes) -> bool:
@@ -73,7 +68,7 @@ def _write(path: Path, data: bytes) -> bool:
     return True
 
 
-def compile_batch(jobs: list[PdfJob], compile_source: Callable[[str], bytes] | None = None) -> list[PdfOutcome]:
+def compile_batch(jobs: list[PdfJob], compile_source: Callable[[str], bytes] | None = None) -> list[Made]:
     """In a worker: compile and write each job's PDF; a refusal is tried ``TRIES`` times, then reported."""
     if compile_source is None:
         from policies.documents.pdf_typst import compile_source as typst_compile
@@ -90,10 +85,10 @@ def compile_batch(jobs: list[PdfJob], compile_source: Callable[[str], bytes] | N
             except Exception as exc:  # Typst refused this document: report it by name, keep the others
                 reason = " ".join(str(exc).split()) or type(exc).__name__
                 continue
-            outcomes.append(PdfOutcome(job.name, _write(Path(job.path), data)))
+            outcomes.append(Made(job.name, _write(Path(job.path), data)))
             break
         else:
-            outcomes.append(PdfOutcome(job.name, error=f"the PDF of {job.label} could not be made: {reason}"))
+            outcomes.append(Made(job.name, error=f"the PDF of {job.label} could not be made: {reason}"))
     return outcomes
 
 
@@ -106,7 +101,7 @@ class PdfMaker:
 
     def __init__(self, jobs: Iterable[PdfJob], total: int, workers: int) -> None:
         self.total = total
-        self.outcomes: list[PdfOutcome] = []
+        self.outcomes: list[Made] = []
         self._lock = threading.Lock()
         self._failure: BaseException | None = None
         self._pool: concurrent.futures.ProcessPoolExecutor | None = None
@@ -149,7 +144,7 @@ class PdfMaker:
         except BaseException as exc:  # reported by result()
             self._failure = exc
 
-    def _collect(self, future: concurrent.futures.Future[list[PdfOutcome]]) -> None:
+    def _collect(self, future: concurrent.futures.Future[list[Made]]) -> None:
         self._slots.release()
         if future.cancelled():
             return
@@ -160,7 +155,7 @@ class PdfMaker:
         with self._lock:
             self.outcomes += future.result()
 
-    def result(self, progress: Callable[[int], object] | None = None) -> list[PdfOutcome]:
+    def result(self, progress: Callable[[int], object] | None = None) -> list[Made]:
         """Every outcome, once all are in; raises what a worker raised (an OSError: disk full, permissions)."""
         if self._feeder is not None:
             while self._feeder.is_alive():

@@ -1,9 +1,8 @@
 """Review status of a policy against the build date.
 
-The build date comes from ``SOURCE_DATE_EPOCH`` (else the last commit), never
-the clock, so the same inputs give the same pages.  A review date "Summer
-2024" is overdue once the whole term has passed and "due soon" from three
-months before its first day.
+The build date is ``runtime.clock``'s (never the wall clock), so the same inputs
+give the same pages.  A review date "Summer 2024" is overdue once the whole term
+has passed and "due soon" from three months before its first day.
 """
 
 from __future__ import annotations
@@ -30,7 +29,3 @@ def review_status(review: PolicyDate | None, today: dt.date) -> str:
     if review.start <= today + dt.timedelta(days=DUE_SOON_DAYS):
         return "due-soon"
     return "current"
-
-
-def build_date(epoch: int) -> dt.date:
-    return dt.datetime.fromtimestamp(epoch, tz=dt.UTC).date()

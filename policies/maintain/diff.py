@@ -22,9 +22,9 @@ from pathlib import Path
 
 import markdown
 
-from policies.errors import DiffError, InputError
-from policies.pipeline import load_and_check, resolve_all
+from policies.errors import DiffError
 from policies.resolve.policy import ResolvedPolicy
+from policies.resolve.prepare import prepare
 
 TRACKED = ("clauses", "schools")
 _WORD = re.compile(r"\w+(?:['’]\w+)*|[^\w\s]")
@@ -82,13 +82,7 @@ def export_revision(root: Path, revision: str, dest: Path) -> Path:
 
 
 def render_revision(root: Path) -> dict[str, ResolvedPolicy]:
-    project, problems = load_and_check(root)
-    if problems.errors:
-        raise InputError(problems)
-    policies = resolve_all(project, problems)
-    if problems.errors:
-        raise InputError(problems)
-    return {p.slug: p for p in policies}
+    return {p.slug: p for p in prepare(root).policies}
 
 
 def _details(policy: ResolvedPolicy) -> str:

@@ -12,6 +12,8 @@ that copy was 100 MB).  Where ``fork`` does not exist the work is done in place.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import gc
 import multiprocessing
 import threading
@@ -120,3 +122,18 @@ def _child(work: Callable[[], Iterable[object]], send: Connection) -> None:
         send.send(("done", time.perf_counter() - start))
     finally:
         send.close()
+
+
+def release_memory(*caches: Callable[[], None]) -> None:
+    """Hand the rendered tree's memory back to the system before the MkDocs processes start.
+
+    Python frees the objects, but glibc keeps freed heap pages for reuse
+    unless asked to trim them; ``malloc_trim`` is glibc's documented way to
+    ask.  Elsewhere (musl, macOS) this only collects garbage.
+    """
+    gc.unfreeze()  # the children are all started: undo start_all's gc.freeze
+    gc.collect()
+    for clear in caches:  # functools caches that hold on to the rendered text
+        clear()
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)

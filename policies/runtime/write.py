@@ -17,6 +17,15 @@ from pathlib import Path
 from policies.errors import DuplicateOutput
 
 
+@dataclass(frozen=True)
+class Made:
+    """A file a stage dealt with: its path in the docs tree, and whether it changed or, if it failed, why."""
+
+    name: str
+    changed: bool = False
+    error: str | None = None
+
+
 @dataclass
 class TreeWriter:
     root: Path
