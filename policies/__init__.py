@@ -41,7 +41,10 @@ serve them all, and ``pipeline``, ``serve`` and ``cli`` sit on top.  Imports nev
       matrix             the comparison matrix model
       formats            JSON, CSV and the comparison page
     website/             6. the static site, by MkDocs run as a command
-      build              plan shards, run MkDocs, assemble and swap site/
+      shards             which pages each MkDocs run builds; cache keys and records
+      runner             ``mkdocs build`` processes side by side, logs cut to the problems
+      assemble           the shards joined into one site; unchanged files kept
+      publish            ``build_site``: plan -> run -> assemble -> swap site/ in
       mkdocs_serve       ``mkdocs serve`` with a quicker watcher
     runtime/             how a run works (not a stage)
       clock              the build's epoch and date, computed once; the cores available

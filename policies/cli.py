@@ -23,7 +23,7 @@ from policies.pipeline import DOCS_DIR, SITE_DIR, build
 from policies.resolve.prepare import load_and_check, resolve_all
 from policies.runtime.clock import BuildClock, default_jobs
 from policies.runtime.progress import for_stream
-from policies.website.build import SiteReport
+from policies.website.publish import SiteReport
 
 
 def _report(problems: Problems, strict: bool = False) -> int:

@@ -31,7 +31,7 @@ from policies.runtime.progress import Progress
 from policies.runtime.runlock import project_lock
 from policies.runtime.write import Made, TreeWriter
 from policies.templating.escape import escape_markdown
-from policies.website.build import SiteReport, build_site
+from policies.website.publish import SiteReport, build_site
 
 DOCS_DIR = "docs"
 SITE_DIR = "site"

@@ -19,10 +19,12 @@ import pytest
 
 import policies.pipeline
 from policies.cli import main
+from policies.errors import SiteBuildError
 from policies.pipeline import build
 from policies.runtime.background import Background, BackgroundError
 from policies.runtime.clock import build_epoch
-from policies.website.build import SiteBuildError, SiteReport, build_site, pages_in_order, plan_shards
+from policies.website.publish import SiteReport, build_site
+from policies.website.shards import pages_in_order, plan_shards
 
 from .conftest import copy_project
 from .test_site import tree_digest
