@@ -23,8 +23,7 @@ check: setup
 system-deps:
 	scripts/install-system-deps
 
-test: setup system-deps
-	$(VENV)/bin/ruff check policies tests scripts
+test: lint system-deps
 	$(PY) -m pytest
 
 goldens: setup
@@ -35,6 +34,8 @@ bench: setup
 
 lint: setup
 	$(VENV)/bin/ruff check policies tests scripts
+	$(VENV)/bin/ruff format --check policies tests scripts
+	$(VENV)/bin/mypy
 
 clean:
 	rm -rf site docs .site-new .site-old .policies-cache
