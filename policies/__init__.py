@@ -12,7 +12,8 @@ serve them all, and ``pipeline``, ``serve`` and ``cli`` sit on top.  Imports nev
       yamlsource         YAML with the line of every value; no aliases, no duplicates
       problems           problems collected so one run reports all of them
       dates              policy dates at the precision schools use
-      models             typed (pydantic) models of every input file
+      models             typed (pydantic) models of the school files, and the shared field types
+      library_models     typed models of clause front matter, the outline and the registries
       validate           pydantic errors -> path:line problems, TO FILL markers
       clauses            parse a clause file: front matter, body, variant blocks, compiled templates
       project            load every file into a Project

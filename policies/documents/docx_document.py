@@ -32,7 +32,7 @@ from policies.documents.docx_package import (
 )
 from policies.documents.docx_reference import PART_RELS, SECTION_REFS, Reference, load_reference
 from policies.documents.docx_styles import ORDERED_ABSTRACT, TEXT_WIDTH
-from policies.load.models import Reference as Citation
+from policies.load.library_models import Reference as Citation
 from policies.load.models import audience_label
 from policies.load.project import Project
 from policies.resolve.contacts import contact_rows

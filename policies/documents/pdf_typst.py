@@ -34,8 +34,8 @@ import typst
 from policies.documents.docx_document import download_stem, footer_prefix
 from policies.documents.typst_markup import markdown_typst, string, table, text
 from policies.errors import TypstPdfError
+from policies.load.library_models import Reference as Citation
 from policies.load.models import AUDIENCES
-from policies.load.models import Reference as Citation
 from policies.load.project import Project
 from policies.resolve.contacts import contact_rows
 from policies.resolve.details import ANNEX_TITLE, annex_introduction, change_heading, detail_rows

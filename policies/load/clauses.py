@@ -22,7 +22,7 @@ from pathlib import Path
 
 from jinja2 import Template, TemplateSyntaxError, meta, nodes
 
-from policies.load import models
+from policies.load import library_models
 from policies.load.models import RESERVED_SLUGS
 from policies.load.problems import Problems
 from policies.load.validate import validate_located
@@ -41,7 +41,7 @@ class Clause:
     """A parsed clause: metadata, and one compiled template per variant."""
 
     path: Path
-    meta: models.ClauseMeta
+    meta: library_models.ClauseMeta
     meta_lines: Located
     body_line: int  # file line of the body's first line
     templates: dict[str, Template] = field(default_factory=dict)
@@ -84,7 +84,7 @@ def parse_clause(path: Path, problems: Problems) -> Clause | None:
     if not isinstance(located.data, dict):
         problems.error(path, 2, "front matter must be a mapping of keys such as id, title, section")
         return None
-    meta = validate_located(located, models.ClauseMeta, path, problems)
+    meta = validate_located(located, library_models.ClauseMeta, path, problems)
     if meta is None:
         return None
     if meta.id in RESERVED_SLUGS:

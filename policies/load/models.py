@@ -1,4 +1,4 @@
-"""Typed models of the inputs: school files, clause front matter, registries.
+"""Typed models of the school files, and the field types every input model shares.
 
 Pydantic does the type checking and rejects unknown keys (``extra="forbid"``)
 so a typo such as ``polcy:`` is an error rather than a silently missing value.
@@ -57,7 +57,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u2028\u2029]")
 RESERVED_SLUGS = frozenset({"index", "readme"})
 
 
-def _single_line(value: str) -> str:
+def single_line(value: str) -> str:
     if "\n" in value or "\r" in value:
         raise ValueError("must be on one line")
     if _CONTROL.search(value):
@@ -86,8 +86,8 @@ def _date(value: Any) -> PolicyDate:
     return parse_policy_date(value)
 
 
-Text = Annotated[str, Field(max_length=300), AfterValidator(_single_line)]
-Label = Annotated[str, Field(max_length=40), AfterValidator(_single_line)]
+Text = Annotated[str, Field(max_length=300), AfterValidator(single_line)]
+Label = Annotated[str, Field(max_length=40), AfterValidator(single_line)]
 Id = Annotated[str, Field(pattern=ID_PATTERN, max_length=60)]
 Url = Annotated[str, Field(max_length=500), AfterValidator(_url)]
 Time = Annotated[str, AfterValidator(_time)]
@@ -268,119 +268,3 @@ class School(Model):
         if len(set(self.audiences)) != len(self.audiences):
             raise ValueError("audiences lists the same audience twice")
         return self
-
-
-# --- clause library -------------------------------------------------------------------------------
-
-SeedId = Annotated[str, Field(pattern=r"^\d{3}$")]
-VarPath = Annotated[str, Field(pattern=r"^[a-z_]+(?:\.[a-z_]+)*$")]
-
-
-class VariantMeta(Model):
-    label: Label
-    summary: Annotated[str, Field(max_length=400), AfterValidator(_single_line)]
-    provenance: list[SeedId] | None = None  # the sources whose position this variant takes; else the clause's
-
-
-class ClauseMeta(Model):
-    id: Id
-    title: Text
-    section: Id
-    audiences: Annotated[list[Audience], Field(min_length=1)]
-    variables: list[VarPath] = []
-    references: list[Id] = []
-    governance_references: Annotated[
-        dict[Id, list[Literal["maintained", "academy", "independent"]]],
-        Field(
-            description="References that apply only to some kinds of school (e.g. a maintained-school power): "
-            "a school of another governance does not list them among the laws its policy refers to"
-        ),
-    ] = {}
-    provenance: list[SeedId] = []
-    note: Annotated[str, Field(max_length=1000)] | None = None
-    default: Id | None = None
-    variants: dict[Id, VariantMeta] = {}
-
-    @model_validator(mode="after")
-    def _variants(self) -> ClauseMeta:
-        if self.variants and self.default not in self.variants:
-            raise ValueError(f"default must name one of the variants: {', '.join(self.variants)}")
-        if not self.variants and self.default is not None:
-            raise ValueError("default is set but the clause has no variants")
-        if len(self.variants) == 1:
-            raise ValueError("a clause with variants needs at least two")
-        if not self.provenance and not self.note:
-            raise ValueError("a clause with no provenance needs a note saying why it was added")
-        if extra := sorted(set(self.governance_references) - set(self.references)):
-            raise ValueError(f"governance_references names {', '.join(extra)}, which references does not list")
-        return self
-
-
-class Section(Model):
-    id: Id
-    title: Text
-    audiences: Annotated[list[Audience], Field(min_length=1)]
-    clauses: Annotated[list[Id], Field(min_length=1)]
-
-
-class Outline(Model):
-    title: Text
-    sections: Annotated[list[Section], Field(min_length=1)]
-
-
-class Reference(Model):
-    title: Text
-    publisher: Text | None = None
-    kind: Literal["legislation", "statutory-guidance", "guidance", "standard"]
-    edition: Text | None = None
-    date: Date | None = None
-    url: Url
-    status: Literal["current", "superseded", "withdrawn"]
-    superseded_by: Id | None = None
-    note: Annotated[str, Field(max_length=1000, description="Published on the references page")] | None = None
-    checked: Annotated[
-        Date | None,
-        Field(description="When a maintainer last verified the entry against its publisher (published)"),
-    ] = None
-    maintainer_note: (
-        Annotated[
-            str,
-            Field(
-                max_length=3000,
-                description="Research notes for maintainers (what was and was not verified); never published",
-            ),
-        ]
-        | None
-    ) = None
-
-    @model_validator(mode="after")
-    def _supersession(self) -> Reference:
-        if self.status == "superseded" and not self.superseded_by:
-            raise ValueError("a superseded reference must say what supersedes it (superseded_by)")
-        if self.status != "superseded" and self.superseded_by:
-            raise ValueError("superseded_by is set but status is not 'superseded'")
-        return self
-
-
-class Source(Model):
-    file: Text
-    school: Text
-    title: Text
-
-
-class Exclusion(Model):
-    topic: Text
-    seeds: Annotated[list[SeedId], Field(min_length=1)]
-    clause: Id | None = None  # the clause the text would have belonged to: where a school confirms it was left out
-    seed_text: Annotated[str, Field(max_length=1000)] | None = None
-    reason: Annotated[str, Field(max_length=1000)]
-
-
-class Change(Model):
-    """One entry of the changes register (clauses/changes.yml, clauses/changes-*.yml)."""
-
-    school: Annotated[str, Field(pattern=ID_PATTERN, max_length=60)]
-    clause: Id
-    kind: Literal["new", "changed", "dropped"]
-    what: Annotated[str, Field(max_length=1500), AfterValidator(_single_line)]
-    why: Annotated[str, Field(max_length=1000), AfterValidator(_single_line)]

@@ -14,7 +14,7 @@ from typing import TypeVar
 
 from pydantic import BaseModel
 
-from policies.load import models
+from policies.load import library_models, models
 from policies.load.clauses import Clause, parse_clause
 from policies.load.models import RESERVED_SLUGS
 from policies.load.problems import Problems
@@ -31,7 +31,7 @@ MAX_FILES = 5000
 class Registered:
     """An entry of the changes register and where it was written."""
 
-    change: models.Change
+    change: library_models.Change
     path: Path
     located: Located
     index: int
@@ -45,12 +45,12 @@ class Project:
     """Everything the later stages need, loaded and individually valid."""
 
     root: Path
-    outline: models.Outline | None = None
+    outline: library_models.Outline | None = None
     outline_lines: Located = field(default_factory=lambda: Located(None))
-    references: dict[str, models.Reference] = field(default_factory=dict)
+    references: dict[str, library_models.Reference] = field(default_factory=dict)
     references_lines: Located = field(default_factory=lambda: Located(None))
-    sources: dict[str, models.Source] = field(default_factory=dict)
-    exclusions: list[models.Exclusion] = field(default_factory=list)
+    sources: dict[str, library_models.Source] = field(default_factory=dict)
+    exclusions: list[library_models.Exclusion] = field(default_factory=list)
     exclusion_lines: list[int] = field(default_factory=list)  # each exclusion's clause: line in excluded.yml
     changes: list[Registered] = field(default_factory=list)  # clauses/changes.yml and changes-*.yml
     clauses: dict[str, Clause] = field(default_factory=dict)
@@ -111,15 +111,19 @@ def load_project(root: Path, problems: Problems) -> Project:
         return project
     outline_path = clauses_dir / "outline.yml"
     if (located := _mapping(outline_path, problems, "title and sections")) is not None:
-        project.outline = validate_located(located, models.Outline, outline_path, problems)
+        project.outline = validate_located(located, library_models.Outline, outline_path, problems)
         project.outline_lines = located
-    project.references, project.references_lines = _registry(clauses_dir / "references.yml", models.Reference, problems)
-    project.sources, _ = _registry(clauses_dir / "sources.yml", models.Source, problems)
+    project.references, project.references_lines = _registry(
+        clauses_dir / "references.yml", library_models.Reference, problems
+    )
+    project.sources, _ = _registry(clauses_dir / "sources.yml", library_models.Source, problems)
     excluded_path = clauses_dir / "excluded.yml"
     if (located := _load(excluded_path, problems)) is not None:
         if isinstance(located.data, list):
             for index in range(len(located.data)):
-                if (item := validate_located(located, models.Exclusion, excluded_path, problems, (index,))) is not None:
+                if (
+                    item := validate_located(located, library_models.Exclusion, excluded_path, problems, (index,))
+                ) is not None:
                     project.exclusions.append(item)
                     project.exclusion_lines.append(located.line_of((index, "clause")))
         else:
@@ -146,7 +150,7 @@ def _changes(path: Path, problems: Problems) -> list[Registered]:
         return []
     found = []
     for index in range(len(located.data)):
-        if (item := validate_located(located, models.Change, path, problems, (index,))) is not None:
+        if (item := validate_located(located, library_models.Change, path, problems, (index,))) is not None:
             found.append(Registered(item, path, located, index))
     return found
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from policies.load.clauses import DEFAULT, Clause
-from policies.load.models import School, Section
+from policies.load.library_models import Section
+from policies.load.models import School
 from policies.load.project import Project
 
 

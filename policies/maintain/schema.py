@@ -13,7 +13,8 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from policies.load.models import ClauseMeta, School
+from policies.load.library_models import ClauseMeta
+from policies.load.models import School
 
 SCHEMAS: dict[str, type[BaseModel]] = {"school.schema.json": School, "clause.schema.json": ClauseMeta}
 FOLDER = "schema"
