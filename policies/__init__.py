@@ -21,6 +21,7 @@ serve them all, and ``pipeline``, ``serve`` and ``cli`` sit on top.  Imports nev
       values             the values a clause may read, from a school's model
       changes            where a school's policy departs from its source policy
       status             review status against the build date
+      check_changes      cross-file checks of the changes register and confirmations
       check              cross-file checks: valid alone but wrong together
     resolve/             2. one school's policy, numbered and rendered
       policy             ResolvedPolicy, resolve_policy, resolve_all

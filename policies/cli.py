@@ -17,7 +17,8 @@ from pathlib import Path
 from policies.compare.formats import FORMATS, render
 from policies.compare.matrix import build_matrix
 from policies.errors import DocumentError, InputError, ProjectBusy, SiteBuildError, SiteOSError, UserError
-from policies.load.check import check_changes_notices, check_reference_currency, check_reviews
+from policies.load.check import check_reference_currency, check_reviews
+from policies.load.check_changes import check_changes_notices
 from policies.load.problems import Problems
 from policies.pipeline import DOCS_DIR, SITE_DIR, build
 from policies.resolve.prepare import load_and_check, resolve_all

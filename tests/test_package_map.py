@@ -49,3 +49,8 @@ def test_no_module_is_named_after_the_standard_library() -> None:
 def test_the_public_api_resolves() -> None:
     for name in policies.__all__:
         assert getattr(policies, name) is not None
+
+
+def test_no_module_is_over_300_lines() -> None:
+    sizes = {str(path.relative_to(PACKAGE)): len(path.read_text().splitlines()) for path in PACKAGE.rglob("*.py")}
+    assert {name: lines for name, lines in sizes.items() if lines > 300} == {}
