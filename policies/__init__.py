@@ -41,7 +41,9 @@ serve them all, and ``pipeline``, ``serve`` and ``cli`` sit on top.  Imports nev
       pdf_pool           PDFs compiled in spawned worker processes
     compare/             5. the comparison across schools
       matrix             the comparison matrix model
-      formats            JSON, CSV and the comparison page
+      export             the JSON document and its CSV flattening
+      page               the comparison page's view-model and Markdown
+      outputs            every format, for ``policies matrix`` and the docs tree
     website/             6. the static site, by MkDocs run as a command
       shards             which pages each MkDocs run builds; cache keys and records
       runner             ``mkdocs build`` processes side by side, logs cut to the problems

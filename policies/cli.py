@@ -14,8 +14,8 @@ import os
 import sys
 from pathlib import Path
 
-from policies.compare.formats import FORMATS, render
 from policies.compare.matrix import build_matrix
+from policies.compare.outputs import FORMATS, render
 from policies.errors import DocumentError, InputError, ProjectBusy, SiteBuildError, SiteOSError, UserError
 from policies.load.check import check_reference_currency, check_reviews
 from policies.load.check_changes import check_changes_notices

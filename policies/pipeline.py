@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-from policies.compare.formats import comparison_outputs
+from policies.compare.outputs import comparison_outputs
 from policies.documents.docx_document import build_docx, download_stem, render_docx
 from policies.documents.pdf_pool import PdfJob, PdfMaker
 from policies.documents.pdf_typst import typst_source

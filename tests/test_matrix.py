@@ -20,8 +20,9 @@ import pytest
 from markupsafe import escape
 
 from policies.cli import main
-from policies.compare.formats import CSV_COLUMNS, to_markdown
+from policies.compare.export import CSV_COLUMNS
 from policies.compare.matrix import SCHEMA_VERSION, Matrix, build_matrix
+from policies.compare.page import to_markdown
 from policies.pipeline import render_all
 from policies.resolve.prepare import load_and_check, resolve_all
 

@@ -3,7 +3,7 @@
 Harmonising is only worth it if a governor or trust lead can see at a glance
 where schools agree and where they depart from the recommended text.  This
 module turns the loaded project and the resolved policies into plain, frozen
-dataclasses; ``matrix_formats`` serialises them (page, CSV, JSON) and never
+dataclasses; ``export``, ``page`` and ``outputs`` serialise them (page, CSV, JSON) and never
 looks at the project itself, so every format shows exactly the same data.
 
 The shape is a public, versioned schema (README, "Comparison data"): a change

@@ -33,6 +33,7 @@ class Problems:
 
     root: Path
     items: list[Problem] = field(default_factory=list)
+    _seen: set[Problem] = field(default_factory=set, init=False, repr=False, compare=False)
 
     def rel(self, path: Path | str) -> str:
         """Show paths relative to the project, as a maintainer types them."""
@@ -53,7 +54,9 @@ class Problems:
         self._add(Problem(self.rel(path), line or 0, message, "notice"))
 
     def _add(self, problem: Problem) -> None:
-        if problem not in self.items:
+        """Keep the first of equal problems, in order; a set keeps that linear (thousands of warnings at scale)."""
+        if problem not in self._seen:
+            self._seen.add(problem)
             self.items.append(problem)
 
     @property
