@@ -14,7 +14,7 @@ from collections import Counter
 from policies.load.check_changes import check_changes
 from policies.load.problems import Problems
 from policies.load.project import Project
-from policies.load.selection import selected_clauses
+from policies.load.selection import covers, selected_clauses
 from policies.load.status import review_status
 from policies.load.values import lookup, school_context, variable_paths
 
@@ -111,9 +111,7 @@ def _check_clauses(project: Project, problems: Problems) -> None:
 def _schools_with(project: Project, clause_id: str) -> list[str]:
     """Slugs of the schools whose policy includes the clause."""
     clause = project.clauses[clause_id]
-    return [
-        slug for slug, school in sorted(project.schools.items()) if set(clause.meta.audiences) & set(school.audiences)
-    ]
+    return [slug for slug, school in sorted(project.schools.items()) if covers(school, clause)]
 
 
 def check_reviews(project: Project, problems: Problems, today: dt.date) -> None:
@@ -206,7 +204,7 @@ def _check_schools(project: Project, problems: Problems) -> None:
                     f"variants: clause '{clause_id}' has no variant '{choice.variant}' "
                     f"(choose from: {', '.join(clause.meta.variants)})",
                 )
-            elif not set(clause.meta.audiences) & set(school.audiences):
+            elif not covers(school, clause):
                 problems.warning(
                     path,
                     line,

@@ -7,7 +7,7 @@ recommended variant unless its file chooses another.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from policies.load.clauses import DEFAULT, Clause
 from policies.load.library_models import Section
@@ -15,17 +15,23 @@ from policies.load.models import School
 from policies.load.project import Project
 
 
+def addresses(school: School, audiences: Iterable[str]) -> bool:
+    """Whether a text for ``audiences`` reaches the school's policy: one of them is an audience it covers."""
+    return not set(school.audiences).isdisjoint(audiences)
+
+
+def covers(school: School, clause: Clause) -> bool:
+    """The one test of "is this clause in this school's policy" (its section is then too: see check)."""
+    return addresses(school, clause.meta.audiences)
+
+
 def sections_for(project: Project, school: School) -> Iterator[tuple[Section, list[Clause]]]:
     assert project.outline is not None
-    covered = set(school.audiences)
     for section in project.outline.sections:
-        if not covered & set(section.audiences):
+        if not addresses(school, section.audiences):
             continue
-        clauses = [
-            project.clauses[cid]
-            for cid in section.clauses
-            if cid in project.clauses and covered & set(project.clauses[cid].meta.audiences)
-        ]
+        clauses = [project.clauses[cid] for cid in section.clauses if cid in project.clauses]
+        clauses = [clause for clause in clauses if covers(school, clause)]
         if clauses:
             yield section, clauses
 

@@ -20,7 +20,7 @@ from policies.load.changes import KIND_LABELS
 from policies.load.clauses import Clause
 from policies.load.models import AUDIENCES, audience_label
 from policies.load.project import Project
-from policies.load.selection import variant_for
+from policies.load.selection import covers, variant_for
 from policies.load.status import LABELS, review_status
 from policies.load.values import placeholder_context
 from policies.resolve.contacts import contact_rows, row_data
@@ -92,7 +92,7 @@ def clause_data(project: Project, clause: Clause, policies: list[ResolvedPolicy]
     not_covered = []
     for policy in policies:
         entry = {"slug": policy.slug, "name": policy.school.school.name}
-        if set(meta.audiences) & set(policy.school.audiences):
+        if covers(policy.school, clause):
             adopters[variant_for(clause, policy.school)].append(entry)
         else:
             not_covered.append(entry)
