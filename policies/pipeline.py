@@ -15,7 +15,7 @@ from functools import partial
 from pathlib import Path
 
 from policies.compare.outputs import comparison_outputs
-from policies.documents.docx_document import build_docx, download_stem, render_docx
+from policies.documents.docx_document import build_docx, render_docx
 from policies.documents.pdf_pool import PdfJob, PdfMaker
 from policies.documents.pdf_typst import typst_source
 from policies.errors import DocumentError
@@ -66,7 +66,7 @@ def render_pages(project: Project, policies: list[ResolvedPolicy]) -> dict[str, 
 def render_all(project: Project, policies: list[ResolvedPolicy]) -> dict[str, str | bytes]:
     """Every generated file of the docs tree except the PDFs (which need LibreOffice)."""
     outputs = render_pages(project, policies)
-    outputs.update(render_docx(project, policies))  # downloads/<slug>-social-media-policy.docx
+    outputs.update(render_docx(project, policies))  # downloads/<policy.stem>.docx
     return outputs
 
 
@@ -85,7 +85,7 @@ def write_documents(project: Project, policies: list[ResolvedPolicy], docs: Path
     writer = TreeWriter(docs)
     subject = project.outline.title if project.outline else ""
     for policy in policies:
-        name = f"downloads/{download_stem(policy)}.docx"
+        name = f"downloads/{policy.stem}.docx"
         yield Made(name, writer.write(name, build_docx(policy, project.references, subject=subject)))
 
 
@@ -93,7 +93,7 @@ def pdf_jobs(project: Project, policies: list[ResolvedPolicy], docs: Path) -> It
     """What the PDF workers compile: each policy's Typst source, made when a worker is ready for it."""
     subject = project.outline.title if project.outline else ""
     for policy in policies:
-        name = f"downloads/{download_stem(policy)}.pdf"
+        name = f"downloads/{policy.stem}.pdf"
         label = f"{policy.context['school']['name']}'s policy"
         yield PdfJob(name, str(docs / name), label, typst_source(policy, project.references, subject=subject))
 
@@ -185,7 +185,7 @@ def _build(root: Path, *, site: bool, pdf: bool, report: Progress, jobs: int) ->
     new_state: dict[str, str] = {}
     docx_todo, pdf_todo, pdf_current = [], [], True
     for policy in policies:
-        stem, key = f"downloads/{download_stem(policy)}", docx_key(project, policy)
+        stem, key = f"downloads/{policy.stem}", docx_key(project, policy)
         new_state[f"{stem}.docx"] = key
         if state.get(f"{stem}.docx") != key or not (docs / f"{stem}.docx").is_file():
             docx_todo.append(policy)

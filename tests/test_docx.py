@@ -16,7 +16,7 @@ import docx
 import pytest
 from docx.document import Document
 
-from policies.documents.docx_document import build_docx, download_stem, render_docx
+from policies.documents.docx_document import build_docx, render_docx
 from policies.documents.docx_package import read_package, write_package
 from policies.documents.docx_reference import REFERENCE_PATH, ReferenceDocError, load_reference, make_reference
 from policies.resolve.policy import ResolvedPolicy
@@ -182,7 +182,7 @@ def test_headings_are_heading_styles_numbered_as_on_the_site(
     shipped: dict[str, bytes], shipped_policies: dict[str, ResolvedPolicy], slug: str
 ) -> None:
     policy = shipped_policies[slug]
-    document = open_docx(shipped[f"downloads/{download_stem(policy)}.docx"])
+    document = open_docx(shipped[f"downloads/{policy.stem}.docx"])
     assert document.paragraphs[0].style.name == "Title" and document.paragraphs[0].text == policy.title
     expected = []
     for section in policy.sections:
@@ -233,7 +233,7 @@ def test_core_properties_come_from_the_policy(alpha: tuple[ResolvedPolicy, Docum
 
 def test_dates_are_never_invented(shipped: dict[str, bytes], shipped_policies: dict[str, ResolvedPolicy]) -> None:
     for slug, policy in shipped_policies.items():
-        props = open_docx(shipped[f"downloads/{download_stem(policy)}.docx"]).core_properties
+        props = open_docx(shipped[f"downloads/{policy.stem}.docx"]).core_properties
         adopted = policy.school.policy.adopted
         assert (props.created.date() if props.created else None) == (adopted.start if adopted else None), slug
 

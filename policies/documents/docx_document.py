@@ -39,14 +39,8 @@ from policies.resolve.contacts import contact_rows
 from policies.resolve.details import ANNEX_TITLE, annex_introduction, change_heading, detail_rows
 from policies.resolve.policy import ResolvedPolicy
 
-FAMILY_STEM = "social-media-policy"  # school.md.jinja links downloads/<slug>-social-media-policy.docx/.pdf
 DASH = " \u2013 "
 _PLACEHOLDER = re.compile("\x00(\\d+)\x00")
-
-
-def download_stem(policy: ResolvedPolicy) -> str:
-    """The file name a school recognises: its slug and the policy, e.g. ``elton-social-media-policy``."""
-    return f"{policy.slug}-{FAMILY_STEM}"
 
 
 def render_docx(project: Project, policies: list[ResolvedPolicy]) -> dict[str, bytes]:
@@ -58,7 +52,7 @@ def iter_docx(project: Project, policies: list[ResolvedPolicy]) -> Iterator[tupl
     """(path, bytes) of each policy's DOCX, one at a time (a background process streams them back)."""
     subject = project.outline.title if project.outline else ""
     for policy in policies:
-        yield f"downloads/{download_stem(policy)}.docx", build_docx(policy, project.references, subject=subject)
+        yield f"downloads/{policy.stem}.docx", build_docx(policy, project.references, subject=subject)
 
 
 def _contact(person: Mapping[str, str | None], links: dict[str, str]) -> str:

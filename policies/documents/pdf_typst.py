@@ -31,7 +31,7 @@ from typing import Any, Final
 
 import typst
 
-from policies.documents.docx_document import download_stem, footer_prefix
+from policies.documents.docx_document import footer_prefix
 from policies.documents.typst_markup import markdown_typst, string, table, text
 from policies.errors import TypstPdfError
 from policies.load.library_models import Reference as Citation
@@ -254,4 +254,4 @@ def iter_pdf(project: Project, policies: list[ResolvedPolicy]) -> Iterator[tuple
     """(path, bytes) of each policy's PDF, ``downloads/<stem>.pdf`` beside its DOCX; raises TypstPdfError."""
     subject = project.outline.title if project.outline else ""
     for policy in policies:
-        yield f"downloads/{download_stem(policy)}.pdf", render_pdf(policy, project.references, subject=subject)
+        yield f"downloads/{policy.stem}.pdf", render_pdf(policy, project.references, subject=subject)

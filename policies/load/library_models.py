@@ -6,6 +6,7 @@ files' models in ``models.py``.
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, model_validator
@@ -64,8 +65,26 @@ class Section(Model):
 
 
 class Outline(Model):
+    """The policy family: its title, name and file stem (data, so a second family needs no code), and sections.
+
+    ``family`` and ``stem`` are derived from the title when an older outline lacks them
+    (``policies diff`` reads earlier revisions).
+    """
+
     title: Text
+    family: Text | None = None
+    stem: Id | None = None
     sections: Annotated[list[Section], Field(min_length=1)]
+
+    @property
+    def family_name(self) -> str:
+        """The family in running text: "social media" for "Social Media Policy"."""
+        return self.family or re.sub(r"\s+policy$", "", self.title, flags=re.IGNORECASE).lower()
+
+    @property
+    def file_stem(self) -> str:
+        """What a school's downloads are named after, following its slug: "social-media-policy"."""
+        return self.stem or re.sub(r"[^a-z0-9]+", "-", self.title.lower()).strip("-")
 
 
 class Reference(Model):

@@ -9,6 +9,7 @@ nothing to a valid policy by working down that list.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from policies.errors import ScaffoldError
@@ -20,6 +21,11 @@ MARKER = "TO FILL"
 def _q(text: str) -> str:
     """A YAML double-quoted scalar (JSON strings are valid YAML)."""
     return json.dumps(text, ensure_ascii=False)
+
+
+def _plain_or_quoted(text: str) -> str:
+    """A plain YAML scalar where that reads the same ("Social Media Policy"), else a quoted one."""
+    return text if re.fullmatch(r"[A-Za-z][\w ,'()-]*", text) else _q(text)
 
 
 HEAD = """\
@@ -38,7 +44,7 @@ school:
 audiences: [staff, governors, pupils, parents]
 
 policy:
-  title: Social Media Policy   # the policy's title in this school
+  title: {policy_title}   # the policy's title in this school
   adopted: TO FILL   # when it was adopted, as precisely as known: "1 September 2026", "Autumn 2026", "2026"
   approved_by: TO FILL   # who approved it, e.g. "the Governing Body" or "the Board of Directors"
   version: "1.0"   # the school's own version number
@@ -106,7 +112,8 @@ variants:
 
 
 def scaffold_text(project: Project, name: str) -> str:
-    lines = [HEAD.format(name=name, name_q=_q(name))]
+    policy_title = _plain_or_quoted(project.outline.title) if project.outline else MARKER
+    lines = [HEAD.format(name=name, name_q=_q(name), policy_title=policy_title)]
     for clause_id, clause in sorted(project.clauses.items()):
         meta = clause.meta
         if not meta.variants:

@@ -27,8 +27,6 @@ from policies.resolve.contacts import contact_rows, row_data
 from policies.resolve.policy import ResolvedPolicy, tidy_markdown
 from policies.templating.environment import ENV
 
-SITE_TITLE = "Harmonised school social media policies"
-
 
 def _render(template: str, **data: Any) -> str:
     return tidy_markdown(ENV.get_template(template).render(**data)) + "\n"
@@ -40,6 +38,7 @@ def policy_data(policy: ResolvedPolicy, today: dt.date, pdf: bool = True) -> dic
     status = review_status(school.policy.review, today)
     return {
         "slug": policy.slug,
+        "stem": policy.stem,
         "pdf": pdf,
         "title": policy.title,
         "values": policy.context,
@@ -207,7 +206,9 @@ def iter_site_pages(
     a PDF only when there is one.
     """
     rows = [policy_data(p, today, pdf) for p in policies]
-    yield "index.md", _render("home.md.jinja", policies=rows, title=SITE_TITLE, today=today.isoformat())
+    family = project.outline.family_name if project.outline else ""
+    title, family_title = f"Harmonised school {family} policies", f"{family[:1].upper()}{family[1:]} policies"
+    yield "index.md", _render("home.md.jinja", policies=rows, title=title, family=family_title, today=today.isoformat())
     yield "library/index.md", _render("library-index.md.jinja", sections=library_index(project))
     yield "references.md", _render("references.md.jinja", groups=reference_groups(project))
     yield "adopt.md", _render("adopt.md.jinja")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from jinja2 import TemplateError
@@ -55,6 +55,7 @@ class ResolvedPolicy:
     sections: tuple[ResolvedSection, ...]
     changes: tuple[ChangeItem, ...] = ()  # changes from the school's source policy, to confirm
     source_title: str | None = None  # the title of that source policy, when the school records one
+    stem: str = field(kw_only=True)  # the downloads' file name without extension: <slug>-<the outline's stem>
 
 
 def tidy_markdown(text: str) -> str:
@@ -139,4 +140,5 @@ def resolve_policy(project: Project, slug: str, problems: Problems) -> ResolvedP
         tuple(sections),
         tuple(school_changes(project, slug)),
         source.title if source else None,
+        stem=f"{slug}-{project.outline.file_stem}",
     )
