@@ -165,7 +165,7 @@ def _body(
             raise ValueError(f"section {section.id} is numbered {section.number}, not {s_index} as the list would")
         mark += 1
         out.append(_heading("Heading1", section.id, section.title, mark, "<w:pageBreakBefore/>" if mark == 1 else ""))
-        if audiences := getattr(section, "audiences", ()):  # as the site says under each section title
+        if audiences := section.audiences:  # as the site says under each section title
             who = "; ".join(audience_label(a, policy.school.school.governance) for a in audiences)
             out.append(para("BodyText", run(f"For {who}.", '<w:rStyle w:val="Emphasis"/>')))
         for c_index, clause in enumerate(section.clauses, start=1):

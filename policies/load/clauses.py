@@ -45,7 +45,6 @@ class Clause:
     meta_lines: Located
     body_line: int  # file line of the body's first line
     templates: dict[str, Template] = field(default_factory=dict)
-    sources: dict[str, str] = field(default_factory=dict)  # per variant, the raw Markdown
     used: dict[str, dict[str, tuple[int, bool]]] = field(default_factory=dict)  # variant -> path -> (line, required)
     rendered: dict[tuple[str, str], str] = field(default_factory=dict)  # (variant, values read) -> text
 
@@ -107,7 +106,6 @@ def parse_clause(path: Path, problems: Problems) -> Clause | None:
             for line, (owner, marker) in zip(lines, blocks, strict=True)
         ]
         source = "\n".join(keep)
-        clause.sources[variant] = source
         _compile(clause, variant, source, problems)
     if len(clause.templates) == len(clause.variant_ids):
         _check_variables(clause, problems)

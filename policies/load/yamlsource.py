@@ -13,7 +13,6 @@ hand-written data, so this loader composes the node tree itself and:
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -112,7 +111,7 @@ def _build(
         raise SourceError(node.start_mark.line + 1 + offset, f"nesting deeper than {MAX_DEPTH} levels")
     if isinstance(node, yaml.MappingNode):
         result: dict[str, Any] = {}
-        for key_node, value_node in _pairs(node):
+        for key_node, value_node in node.value:
             line = key_node.start_mark.line + 1 + offset
             if not isinstance(key_node, yaml.ScalarNode):
                 raise SourceError(line, "a mapping key must be a plain name")
@@ -142,10 +141,6 @@ def _scalar(loader: yaml.SafeLoader, node: yaml.Node, offset: int) -> Any:
     except (yaml.YAMLError, ValueError, OverflowError) as exc:
         problem = getattr(exc, "problem", None) or str(exc)
         raise SourceError(node.start_mark.line + 1 + offset, f"cannot read this value: {problem}") from None
-
-
-def _pairs(node: yaml.MappingNode) -> Iterator[tuple[yaml.Node, yaml.Node]]:
-    yield from node.value
 
 
 def load_yaml_file(path: Path) -> Located:
