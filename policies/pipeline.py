@@ -76,6 +76,36 @@ BACKGROUND_DOCX = 40  # fewer documents than this are quicker to make in place t
 BACKGROUND_COMPARISON = 200
 
 
+@dataclass(frozen=True)
+class DocumentPlan:
+    """Which documents this build makes, decided before any page is rendered."""
+
+    docx: list[ResolvedPolicy]  # whose DOCX to make: its key changed or its file is missing
+    pdf: list[ResolvedPolicy]  # whose PDF to make (none when the build makes no PDFs)
+    pdf_links: bool  # a page links its PDF only if the build publishes every PDF
+    keys: dict[str, str]  # each published document's key, by path in the docs tree (the new state)
+
+
+def plan_documents(
+    project: Project, policies: list[ResolvedPolicy], docs: Path, state: dict[str, str], pdf: bool
+) -> DocumentPlan:
+    """With ``pdf=False`` no PDF is made, and the previous PDFs stay published only if all are current."""
+    keys: dict[str, str] = {}
+    docx_todo, pdf_todo, pdf_current = [], [], True
+    for policy in policies:
+        stem, key = f"downloads/{policy.stem}", docx_key(project, policy)
+        keys[f"{stem}.docx"] = key
+        if state.get(f"{stem}.docx") != key or not (docs / f"{stem}.docx").is_file():
+            docx_todo.append(policy)
+        if state.get(f"{stem}.pdf") != key or not (docs / f"{stem}.pdf").is_file():
+            pdf_todo.append(policy)
+            pdf_current = False
+    pdf_links = pdf or pdf_current
+    if pdf_links:
+        keys.update({name[: -len(".docx")] + ".pdf": key for name, key in list(keys.items())})
+    return DocumentPlan(docx_todo, pdf_todo if pdf else [], pdf_links, keys)
+
+
 def write_documents(project: Project, policies: list[ResolvedPolicy], docs: Path) -> Iterator[Made]:
     """Write each policy's DOCX into the docs tree as it is made, saying whether its bytes changed.
 
@@ -182,22 +212,8 @@ def _build(root: Path, *, site: bool, pdf: bool, report: Progress, jobs: int) ->
     # Nothing is written before this point: bad input leaves every output as it was.
     docs = root / DOCS_DIR
     state = load_state(root)
-    new_state: dict[str, str] = {}
-    docx_todo, pdf_todo, pdf_current = [], [], True
-    for policy in policies:
-        stem, key = f"downloads/{policy.stem}", docx_key(project, policy)
-        new_state[f"{stem}.docx"] = key
-        if state.get(f"{stem}.docx") != key or not (docs / f"{stem}.docx").is_file():
-            docx_todo.append(policy)
-        if state.get(f"{stem}.pdf") != key or not (docs / f"{stem}.pdf").is_file():
-            pdf_todo.append(policy)
-            pdf_current = False
-    # Decided before any page is rendered: a page links its PDF only if the build publishes every PDF.
-    pdf_links = pdf or pdf_current
-    if not pdf:
-        pdf_todo = []
-    if pdf_links:
-        new_state.update({name[: -len(".docx")] + ".pdf": key for name, key in list(new_state.items())})
+    plan = plan_documents(project, policies, docs, state, pdf)
+    docx_todo, pdf_todo, pdf_links, new_state = plan.docx, plan.pdf, plan.pdf_links, plan.keys
     documents = sorted(new_state)  # every DOCX, and every PDF that is published
     result.documents_rendered = len(docx_todo)
     result.pdfs_made = len(pdf_todo)
@@ -246,7 +262,7 @@ def _build(root: Path, *, site: bool, pdf: bool, report: Progress, jobs: int) ->
     end("write")
     new_state["site"] = site_stamp(root)
     unchanged = not writer.changed and not result.removed and state.get("site") == new_state["site"]
-    del project, policies, docx_todo, pdf_todo, writer, forked, comparing, making, works, comparison, pdfs
+    del project, policies, plan, docx_todo, pdf_todo, writer, forked, comparing, making, works, comparison, pdfs
     release_memory(escape_markdown.cache_clear)  # MkDocs needs it now
     if site and not (unchanged and (root / SITE_DIR).is_dir()):
         report.begin("site", 0, "pages")
