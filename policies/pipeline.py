@@ -124,7 +124,7 @@ def pdf_jobs(project: Project, policies: list[ResolvedPolicy], docs: Path) -> It
     subject = project.outline.title if project.outline else ""
     for policy in policies:
         name = f"downloads/{policy.stem}.pdf"
-        label = f"{policy.context['school']['name']}'s policy"
+        label = f"{policy.name}'s policy"
         yield PdfJob(name, str(docs / name), label, typst_source(policy, project.references, subject=subject))
 
 

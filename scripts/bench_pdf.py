@@ -46,9 +46,9 @@ def _ms(start: float) -> float:
 
 def renamed(policy: ResolvedPolicy, index: int) -> ResolvedPolicy:
     """The policy as another school's: a different name on the cover, in the header and in the clauses."""
-    old = policy.context["school"]["name"]
+    old = policy.values["school"]["name"]
     new = f"{old} {index}"
-    context = {**policy.context, "school": {**policy.context["school"], "name": new}}
+    context = {**policy.values, "school": {**policy.values["school"], "name": new}}
     sections = tuple(
         dataclasses.replace(s, clauses=tuple(dataclasses.replace(c, body=c.body.replace(old, new)) for c in s.clauses))
         for s in policy.sections

@@ -189,8 +189,8 @@ def _value_cell(spec: ValueSpec, policy: ResolvedPolicy, used: set[str]) -> Valu
     if spec.in_text and not used & set(spec.in_text):
         return ValueCell("not-in-policy", None)
     context = {
-        **policy.context,
-        "audiences": "; ".join(audience_label(a, policy.school.school.governance) for a in policy.school.audiences),
+        **policy.values,
+        "audiences": "; ".join(audience_label(a, policy.governance) for a in policy.audiences),
     }
     value = spec.read(context)
     return ValueCell("recorded", str(value)) if value not in (None, "") else ValueCell("not-recorded", None)
@@ -201,9 +201,9 @@ def _school(policy: ResolvedPolicy, row_cells: list[Cell]) -> SchoolColumn:
     departures = [cell for cell in included if cell.departs]
     return SchoolColumn(
         slug=policy.slug,
-        name=policy.school.school.name,
-        governance=policy.school.school.governance,
-        audiences=tuple(policy.school.audiences),
+        name=policy.name,
+        governance=policy.governance,
+        audiences=policy.audiences,
         clauses=len(included),
         choices=sum(cell.status == "variant" for cell in included),
         departures=len(departures),

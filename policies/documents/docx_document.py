@@ -77,7 +77,7 @@ def cover_rows(policy: ResolvedPolicy, links: dict[str, str]) -> list[tuple[str,
 def _contacts(policy: ResolvedPolicy, links: dict[str, str]) -> str:
     """The contacts box, the same rows as the page's "Who to contact"."""
     rows = [[para("TableHeading", run("Role")), para("TableHeading", run("Contact"))]]
-    for row in contact_rows(policy.context):
+    for row in contact_rows(policy.values):
         person = _contact({"name": row.name, "phone": row.phone, "email": row.email}, links)
         if row.note:
             person += run(f"; {row.note}")
@@ -106,7 +106,7 @@ def _changes(policy: ResolvedPolicy) -> str:
 
 
 def _cover(policy: ResolvedPolicy, links: dict[str, str]) -> str:
-    v = policy.context
+    v = policy.values
     out = [para("Title", run(policy.title)), para("Subtitle", run(v["school"]["name"]))]
     if v["school"]["motto"]:
         out.append(para("Quote", run(v["school"]["motto"])))
@@ -166,7 +166,7 @@ def _body(
         mark += 1
         out.append(_heading("Heading1", section.id, section.title, mark, "<w:pageBreakBefore/>" if mark == 1 else ""))
         if audiences := section.audiences:  # as the site says under each section title
-            who = "; ".join(audience_label(a, policy.school.school.governance) for a in audiences)
+            who = "; ".join(audience_label(a, policy.governance) for a in audiences)
             out.append(para("BodyText", run(f"For {who}.", '<w:rStyle w:val="Emphasis"/>')))
         for c_index, clause in enumerate(section.clauses, start=1):
             if clause.number != f"{s_index}.{c_index}":
@@ -182,8 +182,8 @@ def _body(
 
 
 def _core(policy: ResolvedPolicy, subject: str) -> str:
-    school = policy.context["school"]["name"]
-    dates = policy.school.policy
+    school = policy.values["school"]["name"]
+    dates = policy.dates
     created = dates.adopted or dates.updated
     modified = dates.updated or dates.adopted
     stamps = "".join(
@@ -206,14 +206,14 @@ def _core(policy: ResolvedPolicy, subject: str) -> str:
 def _app(policy: ResolvedPolicy) -> str:
     return (
         f'{XML_DECL}<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
-        f"<Application>school-policies</Application><Company>{text(policy.context['school']['name'])}</Company>"
+        f"<Application>school-policies</Application><Company>{text(policy.values['school']['name'])}</Company>"
         "</Properties>"
     )
 
 
 def footer_prefix(policy: ResolvedPolicy) -> str:
     """ "Version X – Review due Y – " with whichever of the two the school recorded."""
-    p = policy.context["policy"]
+    p = policy.values["policy"]
     parts = [f"Version {p['version']}" if p["version"] else "", f"Review due {p['review']}" if p["review"] else ""]
     return "".join(part + DASH for part in parts if part)
 
@@ -245,7 +245,7 @@ def build_docx(
             "word/numbering.xml": ref.numbering_open + "".join(nums) + "</w:numbering>",
             "word/settings.xml": ref.settings,
             "word/fontTable.xml": ref.font_table,
-            "word/header1.xml": header_xml(policy.context["school"]["name"], policy.title),
+            "word/header1.xml": header_xml(policy.values["school"]["name"], policy.title),
             "word/footer1.xml": footer_xml(footer_prefix(policy)),
         }
     )

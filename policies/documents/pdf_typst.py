@@ -106,7 +106,7 @@ def _compiler() -> typst.Compiler:
 
 
 def _date(policy: ResolvedPolicy) -> str:
-    dates = policy.school.policy
+    dates = policy.dates
     created = dates.adopted or dates.updated
     if created is None:
         return "none"
@@ -134,7 +134,7 @@ def cover_rows(policy: ResolvedPolicy) -> list[tuple[str, str]]:
 def _contacts(policy: ResolvedPolicy) -> list[str]:
     """The contacts box: contacts.py's rows, as the page's "Who to contact" and the DOCX have them."""
     rows = [[text("Role"), text("Contact")]]
-    for row in contact_rows(policy.context):
+    for row in contact_rows(policy.values):
         person = _contact({"name": row.name, "phone": row.phone, "email": row.email})
         if row.note:
             person += text(f"; {row.note}")
@@ -143,7 +143,7 @@ def _contacts(policy: ResolvedPolicy) -> list[str]:
 
 
 def _cover(policy: ResolvedPolicy) -> list[str]:
-    v = policy.context
+    v = policy.values
     out = ["#v(2.2cm)", f"#title({string(policy.title)})", f"#text(size: 15pt)[{text(v['school']['name'])}]"]
     if v["school"]["motto"]:
         out.append(f"#emph[{text(v['school']['motto'])}]")
@@ -214,7 +214,7 @@ def _body(policy: ResolvedPolicy, registry: Mapping[str, Citation]) -> list[str]
 
 def typst_source(policy: ResolvedPolicy, registry: Mapping[str, Citation] | None = None, *, subject: str = "") -> str:
     """The Typst document for one school: fixed markup around string literals of its values."""
-    school = policy.context["school"]["name"]
+    school = policy.values["school"]["name"]
     head = (
         f"#set document(title: {string(policy.title)}, author: {string(school)}, "
         f"description: {string(subject or policy.title)}, date: {_date(policy)})\n"

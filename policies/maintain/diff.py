@@ -86,7 +86,7 @@ def render_revision(root: Path) -> dict[str, ResolvedPolicy]:
 
 
 def _details(policy: ResolvedPolicy) -> str:
-    values = policy.context
+    values = policy.values
     return " ".join(f"{k}: {v}" for k, v in sorted(_flatten(values).items()) if v not in (None, "", []))
 
 
@@ -109,9 +109,9 @@ def compare(old: dict[str, ResolvedPolicy], new: dict[str, ResolvedPolicy]) -> l
     for slug in sorted(set(old) | set(new)):
         if slug not in old or slug not in new:
             policy = new.get(slug) or old[slug]
-            changes.append(SchoolChange(slug, policy.school.school.name, "added" if slug in new else "removed"))
+            changes.append(SchoolChange(slug, policy.name, "added" if slug in new else "removed"))
             continue
-        change = SchoolChange(slug, new[slug].school.school.name)
+        change = SchoolChange(slug, new[slug].name)
         if _details(old[slug]) != _details(new[slug]):
             change.clauses.append(
                 ClauseChange(

@@ -34,18 +34,17 @@ def _render(template: str, **data: Any) -> str:
 
 def policy_data(policy: ResolvedPolicy, today: dt.date, pdf: bool = True) -> dict[str, Any]:
     """Plain data for templates: dicts, lists and strings only; ``pdf``: whether its PDF is published."""
-    school = policy.school
-    status = review_status(school.policy.review, today)
+    status = review_status(policy.dates.review, today)
     return {
         "slug": policy.slug,
         "stem": policy.stem,
         "pdf": pdf,
         "title": policy.title,
-        "values": policy.context,
-        "audiences": [audience_label(a, school.school.governance) for a in school.audiences],
+        "values": policy.values,
+        "audiences": [audience_label(a, policy.governance) for a in policy.audiences],
         "status": status,
         "status_label": LABELS[status],
-        "contacts": [row_data(row) for row in contact_rows(policy.context)],
+        "contacts": [row_data(row) for row in contact_rows(policy.values)],
         "source_title": policy.source_title,
         "changes": [
             {
@@ -66,7 +65,7 @@ def policy_data(policy: ResolvedPolicy, today: dt.date, pdf: bool = True) -> dic
                 "number": Markup(section.number),
                 "id": section.id,
                 "title": section.title,
-                "audiences": [audience_label(a, school.school.governance) for a in section.audiences],
+                "audiences": [audience_label(a, policy.governance) for a in section.audiences],
                 "clauses": [
                     {
                         "number": Markup(clause.number),
@@ -90,9 +89,10 @@ def clause_data(project: Project, clause: Clause, policies: list[ResolvedPolicy]
     adopters: dict[str, list[dict[str, str]]] = {v: [] for v in clause.variant_ids}
     not_covered = []
     for policy in policies:
-        entry = {"slug": policy.slug, "name": policy.school.school.name}
-        if covers(policy.school, clause):
-            adopters[variant_for(clause, policy.school)].append(entry)
+        entry = {"slug": policy.slug, "name": policy.name}
+        school = project.schools[policy.slug]
+        if covers(school, clause):
+            adopters[variant_for(clause, school)].append(entry)
         else:
             not_covered.append(entry)
     section = next(s for s in project.outline.sections if s.id == meta.section) if project.outline else None

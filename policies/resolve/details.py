@@ -20,7 +20,7 @@ DetailRow = tuple[str, str, str | None]
 
 def detail_rows(policy: ResolvedPolicy) -> list[DetailRow]:
     """The policy details table, in the order a reader looks for them."""
-    v = policy.context
+    v = policy.values
     p = v["policy"]
     rows: list[DetailRow] = [("School", v["school"]["name"], None), ("Policy", policy.title, None)]
     rows.append(("Adopted", p["adopted"] or NOT_RECORDED, None))
@@ -38,8 +38,7 @@ def detail_rows(policy: ResolvedPolicy) -> list[DetailRow]:
             rows.append((label, value, None))
     if site := v["school"]["website"]:
         rows.append(("Website", site, site))
-    governance = policy.school.school.governance
-    covers = "; ".join(audience_label(a, governance) for a in policy.school.audiences)
+    covers = "; ".join(audience_label(a, policy.governance) for a in policy.audiences)
     rows.append(("This policy covers", covers, None))
     return rows
 

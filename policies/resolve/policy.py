@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from jinja2 import TemplateError
@@ -17,7 +17,7 @@ from jinja2.sandbox import SecurityError
 
 from policies.load.changes import ChangeItem, school_changes
 from policies.load.clauses import Clause
-from policies.load.models import School
+from policies.load.models import Policy
 from policies.load.problems import Problems
 from policies.load.project import Project
 from policies.load.selection import sections_for, variant_for
@@ -48,14 +48,27 @@ class ResolvedSection:
 
 @dataclass(frozen=True)
 class ResolvedPolicy:
+    """One school's policy, resolved: the one representation every output (page, DOCX, PDF, comparison) reads.
+
+    ``values`` is what clause templates read: the school file's values as plain data (dates as
+    written), with ``policy.title`` resolved (the school's own title, else the outline's).  The
+    typed fields are the few facts the outputs need beyond text.
+    """
+
     slug: str
-    school: School
-    context: dict[str, Any]
-    title: str
+    values: dict[str, Any]
     sections: tuple[ResolvedSection, ...]
+    name: str  # the school's name
+    governance: str  # maintained, academy or independent
+    audiences: tuple[str, ...]  # the audiences the school's policy covers
+    dates: Policy  # the school file's policy record: adopted, updated and review as PolicyDate
+    stem: str  # the downloads' file name without extension: <slug>-<the outline's stem>
     changes: tuple[ChangeItem, ...] = ()  # changes from the school's source policy, to confirm
     source_title: str | None = None  # the title of that source policy, when the school records one
-    stem: str = field(kw_only=True)  # the downloads' file name without extension: <slug>-<the outline's stem>
+
+    @property
+    def title(self) -> str:
+        return str(self.values["policy"]["title"])
 
 
 def tidy_markdown(text: str) -> str:
@@ -89,8 +102,7 @@ def resolve_policy(project: Project, slug: str, problems: Problems) -> ResolvedP
     assert project.outline is not None
     school = project.schools[slug]
     context = school_context(school)
-    title = school.policy.title or project.outline.title
-    context["policy"]["title"] = title
+    context["policy"]["title"] = school.policy.title or project.outline.title  # the title's one home
     sections = []
     failed = False
     for s_index, (section, clauses) in enumerate(sections_for(project, school), start=1):
@@ -134,11 +146,13 @@ def resolve_policy(project: Project, slug: str, problems: Problems) -> ResolvedP
     source = project.sources.get(school.source) if school.source else None
     return ResolvedPolicy(
         slug,
-        school,
         context,
-        title,
         tuple(sections),
-        tuple(school_changes(project, slug)),
-        source.title if source else None,
+        name=school.school.name,
+        governance=school.school.governance,
+        audiences=tuple(school.audiences),
+        dates=school.policy,
         stem=f"{slug}-{project.outline.file_stem}",
+        changes=tuple(school_changes(project, slug)),
+        source_title=source.title if source else None,
     )
