@@ -1,5 +1,6 @@
 """The package docstring is the map of the package: it lists every module, and only modules that exist."""
 
+import ast
 import re
 import sys
 from pathlib import Path
@@ -54,3 +55,35 @@ def test_the_public_api_resolves() -> None:
 def test_no_module_is_over_300_lines() -> None:
     sizes = {str(path.relative_to(PACKAGE)): len(path.read_text().splitlines()) for path in PACKAGE.rglob("*.py")}
     assert {name: lines for name, lines in sizes.items() if lines > 300} == {}
+
+
+def _imports() -> dict[str, set[str]]:
+    """Each module's imports of the package's own modules (at any depth in the file)."""
+    graph: dict[str, set[str]] = {}
+    for path in PACKAGE.rglob("*.py"):
+        name = ".".join(("policies", *path.relative_to(PACKAGE).with_suffix("").parts)).removesuffix(".__init__")
+        found = set()
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("policies"):
+                found.add(node.module)
+            elif isinstance(node, ast.Import):
+                found |= {alias.name for alias in node.names if alias.name.startswith("policies")}
+        graph[name] = found - {name}
+    return graph
+
+
+def test_imports_never_form_a_cycle() -> None:
+    graph, done, path = _imports(), set(), []
+
+    def visit(module: str) -> None:
+        path.append(module)
+        for imported in sorted(graph.get(module, set()) & graph.keys()):
+            assert imported not in path, " -> ".join([*path[path.index(imported) :], imported])
+            if imported not in done:
+                visit(imported)
+        path.pop()
+        done.add(module)
+
+    for module in sorted(graph):
+        if module not in done:
+            visit(module)
