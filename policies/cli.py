@@ -1,8 +1,9 @@
-"""Command line: ``policies check``, ``policies build`` and ``policies matrix``.
+"""The ``policies`` command: check, build, matrix, changes, new-school, diff, schema, serve.
 
-``main(argv) -> int`` is the one place that turns problems into messages and
-exit codes; the work is done by plain functions the tests call directly.
-Exit status: 0 success, 1 problems in the inputs or the site build, 2 usage.
+``main(argv) -> int`` is the one place that turns problems and errors into messages and
+exit codes; the work is done by plain functions the tests call directly.  Exit status:
+0 success, 1 an error the user can put right (``errors.UserError``) or an ``OSError``,
+2 usage, 3 a bug (any other exception), 130 interrupted.
 """
 
 from __future__ import annotations
