@@ -8,6 +8,7 @@ changed, and the site is swapped in only once MkDocs succeeded.
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -21,9 +22,9 @@ from policies.documents.pdf_typst import typst_source
 from policies.errors import DocumentError
 from policies.load.problems import Problems
 from policies.load.project import Project
-from policies.render.pages import iter_site_pages, render_site_pages, site_page_count
+from policies.render.pages import iter_site_pages, site_page_count
 from policies.resolve.policy import ResolvedPolicy
-from policies.resolve.prepare import prepare
+from policies.resolve.prepare import Prepared, prepare
 from policies.runtime.background import Background, release_memory
 from policies.runtime.clock import BuildClock
 from policies.runtime.incremental import CACHE_DIR, docx_key, load_state, save_state, site_stamp
@@ -54,18 +55,10 @@ class BuildResult:
         return self.site is not None
 
 
-def render_pages(project: Project, policies: list[ResolvedPolicy]) -> dict[str, str | bytes]:
-    """The site's pages and data downloads, by path relative to the docs tree."""
-    assert project.outline is not None
-    outputs: dict[str, str | bytes] = {}
-    outputs.update(render_site_pages(project, policies, BuildClock.of(project.root).today))
-    outputs.update(comparison_outputs(project, policies))  # comparison/index.md, matrix.csv, matrix.json
-    return outputs
-
-
 def render_all(project: Project, policies: list[ResolvedPolicy]) -> dict[str, str | bytes]:
-    """Every generated file of the docs tree except the PDFs (which need LibreOffice)."""
-    outputs = render_pages(project, policies)
+    """Every generated file of the docs tree but the PDFs, in memory, rendered as ``build`` renders them (tests)."""
+    outputs: dict[str, str | bytes] = dict(iter_site_pages(project, policies, BuildClock.of(project.root).today))
+    outputs.update(comparison_outputs(project, policies))  # comparison/index.md, matrix.csv, matrix.json
     outputs.update(render_docx(project, policies))  # downloads/<policy.stem>.docx
     return outputs
 
@@ -179,8 +172,21 @@ def build(
         return _build(root, site=site, pdf=pdf, report=report, jobs=jobs)
 
 
+class _Stages:
+    """Each stage's wall time, into ``times``, and the end of its progress line."""
+
+    def __init__(self, report: Progress, times: dict[str, float]) -> None:
+        self.report, self.times, self.clock = report, times, time.perf_counter()
+
+    def end(self, name: str) -> None:
+        now = time.perf_counter()
+        self.times[name] = self.times.get(name, 0.0) + now - self.clock
+        self.report.end(now - self.clock)
+        self.clock = now
+
+
 def _build(root: Path, *, site: bool, pdf: bool, report: Progress, jobs: int) -> BuildResult:
-    """The whole pipeline; ``result.stages`` records each stage's wall time in seconds.
+    """The whole pipeline, top to bottom; ``result.stages`` records each stage's wall time in seconds.
 
     A DOCX or PDF is made again only when its key (the resolved policy, the
     registry, the generator) changed or its file is missing.  With ``pdf=False``
@@ -188,81 +194,40 @@ def _build(root: Path, *, site: bool, pdf: bool, report: Progress, jobs: int) ->
     published only if every one of them is still current, else none is.  With
     ``jobs`` > 1 the documents are made by up to ``jobs`` processes while the
     pages are rendered (the ``documents`` stage is then only the wait for
-    them) and the shards of a large site are built side by side (site.py).
-    Pages are written as they are rendered, so the build holds one at a time.
+    them) and the shards of a large site are built side by side (website/).
     """
     result = BuildResult(Problems(root))
-    clock = time.perf_counter()
-
-    def end(name: str) -> None:
-        nonlocal clock
-        now = time.perf_counter()
-        result.stages[name] = result.stages.get(name, 0.0) + now - clock
-        report.end(now - clock)
-        clock = now
+    stages = _Stages(report, result.stages)
 
     report.begin("load and check")
     run = BuildClock.of(root)  # the build's date, once for every stage
     prepared = prepare(root, run.today)
-    project, policies, result.problems = prepared.project, prepared.policies, prepared.problems
-    del prepared
-    result.schools = len(policies)
-    end("load and check")
+    result.problems, result.schools = prepared.problems, len(prepared.policies)
+    stages.end("load and check")
 
     # Nothing is written before this point: bad input leaves every output as it was.
     docs = root / DOCS_DIR
     state = load_state(root)
-    plan = plan_documents(project, policies, docs, state, pdf)
-    docx_todo, pdf_todo, pdf_links, new_state = plan.docx, plan.pdf, plan.pdf_links, plan.keys
+    plan = plan_documents(prepared.project, prepared.policies, docs, state, pdf)
+    new_state = plan.keys
     documents = sorted(new_state)  # every DOCX, and every PDF that is published
-    result.documents_rendered = len(docx_todo)
-    result.pdfs_made = len(pdf_todo)
-    # The DOCX go to one forked process (a full build: 5 s of work at 2,000 schools), the PDFs to spawned
-    # workers on every core (90 s of work at 2,000 schools: the biggest stage), the comparison to a forked
-    # process of its own on a spare core; the pages are rendered here meanwhile.
-    docx_aside = jobs > 1 and len(docx_todo) >= BACKGROUND_DOCX
-    works: list[Work] = [partial(write_documents, project, docx_todo, docs)]
-    comparison = partial(write_comparison, project, policies, docs)
-    comparison_aside = jobs - 1 - int(docx_aside) - int(bool(pdf_todo)) > 0 and len(policies) >= BACKGROUND_COMPARISON
-    aside: list[Work] = [*(works if docx_aside else []), *([comparison] if comparison_aside else [])]
-    forked = Background.start_all(aside)
-    comparing = forked[-1:] if comparison_aside else []
-    making = forked[:-1] if comparison_aside else forked
-    pdfs = PdfMaker(pdf_jobs(project, pdf_todo, docs), len(pdf_todo), jobs)  # after the forks: it starts threads
-    try:
-        writer = TreeWriter(docs)
-        report.begin("render", site_page_count(project, policies) + 1, "pages")  # and the comparison
-        done = 0
-        for relative, content in iter_site_pages(project, policies, run.today, pdf=pdf_links):
-            writer.write(relative, content)
-            done += 1
-            report.update(done)
-        for made in _collect(comparing, [comparison], Progress())[0]:  # comparison/index.md, matrix.*
-            writer.keep(made.name, changed=made.changed)
-        report.update(done + 1)
-        end("render")
-        report.begin("docx", len(docx_todo), "documents")
-        made_documents, result.docx_work = _collect(making, works, report)
-        end("docx")
-        made_pdfs: list[Made] = []
-        if pdf:
-            report.begin("pdf", len(pdf_todo), "documents")
-            made_pdfs = pdfs.result(report.update)
-            end("pdf")
-    finally:
-        pdfs.close()
-    if failures := [(made.name, made.error) for made in made_pdfs if made.error is not None]:
+    result.documents_rendered, result.pdfs_made = len(plan.docx), len(plan.pdf)
+    writer, made, result.docx_work = _pages_and_documents(prepared, plan, docs, run.today, jobs, pdf, stages)
+    del prepared, plan  # the policies: MkDocs needs the memory (release_memory below)
+    if failures := [(item.name, item.error) for item in made if item.error is not None]:
         raise DocumentError(failures)
+
     report.begin("write")
-    changed = {made.name for made in [*made_documents, *made_pdfs] if made.changed}
+    changed = {item.name for item in made if item.changed}
     for name in documents:
         writer.keep(name, changed=name in changed)
     result.removed = writer.remove_stale()
     result.changed = sorted(writer.changed)
-    end("write")
+    stages.end("write")
+
     new_state["site"] = site_stamp(root)
     unchanged = not writer.changed and not result.removed and state.get("site") == new_state["site"]
-    del project, policies, plan, docx_todo, pdf_todo, writer, forked, comparing, making, works, comparison, pdfs
+    del writer, made
     release_memory(escape_markdown.cache_clear)  # MkDocs needs it now
     if site and not (unchanged and (root / SITE_DIR).is_dir()):
         report.begin("site", 0, "pages")
@@ -276,9 +241,54 @@ def _build(root: Path, *, site: bool, pdf: bool, report: Progress, jobs: int) ->
             stamp=new_state["site"],
             progress=report.update,
         )
-        end("site")
+        stages.end("site")
     if site or state.get("site") == new_state["site"]:
         save_state(root, new_state)
     else:
         save_state(root, {k: v for k, v in new_state.items() if k != "site"})
     return result
+
+
+def _pages_and_documents(
+    prepared: Prepared, plan: DocumentPlan, docs: Path, today: dt.date, jobs: int, pdf: bool, stages: _Stages
+) -> tuple[TreeWriter, list[Made], float]:
+    """Render and write every page here while the documents are made aside; the ``render``, ``docx``, ``pdf`` stages.
+
+    Pages are written as they are rendered, so the build holds one at a time.  The DOCX go to one
+    forked process (a full build: 5 s of work at 2,000 schools), the PDFs to spawned workers on every
+    core (the biggest stage), the comparison to a forked process of its own on a spare core.  Returns
+    the writer (which knows what changed), what the documents stage made, and the DOCX work in seconds.
+    """
+    project, policies, report = prepared.project, prepared.policies, stages.report
+    docx_aside = jobs > 1 and len(plan.docx) >= BACKGROUND_DOCX
+    works: list[Work] = [partial(write_documents, project, plan.docx, docs)]
+    comparison = partial(write_comparison, project, policies, docs)
+    comparison_aside = jobs - 1 - int(docx_aside) - int(bool(plan.pdf)) > 0 and len(policies) >= BACKGROUND_COMPARISON
+    aside: list[Work] = [*(works if docx_aside else []), *([comparison] if comparison_aside else [])]
+    forked = Background.start_all(aside)
+    comparing = forked[-1:] if comparison_aside else []
+    making = forked[:-1] if comparison_aside else forked
+    pdfs = PdfMaker(pdf_jobs(project, plan.pdf, docs), len(plan.pdf), jobs)  # after the forks: it starts threads
+    try:
+        writer = TreeWriter(docs)
+        report.begin("render", site_page_count(project, policies) + 1, "pages")  # and the comparison
+        done = 0
+        for relative, content in iter_site_pages(project, policies, today, pdf=plan.pdf_links):
+            writer.write(relative, content)
+            done += 1
+            report.update(done)
+        for made in _collect(comparing, [comparison], Progress())[0]:  # comparison/index.md, matrix.*
+            writer.keep(made.name, changed=made.changed)
+        report.update(done + 1)
+        stages.end("render")
+        report.begin("docx", len(plan.docx), "documents")
+        made_documents, docx_work = _collect(making, works, report)
+        stages.end("docx")
+        made_pdfs: list[Made] = []
+        if pdf:
+            report.begin("pdf", len(plan.pdf), "documents")
+            made_pdfs = pdfs.result(report.update)
+            stages.end("pdf")
+    finally:
+        pdfs.close()
+    return writer, [*made_documents, *made_pdfs], docx_work
