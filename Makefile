@@ -40,7 +40,9 @@ bench: setup
 	$(PY) scripts/bench.py $(SCHOOLS)
 
 lint: setup
-	$(VENV)/bin/ruff check generator tests scripts
+	$(VENV)/bin/ruff check policies tests scripts
+	$(VENV)/bin/ruff format --check policies tests scripts
+	$(VENV)/bin/mypy
 
 clean:
 	rm -rf site docs .site-new .site-old .policies-cache

@@ -20,7 +20,7 @@ contacts, ages, dates and variant choices), then:
 The build uses every core it may (``--jobs``): DOCX files are made by a
 second process while pages render, and a large site by several MkDocs
 processes, one per shard of about 250 school pages, whose output is cached
-(generator/site.py).  So the columns read:
+(policies/website/).  So the columns read:
 
 - load+check: reading, validating and resolving every school's policy;
 - render: the site pages and comparison data, written as rendered;
@@ -28,7 +28,7 @@ processes, one per shard of about 250 school pages, whose output is cached
   pages were written (what DOCX adds to the wall time), and the time that
   process worked; "docx ms/school" is that work per school, on one core;
 - pdf s (made): the time the build waited for the PDF workers after the DOCX,
-  and how many PDFs they made (generator/pdf_pool.py);
+  and how many PDFs they made (policies/documents/pdf_pool.py);
 - site (MkDocs runs): wall time of the site build and how many MkDocs ran;
 - all but documents / mkdocs: (full build - docx wait - pdf wait) / plain
   ``mkdocs build`` of the same tree in one process;
@@ -63,10 +63,24 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-AUTHORITIES = ["Kent County Council", "Leeds City Council", "Cornwall Council", "Norfolk County Council",
-               "Bristol City Council", "Westmorland and Furness Council", "Cheshire West and Chester Council"]
-FORCES = ["Kent Police", "West Yorkshire Police", "Devon and Cornwall Police", "Norfolk Constabulary",
-          "Avon and Somerset Police", "Cumbria Constabulary", "Cheshire Constabulary"]
+AUTHORITIES = [
+    "Kent County Council",
+    "Leeds City Council",
+    "Cornwall Council",
+    "Norfolk County Council",
+    "Bristol City Council",
+    "Westmorland and Furness Council",
+    "Cheshire West and Chester Council",
+]
+FORCES = [
+    "Kent Police",
+    "West Yorkshire Police",
+    "Devon and Cornwall Police",
+    "Norfolk Constabulary",
+    "Avon and Somerset Police",
+    "Cumbria Constabulary",
+    "Cheshire Constabulary",
+]
 TERMS = ["Autumn", "Spring", "Summer"]
 
 
@@ -93,23 +107,31 @@ def synthesise(dest: Path, count: int, seed: int = 2026) -> None:
         dsl.pop("is_head", None)
         dsl["name"] = f"Person {rng.randrange(10_000):04d}"
         year = rng.randrange(2019, 2026)
-        data["policy"] = {**data.get("policy", {}), "adopted": f"{rng.choice(TERMS)} {year}",
-                          "approved_by": "the Governing Body", "review": f"{rng.choice(TERMS)} {year + 2}"}
+        data["policy"] = {
+            **data.get("policy", {}),
+            "adopted": f"{rng.choice(TERMS)} {year}",
+            "approved_by": "the Governing Body",
+            "review": f"{rng.choice(TERMS)} {year + 2}",
+        }
         data["ages"] = {"pupil_minimum": 13, "former_pupil_contact": rng.choice([16, 18, 18, 21])}
         data["staff_phones"] = {"start": "08:30", "end": "15:30", "places": "the staffroom"}
         covered = set(data["audiences"])
-        data["variants"] = {cid: rng.choice(opts) for cid, (opts, audiences) in variants.items()
-                            if covered & audiences and rng.random() < 0.3}
+        data["variants"] = {
+            cid: rng.choice(opts)
+            for cid, (opts, audiences) in variants.items()
+            if covered & audiences and rng.random() < 0.3
+        }
         (dest / "schools" / f"school-{i:04d}.yml").write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
 
 
 def _variant_options() -> dict[str, tuple[list[str], set[str]]]:
     sys.path.insert(0, str(ROOT))
-    from generator.build import load_and_check
+    from policies.resolve.prepare import load_and_check
 
     project, _ = load_and_check(ROOT)
-    return {cid: (list(c.meta.variants), set(c.meta.audiences)) for cid, c in project.clauses.items()
-            if c.meta.variants}
+    return {
+        cid: (list(c.meta.variants), set(c.meta.audiences)) for cid, c in project.clauses.items() if c.meta.variants
+    }
 
 
 def _descendants(pid: int) -> list[int]:
@@ -171,8 +193,9 @@ def bench(count: int) -> dict[str, float]:
         wall, peak, err = run([policies, "build"], root)
         stages = _stages(err)
         pdfs_present = len(list((root / "site" / "downloads").glob("*.pdf")))
-        base_wall, base_peak, _ = run([sys.executable, "-m", "mkdocs", "build", "--strict",
-                                       "--site-dir", str(Path(tmp) / "baseline")], root)
+        base_wall, base_peak, _ = run(
+            [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(Path(tmp) / "baseline")], root
+        )
         docs, site = root / "docs", root / "site"
         before = {**_identities(docs), **_identities(site)}
         again, _, err_again = run([policies, "build"], root)
@@ -189,17 +212,28 @@ def bench(count: int) -> dict[str, float]:
         add, add_peak, err_add = run([policies, "build"], root)
         add_stages = _stages(err_add)
         return {
-            "schools": count, "wall": wall, **stages, "peak_mib": max(peak, one_peak, add_peak), "mkdocs": base_wall,
-            "mkdocs_peak_mib": base_peak, "site_mb": size_mb(site), "pdfs_present": pdfs_present,
+            "schools": count,
+            "wall": wall,
+            **stages,
+            "peak_mib": max(peak, one_peak, add_peak),
+            "mkdocs": base_wall,
+            "mkdocs_peak_mib": base_peak,
+            "site_mb": size_mb(site),
+            "pdfs_present": pdfs_present,
             "search_mb": (site / "search" / "search_index.json").stat().st_size / 1e6,
-            "rebuild": again, "rebuild_rewrites": len(rewritten), "rebuild_docx": again_stages["documents rendered"],
+            "rebuild": again,
+            "rebuild_rewrites": len(rewritten),
+            "rebuild_docx": again_stages["documents rendered"],
             "rebuild_pdfs": again_stages["pdfs made"],
-            "one_school": one, "one_school_docx": one_stages["documents rendered"],
+            "one_school": one,
+            "one_school_docx": one_stages["documents rendered"],
             "one_school_pdfs": one_stages["pdfs made"],
             "one_school_docs": one_docs,
             "one_school_site": one_site,
             "one_school_runs": one_stages["site processes"],
-            "added": add, "added_runs": add_stages["site processes"], "added_pdfs": add_stages["pdfs made"],
+            "added": add,
+            "added_runs": add_stages["site processes"],
+            "added_pdfs": add_stages["pdfs made"],
             "cores": os.cpu_count() or 1,
         }
 
@@ -211,7 +245,7 @@ def serve_latency(edits: int = 5) -> list[float]:
     policy, outside any variant, so that school's page must show it.
     """
     sys.path.insert(0, str(ROOT))
-    from generator.build import load_and_check, resolve_all
+    from policies.resolve.prepare import load_and_check, resolve_all
 
     policies = str(Path(sys.executable).with_name("policies"))
     with tempfile.TemporaryDirectory(prefix="bench-serve-") as tmp:
@@ -226,8 +260,11 @@ def serve_latency(edits: int = 5) -> list[float]:
             probe.bind(("127.0.0.1", 0))
             port = probe.getsockname()[1]
         url = f"http://127.0.0.1:{port}/schools/{policy.slug}/"
-        server = subprocess.Popen([policies, "-C", str(root), "serve", "--dev-addr", f"127.0.0.1:{port}"],
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        server = subprocess.Popen(
+            [policies, "-C", str(root), "serve", "--dev-addr", f"127.0.0.1:{port}"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         try:
             _wait_for(url, "</html>", timeout=120)  # the page is served
             seconds = []
@@ -270,11 +307,13 @@ def _changed(before: dict[Path, tuple[int, int]], after: dict[Path, tuple[int, i
 
 
 def table(rows: list[dict[str, float]]) -> str:
-    head = ("| schools | full build s | load+check | render | docx wait (work) | pdf s (made) | site (MkDocs runs) | "
-            "plain mkdocs s | all but documents / mkdocs | docx ms/school | peak MiB | site MB | search MB | "
-            "unchanged rebuild s (files rewritten; DOCX, PDF made) | "
-            "one school changed s (docs, site files rewritten; DOCX, PDF made; MkDocs runs) | "
-            "one school added s (PDF made; MkDocs runs) |")
+    head = (
+        "| schools | full build s | load+check | render | docx wait (work) | pdf s (made) | site (MkDocs runs) | "
+        "plain mkdocs s | all but documents / mkdocs | docx ms/school | peak MiB | site MB | search MB | "
+        "unchanged rebuild s (files rewritten; DOCX, PDF made) | "
+        "one school changed s (docs, site files rewritten; DOCX, PDF made; MkDocs runs) | "
+        "one school added s (PDF made; MkDocs runs) |"
+    )
     lines = [head, "|" + "---|" * (head.count("|") - 1)]
     for r in rows:
         not_documents = r["wall"] - r["docx"] - r["pdf"]
@@ -320,14 +359,31 @@ def main() -> None:
     if len(rows) > 1 and rows[-1]["schools"] > rows[-2]["schools"]:
         big, small = rows[-1], rows[-2]
         text += "\n\n" + TARGETS.format(
-            big=big["schools"], small=small["schools"], wall=big["wall"], growth=big["wall"] / small["wall"],
-            ratio=big["schools"] / small["schools"], pdfs_present=big["pdfs_present"],
-            docx=1000 * big["docx work"] / big["schools"], peak=big["peak_mib"], search=big["search_mb"],
-            rebuild=big["rebuild"], rewrites=big["rebuild_rewrites"], rebuild_docx=big["rebuild_docx"],
-            rebuild_pdfs=big["rebuild_pdfs"], one_docs=big["one_school_docs"], one_pdfs=big["one_school_pdfs"],
-            one_site=big["one_school_site"], one_docx=big["one_school_docx"], one_runs=big["one_school_runs"],
-            shards=big["site shards"], one=big["one_school"], added=big["added"], added_pdfs=big["added_pdfs"],
-            added_runs=big["added_runs"], serve_median=serve[len(serve) // 2], edits=len(serve),
+            big=big["schools"],
+            small=small["schools"],
+            wall=big["wall"],
+            growth=big["wall"] / small["wall"],
+            ratio=big["schools"] / small["schools"],
+            pdfs_present=big["pdfs_present"],
+            docx=1000 * big["docx work"] / big["schools"],
+            peak=big["peak_mib"],
+            search=big["search_mb"],
+            rebuild=big["rebuild"],
+            rewrites=big["rebuild_rewrites"],
+            rebuild_docx=big["rebuild_docx"],
+            rebuild_pdfs=big["rebuild_pdfs"],
+            one_docs=big["one_school_docs"],
+            one_pdfs=big["one_school_pdfs"],
+            one_site=big["one_school_site"],
+            one_docx=big["one_school_docx"],
+            one_runs=big["one_school_runs"],
+            shards=big["site shards"],
+            one=big["one_school"],
+            added=big["added"],
+            added_pdfs=big["added_pdfs"],
+            added_runs=big["added_runs"],
+            serve_median=serve[len(serve) // 2],
+            edits=len(serve),
             serve_max=serve[-1],
         )
     else:

@@ -28,10 +28,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from generator.build import load_and_check, resolve_all  # noqa: E402
-from generator.docx_build import build_docx  # noqa: E402
-from generator.docx_markdown import markdown_xml  # noqa: E402
-from generator.docx_reference import load_reference  # noqa: E402
+from policies.documents.docx_document import build_docx  # noqa: E402
+from policies.documents.docx_markdown import markdown_xml  # noqa: E402
+from policies.documents.docx_reference import load_reference  # noqa: E402
+from policies.resolve.prepare import load_and_check, resolve_all  # noqa: E402
 
 
 def _policies():

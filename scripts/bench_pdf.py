@@ -1,5 +1,7 @@
 #!/usr/bin/env python3
-"""Typst PDFs (generator/pdf_typst.py) against LibreOffice PDFs (scripts/libreoffice_pdf.py), on the shipped schools.
+"""Typst PDFs (policies/documents/pdf_typst.py) against LibreOffice PDFs (scripts/libreoffice_pdf.py).
+
+On the shipped schools.
 
     .venv/bin/python scripts/bench_pdf.py [--distinct N] [--batch N] [--no-libreoffice]
 
@@ -32,10 +34,10 @@ sys.path.insert(0, str(ROOT))
 
 import libreoffice_pdf as pdf  # noqa: E402
 
-from generator.build import load_and_check, resolve_all  # noqa: E402
-from generator.docx_build import build_docx  # noqa: E402
-from generator.pdf_typst import render_pdf  # noqa: E402
-from generator.resolve import ResolvedPolicy  # noqa: E402
+from policies.documents.docx_document import build_docx  # noqa: E402
+from policies.documents.pdf_typst import render_pdf  # noqa: E402
+from policies.resolve.policy import ResolvedPolicy  # noqa: E402
+from policies.resolve.prepare import load_and_check, resolve_all  # noqa: E402
 
 
 def _ms(start: float) -> float:
@@ -44,9 +46,9 @@ def _ms(start: float) -> float:
 
 def renamed(policy: ResolvedPolicy, index: int) -> ResolvedPolicy:
     """The policy as another school's: a different name on the cover, in the header and in the clauses."""
-    old = policy.context["school"]["name"]
+    old = policy.values["school"]["name"]
     new = f"{old} {index}"
-    context = {**policy.context, "school": {**policy.context["school"], "name": new}}
+    context = {**policy.values, "school": {**policy.values["school"], "name": new}}
     sections = tuple(
         dataclasses.replace(s, clauses=tuple(dataclasses.replace(c, body=c.body.replace(old, new)) for c in s.clauses))
         for s in policy.sections

@@ -23,22 +23,23 @@ import docx
 import pytest
 from docx.document import Document
 
+from policies.cli import main as main
+from policies.documents.docx_document import render_docx as render_docx
+from policies.documents.pdf_typst import iter_pdf
+from policies.load.project import Project as Project
+
 # What most test modules use of the generator, imported here once (so a move inside it is one edit here).
-from generator.build import build as build
-from generator.build import load_and_check as load_and_check
-from generator.build import render_all as render_all
-from generator.build import resolve_all as resolve_all
-from generator.cli import main as main
-from generator.docx_build import render_docx as render_docx
-from generator.load import Project as Project
-from generator.pdf_typst import iter_pdf
-from generator.resolve import ResolvedPolicy as ResolvedPolicy
+from policies.pipeline import build as build
+from policies.pipeline import render_all as render_all
+from policies.resolve.policy import ResolvedPolicy as ResolvedPolicy
+from policies.resolve.prepare import load_and_check as load_and_check
+from policies.resolve.prepare import resolve_all as resolve_all
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT.parent / "shared" / "seeds"
 
 # The generator's command line, in a fresh process (``python -m generator``).
-POLICIES = [sys.executable, "-m", "generator"]
+POLICIES = [sys.executable, "-m", "policies"]
 
 
 def copy_project(dest: Path) -> Path:

@@ -9,7 +9,7 @@ from pathlib import Path
 import docx
 import pytest
 
-from generator.changes import school_changes
+from policies.load.changes import school_changes
 
 from .helpers import ROOT, copy_project, load_and_check, main, render_all, render_docx, resolve_all
 from .minimal import FILES, write_minimal

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from generator.models import AUDIENCES
+from policies.load.models import AUDIENCES
 
 from .helpers import LOCAL_FACTS, ROOT, SEEDS, load_and_check
 
@@ -151,8 +151,8 @@ def test_every_current_reference_records_when_it_was_checked() -> None:
 
 def test_laws_for_one_kind_of_school_are_not_cited_by_another() -> None:
     """The Education and Inspections Act power and FOI are for maintained schools, not the independent school."""
-    from generator.problems import Problems
-    from generator.resolve import resolve_policy
+    from policies.load.problems import Problems
+    from policies.resolve.policy import resolve_policy
 
     project, _ = load_and_check(ROOT)
     cited = {}

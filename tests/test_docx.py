@@ -15,9 +15,10 @@ from pathlib import Path
 import pytest
 from docx.document import Document
 
-from generator.docx_build import build_docx, download_stem
-from generator.docx_package import read_package, write_package
-from generator.docx_reference import REFERENCE_PATH, ReferenceError, load_reference, make_reference
+from policies.documents.docx_document import build_docx
+from policies.documents.docx_package import read_package, write_package
+from policies.documents.docx_reference import REFERENCE_PATH, load_reference, make_reference
+from policies.errors import ReferenceDocError
 
 from .helpers import (
     ALPHA,
@@ -123,7 +124,7 @@ def test_headings_are_heading_styles_numbered_as_on_the_site(
     shipped: dict[str, bytes], shipped_policies: dict[str, ResolvedPolicy], slug: str
 ) -> None:
     policy = shipped_policies[slug]
-    document = open_docx(shipped[f"downloads/{download_stem(policy)}.docx"])
+    document = open_docx(shipped[f"downloads/{policy.stem}.docx"])
     assert document.paragraphs[0].style.name == "Title" and document.paragraphs[0].text == policy.title
     expected = []
     for section in policy.sections:
@@ -174,8 +175,8 @@ def test_core_properties_come_from_the_policy(alpha: tuple[ResolvedPolicy, Docum
 
 def test_dates_are_never_invented(shipped: dict[str, bytes], shipped_policies: dict[str, ResolvedPolicy]) -> None:
     for slug, policy in shipped_policies.items():
-        props = open_docx(shipped[f"downloads/{download_stem(policy)}.docx"]).core_properties
-        adopted = policy.school.policy.adopted
+        props = open_docx(shipped[f"downloads/{policy.stem}.docx"]).core_properties
+        adopted = policy.dates.adopted
         assert (props.created.date() if props.created else None) == (adopted.start if adopted else None), slug
 
 
@@ -288,7 +289,7 @@ def test_shipped_reference_defines_every_style_used(shipped: dict[str, bytes]) -
         assert used <= defined, used - defined
     assert open_docx(REFERENCE_PATH.read_bytes()).paragraphs[0].style.name == "Title"
     assert make_reference() == REFERENCE_PATH.read_bytes(), (
-        "generator/reference.docx is out of date: run `.venv/bin/python -m generator.docx_reference`"
+        "policies/documents/reference.docx is out of date: run `.venv/bin/python -m policies.documents.docx_reference`"
     )
 
 
@@ -297,6 +298,6 @@ def test_a_broken_reference_document_is_named(tmp_path: Path, alpha: tuple[Resol
     parts["word/styles.xml"] = parts["word/styles.xml"].replace(b'w:styleId="Heading2"', b'w:styleId="Other"')
     broken = tmp_path / "reference.docx"
     broken.write_bytes(write_package({k: v for k, v in parts.items() if not k.startswith(("[", "_rels/"))}))
-    with pytest.raises(ReferenceError, match="style Heading2 is not defined"):
+    with pytest.raises(ReferenceDocError, match="style Heading2 is not defined"):
         load_reference(broken)
     assert build_docx(alpha[0]) == build_docx(alpha[0], reference=load_reference())

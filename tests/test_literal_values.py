@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.escape import escape_markdown
+from policies.templating.escape import escape_markdown
 
 from .helpers import HOSTILE, main, school_with_hostile_values, visible_text
 from .minimal import write_minimal

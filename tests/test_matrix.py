@@ -19,8 +19,9 @@ import markdown
 import pytest
 from markupsafe import escape
 
-from generator.matrix import SCHEMA_VERSION, Matrix, build_matrix
-from generator.matrix_formats import CSV_COLUMNS, to_markdown
+from policies.compare.export import CSV_COLUMNS
+from policies.compare.matrix import SCHEMA_VERSION, Matrix, build_matrix
+from policies.compare.page import to_markdown
 
 from .helpers import HOSTILE, ROOT, checked, load_and_check, main, outputs_of, school_with_hostile_values, visible_text
 from .minimal import FILES, write_minimal

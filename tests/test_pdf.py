@@ -22,8 +22,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-import generator.build as build_module
-from generator.pdf_pool import PdfJob, PdfOutcome, compile_batch
+import policies.pipeline as build_module
+from policies.documents.pdf_pool import PdfJob, compile_batch
+from policies.runtime.write import Made as PdfOutcome
 
 from .helpers import LOCAL_FACTS, build, copy_project, main, pdf_text, policies_of, require, synthesise, tree_digest
 from .minimal import write_minimal

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.progress import PlainProgress, Progress
+from policies.runtime.progress import PlainProgress, Progress
 
 from .helpers import POLICIES, ROOT, build
 

@@ -16,8 +16,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.pages import render_site_pages
-from generator.status import build_date
+from policies.render.pages import render_site_pages
+from policies.runtime.clock import build_date
 
 from .helpers import SYNTAX, Project, all_text, load_and_check, open_docx, render_docx, resolve_all, with_values
 from .minimal import write_minimal

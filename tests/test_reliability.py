@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.incremental import CACHE_DIR
-from generator.runlock import project_lock, replace_dir
+from policies.runtime.incremental import CACHE_DIR
+from policies.runtime.runlock import project_lock, replace_dir
 
 from .helpers import POLICIES, copy_project, main, tree_digest
 
@@ -142,7 +142,7 @@ mount -t tmpfs -o size={size} tmpfs "$MOUNT"
 cp -a "$PROJECT" "$MOUNT/project"
 avail=$(df --output=avail -k "$MOUNT" | tail -1)
 dd if=/dev/zero of="$MOUNT/filler" bs=1k count=$((avail - {keep_kib})) status=none
-{python} -m generator -C "$MOUNT/project" build --no-pdf
+{python} -m policies -C "$MOUNT/project" build --no-pdf
 echo "exit=$?"
 cp -a "$MOUNT/project/site" "$SAVE/site-after"
 ls -a "$MOUNT/project" > "$SAVE/listing"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.schema import schema_texts
+from policies.maintain.schema import schema_texts
 
 from .helpers import ROOT, copy_project, main
 from .minimal import write_minimal

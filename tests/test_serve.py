@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.serve import regenerate
+from policies.serve import regenerate
 
 from .helpers import POLICIES, copy_project
 
@@ -136,7 +136,7 @@ def test_a_taken_port_is_an_error(tmp_path: Path) -> None:
 def test_the_preview_watches_files_every_tenth_of_a_second() -> None:
     """MkDocs polls every 0.5 s by itself, half the budget from an edit to the page; the hook must still fit."""
     code = (
-        "from generator.mkdocs_serve import quicker_watcher\n"
+        "from policies.website.mkdocs_serve import quicker_watcher\n"
         "from mkdocs.commands import serve\n"
         "assert quicker_watcher()\n"
         "server = serve.LiveReloadServer(builder=print, host='127.0.0.1', port=0, root='.')\n"

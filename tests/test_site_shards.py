@@ -17,10 +17,12 @@ from pathlib import Path
 
 import pytest
 
-import generator.build
-from generator.background import Background, BackgroundError
-from generator.build import build_epoch
-from generator.site import SiteBuildError, SiteReport, build_site, pages_in_order, plan_shards
+import policies.pipeline
+from policies.errors import SiteBuildError
+from policies.runtime.background import Background, BackgroundError
+from policies.runtime.clock import build_epoch
+from policies.website.publish import SiteReport, build_site
+from policies.website.shards import pages_in_order, plan_shards
 
 from .helpers import build, copy_project, main, tree_digest
 
@@ -270,8 +272,8 @@ def test_background_documents_are_the_same_bytes(project: Path, monkeypatch: pyt
     assert [p.name for p in comparison] == ["index.md", "matrix.csv", "matrix.json"]
     for path in documents + comparison:
         path.unlink()
-    monkeypatch.setattr(generator.build, "BACKGROUND_DOCX", 1)
-    monkeypatch.setattr(generator.build, "BACKGROUND_COMPARISON", 1)
+    monkeypatch.setattr(policies.pipeline, "BACKGROUND_DOCX", 1)
+    monkeypatch.setattr(policies.pipeline, "BACKGROUND_COMPARISON", 1)
     forks = []
     monkeypatch.setattr(
         Background, "start_all", lambda works, real=Background.start_all: forks.append(len(works)) or real(works)

@@ -12,7 +12,7 @@ import tomllib
 
 import yaml
 
-from generator.cli import parser
+from policies.cli import parser
 
 from .helpers import ROOT
 

@@ -1,0 +1,95 @@
+"""Publish harmonised school policies: clause library + school files -> site, documents and comparison.
+
+The stages are numbered in the order a build runs them; ``errors``, ``templating/`` and ``runtime/``
+serve them all, and ``pipeline``, ``serve`` and ``cli`` sit on top.  Imports never form a cycle.
+``tests/test_package_map.py`` keeps this map complete::
+
+    errors               the one exception family: user errors (exit 1) and bugs (exit 3)
+    templating/          the one sandboxed Jinja environment (below everything that renders)
+      escape             make a school's value inert in Markdown, HTML and Typst
+      environment        the environment itself, with its whitelisted filters: the security boundary
+    load/                1. read and check the inputs; every problem as path:line
+      yamlsource         YAML with the line of every value; no aliases, no duplicates
+      problems           problems collected so one run reports all of them
+      dates              policy dates at the precision schools use
+      models             typed (pydantic) models of the school files, and the shared field types
+      library_models     typed models of clause front matter, the outline and the registries
+      validate           pydantic errors -> path:line problems, TO FILL markers
+      clauses            parse a clause file: front matter, body, variant blocks, compiled templates
+      project            load every file into a Project
+      selection          which clauses, in which variants, a school's policy contains
+      values             the values a clause may read, from a school's model
+      changes            where a school's policy departs from its source policy
+      status             review status against the build date
+      check_changes      cross-file checks of the changes register and confirmations
+      check              cross-file checks: valid alone but wrong together
+    resolve/             2. one school's policy, numbered and rendered
+      policy             ResolvedPolicy, resolve_policy, resolve_all
+      contacts           the contacts box rows
+      details            a policy's detail rows and changes-to-confirm text
+      prepare            load + check + resolve in one step: what every reader of a project calls
+    render/              3. the site's Markdown pages
+      pages              page view-models rendered through templates/
+    documents/           4. the downloads: DOCX and PDF
+      docx_package       WordprocessingML blocks and a reproducible zip writer
+      docx_styles        the house style (source of reference.docx)
+      docx_markdown      clause Markdown -> WordprocessingML
+      docx_reference     reads and writes reference.docx
+      docx_document      one DOCX per school
+      typst_markup       clause Markdown -> Typst markup
+      pdf_typst          one PDF per school by Typst
+      pdf_pool           PDFs compiled in spawned worker processes
+    compare/             5. the comparison across schools
+      matrix             the comparison matrix model
+      export             the JSON document and its CSV flattening
+      page               the comparison page's view-model and Markdown
+      outputs            every format, for ``policies matrix`` and the docs tree
+    website/             6. the static site, by MkDocs run as a command
+      shards             which pages each MkDocs run builds; cache keys and records
+      runner             ``mkdocs build`` processes side by side, logs cut to the problems
+      assemble           the shards joined into one site; unchanged files kept
+      publish            ``build_site``: plan -> run -> assemble -> swap site/ in
+      mkdocs_serve       ``mkdocs serve`` with a quicker watcher
+    runtime/             how a run works (not a stage)
+      clock              the build's epoch and date, computed once; the cores available
+      write              the Markdown tree, touching only changed files
+      incremental        content hashes so a rebuild redoes only what changed
+      background         one stream of work on another core
+      progress           what a long build is doing, on standard error
+      runlock            one writer per project; folders swapped in one step
+    maintain/            maintainers' tools
+      diff               what each school's policy would say differently
+      diff_report        the change-impact report (Markdown, HTML redlines)
+      scaffold           ``policies new-school``
+      schema             JSON Schemas from the models
+    pipeline             ``build()``: the stages above, top to bottom
+    serve                live preview
+    cli                  the ``policies`` command: messages and exit codes
+"""
+
+__version__ = "0.1.0"
+
+# The public API, imported on first use: ``import policies`` stays cheap for the processes that need
+# one module (the PDF workers, ``python -m policies.website.mkdocs_serve``).
+_EXPORTS = {
+    "prepare": "policies.resolve.prepare",
+    "Prepared": "policies.resolve.prepare",
+    "build": "policies.pipeline",
+    "BuildResult": "policies.pipeline",
+    "build_matrix": "policies.compare.matrix",
+    "Project": "policies.load.project",
+    "ResolvedPolicy": "policies.resolve.policy",
+    "BuildClock": "policies.runtime.clock",
+    "PoliciesError": "policies.errors",
+    "UserError": "policies.errors",
+    "InputError": "policies.errors",
+}
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> object:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'policies' has no attribute {name!r}")
+    import importlib
+
+    return getattr(importlib.import_module(_EXPORTS[name]), name)

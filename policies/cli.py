@@ -1,0 +1,296 @@
+"""The ``policies`` command: check, build, matrix, changes, new-school, diff, schema, serve.
+
+``main(argv) -> int`` is the one place that turns problems and errors into messages and
+exit codes; the work is done by plain functions the tests call directly.  Exit status:
+0 success, 1 an error the user can put right (``errors.UserError``) or an ``OSError``,
+2 usage, 3 a bug (any other exception), 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import sys
+from pathlib import Path
+
+from policies.compare.matrix import build_matrix
+from policies.compare.outputs import FORMATS, render
+from policies.errors import DocumentError, InputError, ProjectBusy, SiteBuildError, SiteOSError, UserError
+from policies.load.check import check_reference_currency, check_reviews
+from policies.load.check_changes import check_changes_notices
+from policies.load.problems import Problems
+from policies.pipeline import DOCS_DIR, SITE_DIR, build
+from policies.resolve.prepare import load_and_check, resolve_all
+from policies.runtime.clock import BuildClock, default_jobs
+from policies.runtime.progress import for_stream
+from policies.website.publish import SiteReport
+
+
+def _report(problems: Problems, strict: bool = False) -> int:
+    for problem in problems.sorted():
+        print(problem, file=sys.stderr)
+    errors, warnings = len(problems.errors), len(problems.warnings)
+    failed = errors or (strict and warnings)
+    if problems.items:
+        notices = f", {len(problems.notices)} notice(s)" if problems.notices else ""
+        print(f"{errors} error(s), {warnings} warning(s){notices}", file=sys.stderr)
+    return 1 if failed else 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    today = BuildClock.of(args.root).today
+    project, problems = load_and_check(args.root, today)
+    check_reviews(project, problems, today)
+    check_reference_currency(project, problems, today)
+    if not problems.errors:
+        check_changes_notices(project, problems)
+    status = _report(problems, args.strict)
+    if status == 0:
+        print(
+            f"OK: {len(project.clauses)} clauses, {len(project.references)} references, {len(project.schools)} schools"
+        )
+    return status
+
+
+def _build(args: argparse.Namespace) -> int:
+    progress = for_stream(sys.stderr)
+    try:
+        result = build(
+            args.root,
+            site=not args.no_site,
+            pdf=not args.no_pdf,
+            progress=progress,
+            jobs=args.jobs,
+            wait=not args.no_wait,
+        )
+    finally:
+        progress.close()  # also on an interrupt or an internal error, before main() prints it
+    _report(result.problems)
+    site = result.site
+    if os.environ.get("POLICIES_TIMINGS"):  # for scripts/bench.py: stage times as one JSON line
+        ran = site or SiteReport(shards=0)
+        extra = {"docx work": result.docx_work, "documents rendered": result.documents_rendered}
+        extra |= {"pdfs made": result.pdfs_made}
+        extra |= {"site processes": ran.processes, "site shards": ran.shards, "site files rewritten": ran.rewritten}
+        print(json.dumps({**result.stages, **extra}), file=sys.stderr)
+    if args.no_site:
+        where = ""
+    elif site is None:
+        where = f"; {SITE_DIR}/ is up to date"
+    elif site.shards > 1:
+        where = (
+            f" and built {SITE_DIR}/ ({site.processes} of its {site.shards} parts rebuilt, "
+            f"{site.rewritten} files changed)"
+        )
+    else:
+        where = f" and built {SITE_DIR}/ ({site.rewritten} files changed)"
+    print(f"Generated {result.schools} school policies ({len(result.changed)} files changed){where}")
+    return 0
+
+
+def _matrix(args: argparse.Namespace) -> int:
+    """Print the comparison matrix; problems go to stderr so stdout is only the data."""
+    project, problems = load_and_check(args.root)
+    policies = resolve_all(project, problems) if not problems.errors else []
+    if _report(problems):
+        print("no matrix: fix the problems above", file=sys.stderr)
+        return 1
+    sys.stdout.write(render(build_matrix(project, policies), args.format))
+    return 0
+
+
+def _changes(args: argparse.Namespace) -> int:
+    """One line per change from a school's source policy: school, clause, kind, confirmed or not."""
+    from policies.load.changes import school_changes
+
+    project, problems = load_and_check(args.root)
+    if args.school is not None and args.school not in project.schools and not problems.errors:
+        print(f"policies changes: no school '{args.school}' (schools/{args.school}.yml)", file=sys.stderr)
+        return 1
+    if _report(problems):
+        print("no list of changes: fix the problems above", file=sys.stderr)
+        return 1
+    slugs = [args.school] if args.school else sorted(project.schools)
+    for slug in slugs:
+        for item in school_changes(project, slug):
+            status = "confirmed" if item.confirmed else "unconfirmed"
+            print(f"{slug} {item.clause or '-'} {item.kind} {status}")
+    return 0
+
+
+def _new_school(args: argparse.Namespace) -> int:
+    from policies.load.project import load_project
+    from policies.maintain.scaffold import new_school
+
+    problems = Problems(args.root)
+    project = load_project(args.root, problems)
+    path = new_school(project, args.slug, args.name)
+    rel = path.relative_to(args.root).as_posix()
+    print(f"Wrote {rel}. Next steps:")
+    print(f"  1. Replace every TO FILL in {rel}; `policies check` lists each with its line.")
+    print("  2. Keep or change the variant choices at the end of the file (the recommended ones are set).")
+    print("  3. Run `policies check` until it reports no error, then `policies build` to publish.")
+    return 0
+
+
+def _diff(args: argparse.Namespace) -> int:
+    from policies.maintain.diff import diff_revisions
+    from policies.maintain.diff_report import html_pages, markdown_report
+
+    head_label = args.head or "working tree"
+    changes = diff_revisions(args.root, args.base, args.head)
+    sys.stdout.write(markdown_report(changes, args.base, head_label))
+    if args.html:
+        for path in html_pages(changes, args.base, head_label, args.html):
+            print(f"wrote {path}", file=sys.stderr)
+    return 0
+
+
+def _schema(args: argparse.Namespace) -> int:
+    from policies.maintain.schema import write_schemas
+
+    written = write_schemas(args.root)
+    print(f"{len(written)} schema file(s) updated in schema/" if written else "schemas are up to date")
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from policies.serve import serve
+
+    return serve(args.root, args.dev_addr, _report)
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
+    return value
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="policies", description="Publish harmonised school policies.")
+    top.add_argument(
+        "-C", "--root", type=Path, default=Path("."), help="project folder (default: the current directory)"
+    )
+    top.add_argument("--debug", action="store_true", help="show a traceback for internal errors")
+    sub = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    check = sub.add_parser("check", help="validate clauses, references and school files")
+    check.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    check.set_defaults(func=_check)
+    build_cmd = sub.add_parser("build", help="check, generate the Markdown tree and build the site")
+    build_cmd.add_argument("--no-site", action="store_true", help="generate Markdown only, skip mkdocs")
+    build_cmd.add_argument("--no-pdf", action="store_true", help="do not run LibreOffice; keep the previous PDFs")
+    build_cmd.add_argument(
+        "--no-wait", action="store_true", help="if another run is writing this project, stop at once instead of waiting"
+    )
+    build_cmd.add_argument(
+        "-j",
+        "--jobs",
+        type=_positive,
+        default=default_jobs(),
+        metavar="N",
+        help="processes to use: DOCX beside page rendering, MkDocs split over large sites (default: %(default)s, "
+        "the cores available)",
+    )
+    build_cmd.set_defaults(func=_build)
+    changes_cmd = sub.add_parser(
+        "changes", help="list each school's changes from its source policy (new, changed, dropped) to confirm"
+    )
+    changes_cmd.add_argument("school", nargs="?", help="one school's slug (default: every school)")
+    changes_cmd.set_defaults(func=_changes)
+    new_cmd = sub.add_parser("new-school", help="write schools/SLUG.yml with every field to fill in")
+    new_cmd.add_argument("slug", help="the school's file name: lowercase letters, digits and hyphens")
+    new_cmd.add_argument("--name", required=True, help="the school's full name")
+    new_cmd.set_defaults(func=_new_school)
+    diff_cmd = sub.add_parser("diff", help="which schools' policies a change alters, with word-level redlines")
+    diff_cmd.add_argument("base", help="git revision to compare from, e.g. main")
+    diff_cmd.add_argument("head", nargs="?", help="git revision to compare to (default: the working tree)")
+    diff_cmd.add_argument("--html", type=Path, metavar="DIR", help="also write an HTML redline per changed school")
+    diff_cmd.set_defaults(func=_diff)
+    schema_cmd = sub.add_parser("schema", help="regenerate the JSON Schemas editors use (schema/*.json)")
+    schema_cmd.set_defaults(func=_schema)
+    serve_cmd = sub.add_parser("serve", help="live preview: regenerate on clause or school edits, mkdocs serve")
+    serve_cmd.add_argument("--dev-addr", default="127.0.0.1:8000", help="address to serve on (default: %(default)s)")
+    serve_cmd.set_defaults(func=_serve)
+    matrix = sub.add_parser("matrix", help="print the cross-policy comparison matrix")
+    matrix.add_argument("--format", choices=FORMATS, default="md", help="md (the comparison page), csv or json")
+    matrix.set_defaults(func=_matrix)
+    return top
+
+
+def _shown(path: Path | str, root: Path | None = None) -> str:
+    """A path as the user would type it: relative to the project where it is inside it."""
+    p = Path(path)
+    if root is not None:
+        with contextlib.suppress(ValueError, OSError):
+            return p.resolve().relative_to(root.resolve()).as_posix() or "."
+    return p.as_posix()
+
+
+def os_error(exc: OSError, root: Path) -> str:
+    """``error: <path>: <reason>``, one line, for a failure of the system rather than of the inputs."""
+    reason = exc.strerror or str(exc)
+    if exc.filename is None:
+        return f"error: {_shown(root)}: {reason}"
+    where = _shown(os.fsdecode(exc.filename), root)
+    if exc.filename2 is not None:
+        where += f" -> {_shown(os.fsdecode(exc.filename2), root)}"
+    return f"error: {where}: {reason}"
+
+
+# What a command says when its inputs stop it (InputError), after the problems themselves.
+_STOPPED = {
+    "build": "build stopped: nothing was written",
+    "diff": "policies diff: a revision does not check cleanly",
+}
+
+
+def _user_error(exc: UserError, args: argparse.Namespace) -> list[str]:
+    """The lines that explain an error the user can put right (exit 1)."""
+    if isinstance(exc, InputError):
+        _report(exc.problems)
+        return [_STOPPED.get(args.command, f"policies {args.command}: fix the problems above")]
+    if isinstance(exc, DocumentError):
+        failed = [f"error: {_shown(args.root / DOCS_DIR / name, args.root)}: {why}" for name, why in exc.failures]
+        return [*failed, "build stopped: the previous site was left in place"]
+    log = [exc.log] if isinstance(exc, SiteBuildError) and args.debug and exc.log else []
+    if isinstance(exc, SiteOSError):
+        return [*log, os_error(OSError(0, exc.reason, exc.filename, None, exc.filename2), args.root)]
+    if isinstance(exc, SiteBuildError):
+        return [str(exc), *log, "site build failed: the previous site was left in place"]
+    if isinstance(exc, ProjectBusy):
+        return [f"error: {_shown(args.root)}: {exc}"]
+    return [f"policies {args.command}: {exc}"]  # DiffError, ScaffoldError
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command; the one place that turns errors into messages and exit codes.
+
+    0 success; 1 an error the user can put right (``UserError``) or the system refused (``OSError``);
+    2 usage (argparse); 3 a bug; 130 interrupted.
+    """
+    args = parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except UserError as exc:
+        for line in _user_error(exc, args):
+            print(line, file=sys.stderr)
+        return 1
+    except OSError as exc:  # the system said no (disk full, permissions, a file where a folder should be)
+        if args.debug:
+            raise
+        print(os_error(exc, args.root), file=sys.stderr)
+        return 1
+    except Exception as exc:  # a bug, not a user's mistake: say so without a wall of text
+        if args.debug:
+            raise
+        print(f"internal error: {type(exc).__name__}: {exc} (run with --debug for details)", file=sys.stderr)
+        return 3

@@ -1,0 +1,241 @@
+"""Load every input file into typed models, collecting problems instead of stopping.
+
+This is the "gather everything" stage: nothing is written until the whole
+project has loaded and been checked.  Each loader returns ``None`` for a file
+it could not use and records why, so one run reports every broken file.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TypeVar
+
+from pydantic import BaseModel
+
+from policies.load import library_models, models
+from policies.load.clauses import Clause, parse_clause
+from policies.load.models import RESERVED_SLUGS
+from policies.load.problems import Problems
+from policies.load.validate import validate_located
+from policies.load.yamlsource import Located, SourceError, load_yaml_file
+
+M = TypeVar("M", bound=BaseModel)
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+MAX_FILES = 5000
+
+
+@dataclass(frozen=True)
+class Registered:
+    """An entry of the changes register and where it was written."""
+
+    change: library_models.Change
+    path: Path
+    located: Located
+    index: int
+
+    def line(self, key: str | None = None) -> int:
+        return self.located.line_of((self.index, key) if key else (self.index,))
+
+
+@dataclass
+class Project:
+    """Everything the later stages need, loaded and individually valid."""
+
+    root: Path
+    outline: library_models.Outline | None = None
+    outline_lines: Located = field(default_factory=lambda: Located(None))
+    references: dict[str, library_models.Reference] = field(default_factory=dict)
+    references_lines: Located = field(default_factory=lambda: Located(None))
+    sources: dict[str, library_models.Source] = field(default_factory=dict)
+    exclusions: list[library_models.Exclusion] = field(default_factory=list)
+    exclusion_lines: list[int] = field(default_factory=list)  # each exclusion's clause: line in excluded.yml
+    changes: list[Registered] = field(default_factory=list)  # clauses/changes.yml and changes-*.yml
+    clauses: dict[str, Clause] = field(default_factory=dict)
+    unreadable_clauses: set[str] = field(default_factory=set)  # file stems that failed to parse
+    schools: dict[str, models.School] = field(default_factory=dict)
+    school_lines: dict[str, Located] = field(default_factory=dict)
+
+    @property
+    def clauses_dir(self) -> Path:
+        return self.root / "clauses"
+
+    @property
+    def schools_dir(self) -> Path:
+        return self.root / "schools"
+
+    def school_path(self, slug: str) -> Path:
+        return self.schools_dir / f"{slug}.yml"
+
+
+def _load(path: Path, problems: Problems) -> Located | None:
+    try:
+        located = load_yaml_file(path)
+    except SourceError as exc:
+        problems.error(path, exc.line, exc.message)
+        return None
+    except OSError as exc:
+        problems.error(path, 0, f"cannot read: {exc.strerror}")
+        return None
+    if located.data is None:
+        problems.error(path, 1, "file is empty")
+        return None
+    return located
+
+
+def _mapping(path: Path, problems: Problems, what: str) -> Located | None:
+    located = _load(path, problems)
+    if located is not None and not isinstance(located.data, dict):
+        problems.error(path, 1, f"must be a mapping of {what}")
+        return None
+    return located
+
+
+def _inside(path: Path, root: Path, problems: Problems) -> bool:
+    """Refuse symlinks that lead outside the project (a school file must not read /etc)."""
+    try:
+        path.resolve().relative_to(root.resolve())
+    except ValueError:
+        problems.error(path, 0, "is a link to a file outside the project; copy the file in instead")
+        return False
+    return True
+
+
+def load_project(root: Path, problems: Problems) -> Project:
+    project = Project(root)
+    clauses_dir = project.clauses_dir
+    if not clauses_dir.is_dir():
+        problems.error(clauses_dir, 0, "no clause library here: is this a policies project?")
+        return project
+    outline_path = clauses_dir / "outline.yml"
+    if (located := _mapping(outline_path, problems, "title and sections")) is not None:
+        project.outline = validate_located(located, library_models.Outline, outline_path, problems)
+        project.outline_lines = located
+    project.references, project.references_lines = _registry(
+        clauses_dir / "references.yml", library_models.Reference, problems
+    )
+    project.sources, _ = _registry(clauses_dir / "sources.yml", library_models.Source, problems)
+    excluded_path = clauses_dir / "excluded.yml"
+    if (located := _load(excluded_path, problems)) is not None:
+        if isinstance(located.data, list):
+            for index in range(len(located.data)):
+                if (
+                    item := validate_located(located, library_models.Exclusion, excluded_path, problems, (index,))
+                ) is not None:
+                    project.exclusions.append(item)
+                    project.exclusion_lines.append(located.line_of((index, "clause")))
+        else:
+            problems.error(excluded_path, 1, "must be a list of excluded topics")
+    for path in change_registers(clauses_dir):
+        project.changes += _changes(path, problems)
+    _load_clauses(project, problems)
+    _load_schools(project, problems)
+    return project
+
+
+def change_registers(clauses_dir: Path) -> list[Path]:
+    """``changes.yml`` and any ``changes-*.yml`` (one per contributor or topic), in name order."""
+    found = [clauses_dir / "changes.yml"] if (clauses_dir / "changes.yml").is_file() else []
+    return found + sorted(clauses_dir.glob("changes-*.yml"))
+
+
+def _changes(path: Path, problems: Problems) -> list[Registered]:
+    located = _load(path, problems)
+    if located is None:
+        return []
+    if not isinstance(located.data, list):
+        problems.error(path, 1, "must be a list of changes (school, clause, kind, what, why)")
+        return []
+    found = []
+    for index in range(len(located.data)):
+        if (item := validate_located(located, library_models.Change, path, problems, (index,))) is not None:
+            found.append(Registered(item, path, located, index))
+    return found
+
+
+def _registry(path: Path, model: type[M], problems: Problems) -> tuple[dict[str, M], Located]:
+    """The entries that validate, and the file's line numbers (for later cross-file checks)."""
+    result: dict[str, M] = {}
+    located = _mapping(path, problems, "ids to entries")
+    if located is None:
+        return result, Located(None)
+    for key in located.data:
+        if not SLUG.match(key) and not re.match(r"^\d{3}$", key):
+            problems.error(path, located.line_of((key,)), f"'{key}' is not a valid id (lowercase words and hyphens)")
+            continue
+        if (item := validate_located(located, model, path, problems, (key,))) is not None:
+            result[key] = item
+    return result, located
+
+
+def _files(folder: Path, pattern: str, problems: Problems, root: Path) -> list[Path]:
+    found = sorted(p for p in folder.rglob(pattern) if p.is_file() or p.is_symlink())
+    if len(found) > MAX_FILES:
+        problems.error(folder, 0, f"more than {MAX_FILES} files; refusing to load them all")
+        return []
+    return [p for p in found if _inside(p, root, problems)]
+
+
+def _load_clauses(project: Project, problems: Problems) -> None:
+    for path in _files(project.clauses_dir, "*.md", problems, project.root):
+        if path.name == "README.md" and path.parent == project.clauses_dir:
+            continue
+        clause = parse_clause(path, problems)
+        if clause is None:
+            project.unreadable_clauses.add(path.stem)
+            continue
+        line = clause.meta_lines.line_of(("id",))
+        if clause.meta.id != path.stem:
+            problems.error(path, line, f"id '{clause.meta.id}' must match the file name '{path.stem}'")
+        elif clause.meta.id in project.clauses:
+            other = problems.rel(project.clauses[clause.meta.id].path)
+            problems.error(path, line, f"clause id '{clause.meta.id}' is already used by {other}")
+        else:
+            project.clauses[clause.meta.id] = clause
+        if path.parent.name != clause.meta.section:
+            problems.error(
+                path,
+                clause.meta_lines.line_of(("section",)),
+                f"section '{clause.meta.section}' does not match the folder '{path.parent.name}'",
+            )
+
+
+def _load_schools(project: Project, problems: Problems) -> None:
+    folder = project.schools_dir
+    if not folder.is_dir():
+        problems.error(folder, 0, "no schools folder")
+        return
+    for path in sorted(folder.iterdir()):
+        if path.name.startswith(".") or path.is_dir():
+            continue
+        if path.suffix == ".yaml":
+            problems.error(path, 0, "school files end in .yml")
+            continue
+        if path.suffix != ".yml":
+            continue
+        if not SLUG.match(path.stem):
+            problems.error(
+                path, 0, f"'{path.stem}' is not a valid school slug: use lowercase letters, digits and hyphens"
+            )
+            continue
+        if path.stem in RESERVED_SLUGS:
+            problems.error(
+                path,
+                1,
+                f"'{path.stem}' cannot be a school's file name: its page would take the place of the site's "
+                f"schools/ index page; rename the file, for example to schools/{path.stem}-school.yml",
+            )
+            continue
+        if not _inside(path, project.root, problems):
+            continue
+        located = _mapping(path, problems, "school settings")
+        if located is None:
+            continue
+        school = validate_located(located, models.School, path, problems)
+        if school is not None:
+            project.schools[path.stem] = school
+            project.school_lines[path.stem] = located
+    if not project.schools and not problems.errors:
+        problems.error(folder, 0, "no school files (schools/<slug>.yml)")

@@ -1,0 +1,49 @@
+"""Which clauses, in which variants, make up one school's policy.
+
+A section is in a school's policy when it addresses one of the audiences the
+school's policy covers; a clause likewise.  A school takes each clause's
+recommended variant unless its file chooses another.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from policies.load.clauses import DEFAULT, Clause
+from policies.load.library_models import Section
+from policies.load.models import School
+from policies.load.project import Project
+
+
+def addresses(school: School, audiences: Iterable[str]) -> bool:
+    """Whether a text for ``audiences`` reaches the school's policy: one of them is an audience it covers."""
+    return not set(school.audiences).isdisjoint(audiences)
+
+
+def covers(school: School, clause: Clause) -> bool:
+    """The one test of "is this clause in this school's policy" (its section is then too: see check)."""
+    return addresses(school, clause.meta.audiences)
+
+
+def sections_for(project: Project, school: School) -> Iterator[tuple[Section, list[Clause]]]:
+    assert project.outline is not None
+    for section in project.outline.sections:
+        if not addresses(school, section.audiences):
+            continue
+        clauses = [project.clauses[cid] for cid in section.clauses if cid in project.clauses]
+        clauses = [clause for clause in clauses if covers(school, clause)]
+        if clauses:
+            yield section, clauses
+
+
+def variant_for(clause: Clause, school: School) -> str:
+    if not clause.meta.variants:
+        return DEFAULT
+    choice = school.variants.get(clause.meta.id)
+    return choice.variant if choice else (clause.meta.default or DEFAULT)
+
+
+def selected_clauses(project: Project, school: School) -> Iterator[tuple[Clause, str]]:
+    for _, clauses in sections_for(project, school):
+        for clause in clauses:
+            yield clause, variant_for(clause, school)

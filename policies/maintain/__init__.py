@@ -1,0 +1,1 @@
+"""Maintainers' tools: policies diff, new-school and schema."""

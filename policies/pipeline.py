@@ -1,0 +1,294 @@
+"""The pipeline: load -> check -> resolve -> render -> write -> site.
+
+Everything is loaded, checked and resolved first; only a run with no errors
+writes anything (the Markdown tree, then the site), so bad input never
+touches the previous output.  Files are written only where their bytes
+changed, and the site is swapped in only once MkDocs succeeded.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+
+from policies.compare.outputs import comparison_outputs
+from policies.documents.docx_document import build_docx, render_docx
+from policies.documents.pdf_pool import PdfJob, PdfMaker
+from policies.documents.pdf_typst import typst_source
+from policies.errors import DocumentError
+from policies.load.problems import Problems
+from policies.load.project import Project
+from policies.render.pages import iter_site_pages, site_page_count
+from policies.resolve.policy import ResolvedPolicy
+from policies.resolve.prepare import Prepared, prepare
+from policies.runtime.background import Background, release_memory
+from policies.runtime.clock import BuildClock
+from policies.runtime.incremental import CACHE_DIR, docx_key, load_state, save_state, site_stamp
+from policies.runtime.progress import Progress
+from policies.runtime.runlock import project_lock
+from policies.runtime.write import Made, TreeWriter
+from policies.templating.escape import escape_markdown
+from policies.website.publish import SiteReport, build_site
+
+DOCS_DIR = "docs"
+SITE_DIR = "site"
+
+
+@dataclass
+class BuildResult:
+    problems: Problems
+    schools: int = 0  # policies generated (the policies themselves are freed before the site build)
+    changed: list[Path] = field(default_factory=list)
+    removed: list[Path] = field(default_factory=list)
+    stages: dict[str, float] = field(default_factory=dict)
+    documents_rendered: int = 0  # DOCX made
+    pdfs_made: int = 0
+    docx_work: float = 0.0  # seconds spent making DOCX, wherever it ran (the docx stage may be only a wait)
+    site: SiteReport | None = None  # what the site build did, when it ran
+
+    @property
+    def site_built(self) -> bool:
+        return self.site is not None
+
+
+def render_all(project: Project, policies: list[ResolvedPolicy]) -> dict[str, str | bytes]:
+    """Every generated file of the docs tree but the PDFs, in memory, rendered as ``build`` renders them (tests)."""
+    outputs: dict[str, str | bytes] = dict(iter_site_pages(project, policies, BuildClock.of(project.root).today))
+    outputs.update(comparison_outputs(project, policies))  # comparison/index.md, matrix.csv, matrix.json
+    outputs.update(render_docx(project, policies))  # downloads/<policy.stem>.docx
+    return outputs
+
+
+BACKGROUND_DOCX = 40  # fewer documents than this are quicker to make in place than to fork for
+# Schools: below this the comparison takes under 0.3 s, less than a fork saves.  A third process beside the
+# documents on two cores only slows both and adds memory, so it needs a spare core.
+BACKGROUND_COMPARISON = 200
+
+
+@dataclass(frozen=True)
+class DocumentPlan:
+    """Which documents this build makes, decided before any page is rendered."""
+
+    docx: list[ResolvedPolicy]  # whose DOCX to make: its key changed or its file is missing
+    pdf: list[ResolvedPolicy]  # whose PDF to make (none when the build makes no PDFs)
+    pdf_links: bool  # a page links its PDF only if the build publishes every PDF
+    keys: dict[str, str]  # each published document's key, by path in the docs tree (the new state)
+
+
+def plan_documents(
+    project: Project, policies: list[ResolvedPolicy], docs: Path, state: dict[str, str], pdf: bool
+) -> DocumentPlan:
+    """With ``pdf=False`` no PDF is made, and the previous PDFs stay published only if all are current."""
+    keys: dict[str, str] = {}
+    docx_todo, pdf_todo, pdf_current = [], [], True
+    for policy in policies:
+        stem, key = f"downloads/{policy.stem}", docx_key(project, policy)
+        keys[f"{stem}.docx"] = key
+        if state.get(f"{stem}.docx") != key or not (docs / f"{stem}.docx").is_file():
+            docx_todo.append(policy)
+        if state.get(f"{stem}.pdf") != key or not (docs / f"{stem}.pdf").is_file():
+            pdf_todo.append(policy)
+            pdf_current = False
+    pdf_links = pdf or pdf_current
+    if pdf_links:
+        keys.update({name[: -len(".docx")] + ".pdf": key for name, key in list(keys.items())})
+    return DocumentPlan(docx_todo, pdf_todo if pdf else [], pdf_links, keys)
+
+
+def write_documents(project: Project, policies: list[ResolvedPolicy], docs: Path) -> Iterator[Made]:
+    """Write each policy's DOCX into the docs tree as it is made, saying whether its bytes changed.
+
+    Run in background processes beside page rendering: the documents never
+    travel back to the build or sit in its memory all at once.
+    """
+    writer = TreeWriter(docs)
+    subject = project.outline.title if project.outline else ""
+    for policy in policies:
+        name = f"downloads/{policy.stem}.docx"
+        yield Made(name, writer.write(name, build_docx(policy, project.references, subject=subject)))
+
+
+def pdf_jobs(project: Project, policies: list[ResolvedPolicy], docs: Path) -> Iterator[PdfJob]:
+    """What the PDF workers compile: each policy's Typst source, made when a worker is ready for it."""
+    subject = project.outline.title if project.outline else ""
+    for policy in policies:
+        name = f"downloads/{policy.stem}.pdf"
+        label = f"{policy.name}'s policy"
+        yield PdfJob(name, str(docs / name), label, typst_source(policy, project.references, subject=subject))
+
+
+def write_comparison(project: Project, policies: list[ResolvedPolicy], docs: Path) -> Iterator[Made]:
+    """Write the comparison page and its CSV and JSON downloads, saying which changed.
+
+    At 2,000 schools they take as long as every school page together, so a
+    large build makes them in a process of their own when a core is spare.
+    """
+    writer = TreeWriter(docs)
+    for name, content in comparison_outputs(project, policies):
+        yield Made(name, writer.write(name, content))
+
+
+Work = Callable[[], Iterator[Made]]
+
+
+def _collect(backgrounds: list[Background[Made]], works: list[Work], report: Progress) -> tuple[list[Made], float]:
+    """Everything the works made, from their background processes or made here and now; and their seconds."""
+    items: list[Made] = []
+    seconds = 0.0
+    if backgrounds:
+        for background in backgrounds:
+            made, worked = background.result(lambda _: report.update(sum(b.arrived for b in backgrounds)))
+            items += made
+            seconds += worked
+        return items, seconds
+    start = time.perf_counter()
+    for work in works:
+        for item in work():
+            items.append(item)
+            report.update(len(items))
+    return items, time.perf_counter() - start
+
+
+def build(
+    root: Path,
+    *,
+    site: bool = True,
+    pdf: bool = True,
+    progress: Progress | None = None,
+    jobs: int = 1,
+    wait: bool = True,
+) -> BuildResult:
+    """The whole pipeline, holding the project's lock (see runlock.py): one run writes at a time.
+
+    A second run waits for the first, saying so on ``progress``; with ``wait=False`` it raises
+    ``ProjectBusy`` instead.
+    """
+    report = progress or Progress()
+    with project_lock(root, wait=wait, waiting=report.message):
+        return _build(root, site=site, pdf=pdf, report=report, jobs=jobs)
+
+
+class _Stages:
+    """Each stage's wall time, into ``times``, and the end of its progress line."""
+
+    def __init__(self, report: Progress, times: dict[str, float]) -> None:
+        self.report, self.times, self.clock = report, times, time.perf_counter()
+
+    def end(self, name: str) -> None:
+        now = time.perf_counter()
+        self.times[name] = self.times.get(name, 0.0) + now - self.clock
+        self.report.end(now - self.clock)
+        self.clock = now
+
+
+def _build(root: Path, *, site: bool, pdf: bool, report: Progress, jobs: int) -> BuildResult:
+    """The whole pipeline, top to bottom; ``result.stages`` records each stage's wall time in seconds.
+
+    A DOCX or PDF is made again only when its key (the resolved policy, the
+    registry, the generator) changed or its file is missing.  With ``pdf=False``
+    (live preview, benchmarks) no PDF is made: the previous build's PDFs stay
+    published only if every one of them is still current, else none is.  With
+    ``jobs`` > 1 the documents are made by up to ``jobs`` processes while the
+    pages are rendered (the ``documents`` stage is then only the wait for
+    them) and the shards of a large site are built side by side (website/).
+    """
+    result = BuildResult(Problems(root))
+    stages = _Stages(report, result.stages)
+
+    report.begin("load and check")
+    run = BuildClock.of(root)  # the build's date, once for every stage
+    prepared = prepare(root, run.today)
+    result.problems, result.schools = prepared.problems, len(prepared.policies)
+    stages.end("load and check")
+
+    # Nothing is written before this point: bad input leaves every output as it was.
+    docs = root / DOCS_DIR
+    state = load_state(root)
+    plan = plan_documents(prepared.project, prepared.policies, docs, state, pdf)
+    new_state = plan.keys
+    documents = sorted(new_state)  # every DOCX, and every PDF that is published
+    result.documents_rendered, result.pdfs_made = len(plan.docx), len(plan.pdf)
+    writer, made, result.docx_work = _pages_and_documents(prepared, plan, docs, run.today, jobs, pdf, stages)
+    del prepared, plan  # the policies: MkDocs needs the memory (release_memory below)
+    if failures := [(item.name, item.error) for item in made if item.error is not None]:
+        raise DocumentError(failures)
+
+    report.begin("write")
+    changed = {item.name for item in made if item.changed}
+    for name in documents:
+        writer.keep(name, changed=name in changed)
+    result.removed = writer.remove_stale()
+    result.changed = sorted(writer.changed)
+    stages.end("write")
+
+    new_state["site"] = site_stamp(root)
+    unchanged = not writer.changed and not result.removed and state.get("site") == new_state["site"]
+    del writer, made
+    release_memory(escape_markdown.cache_clear)  # MkDocs needs it now
+    if site and not (unchanged and (root / SITE_DIR).is_dir()):
+        report.begin("site", 0, "pages")
+        result.site = build_site(
+            root,
+            root / SITE_DIR,
+            run.epoch,
+            docs_dir=docs,
+            jobs=jobs,
+            cache_dir=root / CACHE_DIR / "site",
+            stamp=new_state["site"],
+            progress=report.update,
+        )
+        stages.end("site")
+    if site or state.get("site") == new_state["site"]:
+        save_state(root, new_state)
+    else:
+        save_state(root, {k: v for k, v in new_state.items() if k != "site"})
+    return result
+
+
+def _pages_and_documents(
+    prepared: Prepared, plan: DocumentPlan, docs: Path, today: dt.date, jobs: int, pdf: bool, stages: _Stages
+) -> tuple[TreeWriter, list[Made], float]:
+    """Render and write every page here while the documents are made aside; the ``render``, ``docx``, ``pdf`` stages.
+
+    Pages are written as they are rendered, so the build holds one at a time.  The DOCX go to one
+    forked process (a full build: 5 s of work at 2,000 schools), the PDFs to spawned workers on every
+    core (the biggest stage), the comparison to a forked process of its own on a spare core.  Returns
+    the writer (which knows what changed), what the documents stage made, and the DOCX work in seconds.
+    """
+    project, policies, report = prepared.project, prepared.policies, stages.report
+    docx_aside = jobs > 1 and len(plan.docx) >= BACKGROUND_DOCX
+    works: list[Work] = [partial(write_documents, project, plan.docx, docs)]
+    comparison = partial(write_comparison, project, policies, docs)
+    comparison_aside = jobs - 1 - int(docx_aside) - int(bool(plan.pdf)) > 0 and len(policies) >= BACKGROUND_COMPARISON
+    aside: list[Work] = [*(works if docx_aside else []), *([comparison] if comparison_aside else [])]
+    forked = Background.start_all(aside)
+    comparing = forked[-1:] if comparison_aside else []
+    making = forked[:-1] if comparison_aside else forked
+    pdfs = PdfMaker(pdf_jobs(project, plan.pdf, docs), len(plan.pdf), jobs)  # after the forks: it starts threads
+    try:
+        writer = TreeWriter(docs)
+        report.begin("render", site_page_count(project, policies) + 1, "pages")  # and the comparison
+        done = 0
+        for relative, content in iter_site_pages(project, policies, today, pdf=plan.pdf_links):
+            writer.write(relative, content)
+            done += 1
+            report.update(done)
+        for made in _collect(comparing, [comparison], Progress())[0]:  # comparison/index.md, matrix.*
+            writer.keep(made.name, changed=made.changed)
+        report.update(done + 1)
+        stages.end("render")
+        report.begin("docx", len(plan.docx), "documents")
+        made_documents, docx_work = _collect(making, works, report)
+        stages.end("docx")
+        made_pdfs: list[Made] = []
+        if pdf:
+            report.begin("pdf", len(plan.pdf), "documents")
+            made_pdfs = pdfs.result(report.update)
+            stages.end("pdf")
+    finally:
+        pdfs.close()
+    return writer, [*made_documents, *made_pdfs], docx_work

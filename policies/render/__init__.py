@@ -1,0 +1,1 @@
+"""Stage 3: the site's Markdown pages, rendered through policies/templates."""

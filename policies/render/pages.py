@@ -1,0 +1,219 @@
+"""Render the site's Markdown pages.
+
+Pages: the governors' dashboard (home), one policy page per school, the clause
+library (an index and one page per clause), the references registry and the
+"adopt or amend" guide.  Templates live in ``policies/templates`` and use the
+same environment as clauses, so every value in them is escaped; clause bodies,
+already rendered and escaped, are passed in as Markup.  Templates receive plain
+dicts and strings only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import Any
+
+from markupsafe import Markup
+
+from policies.load.changes import KIND_LABELS
+from policies.load.clauses import Clause
+from policies.load.models import AUDIENCES, audience_label
+from policies.load.project import Project
+from policies.load.selection import covers, variant_for
+from policies.load.status import LABELS, review_status
+from policies.load.values import placeholder_context
+from policies.resolve.contacts import contact_rows, row_data
+from policies.resolve.policy import ResolvedPolicy, tidy_markdown
+from policies.templating.environment import ENV
+
+
+def _render(template: str, **data: Any) -> str:
+    return tidy_markdown(ENV.get_template(template).render(**data)) + "\n"
+
+
+def policy_data(policy: ResolvedPolicy, today: dt.date, pdf: bool = True) -> dict[str, Any]:
+    """Plain data for templates: dicts, lists and strings only; ``pdf``: whether its PDF is published."""
+    status = review_status(policy.dates.review, today)
+    return {
+        "slug": policy.slug,
+        "stem": policy.stem,
+        "pdf": pdf,
+        "title": policy.title,
+        "values": policy.values,
+        "audiences": [audience_label(a, policy.governance) for a in policy.audiences],
+        "status": status,
+        "status_label": LABELS[status],
+        "contacts": [row_data(row) for row in contact_rows(policy.values)],
+        "source_title": policy.source_title,
+        "changes": [
+            {
+                "clause": item.clause,
+                "title": item.title,
+                "number": Markup(item.number) if item.number else None,
+                "kind": KIND_LABELS[item.kind],
+                "what": item.what,
+                "why": item.why,
+                "confirmed_by": item.confirmed_by,
+                "confirmed_on": item.confirmed_on,
+            }
+            for item in policy.changes
+        ],
+        "unconfirmed": sum(1 for item in policy.changes if not item.confirmed),
+        "sections": [
+            {
+                "number": Markup(section.number),
+                "id": section.id,
+                "title": section.title,
+                "audiences": [audience_label(a, policy.governance) for a in section.audiences],
+                "clauses": [
+                    {
+                        "number": Markup(clause.number),
+                        "id": clause.id,
+                        "title": clause.title,
+                        "body": Markup(clause.body),
+                    }
+                    for clause in section.clauses
+                ],
+            }
+            for section in policy.sections
+        ],
+    }
+
+
+def clause_data(project: Project, clause: Clause, policies: list[ResolvedPolicy]) -> dict[str, Any]:
+    """A clause for its library page: placeholder text per variant, and who uses which."""
+    placeholders = placeholder_context()
+    placeholders["policy"]["title"] = "‹policy.title›"
+    meta = clause.meta
+    adopters: dict[str, list[dict[str, str]]] = {v: [] for v in clause.variant_ids}
+    not_covered = []
+    for policy in policies:
+        entry = {"slug": policy.slug, "name": policy.name}
+        school = project.schools[policy.slug]
+        if covers(school, clause):
+            adopters[variant_for(clause, school)].append(entry)
+        else:
+            not_covered.append(entry)
+    section = next(s for s in project.outline.sections if s.id == meta.section) if project.outline else None
+    return {
+        "id": meta.id,
+        "title": meta.title,
+        "section": section.title if section else meta.section,
+        "audiences": [AUDIENCES[a] for a in meta.audiences],
+        "variables": meta.variables,
+        "note": meta.note,
+        "references": [
+            {"id": ref, "title": project.references[ref].title, "edition": project.references[ref].edition}
+            for ref in meta.references
+            if ref in project.references
+        ],
+        "provenance": [
+            {"id": seed, "school": project.sources[seed].school, "title": project.sources[seed].title}
+            for seed in meta.provenance
+            if seed in project.sources
+        ],
+        "variants": [
+            {
+                "id": variant,
+                "label": meta.variants[variant].label if variant else "",
+                "summary": meta.variants[variant].summary if variant else "",
+                "recommended": variant == (meta.default or ""),
+                "text": Markup(tidy_markdown(clause.templates[variant].render(placeholders))),
+                "schools": adopters[variant],
+            }
+            for variant in clause.variant_ids
+        ],
+        "not_covered": not_covered,
+    }
+
+
+def library_index(project: Project) -> list[dict[str, Any]]:
+    assert project.outline is not None
+    return [
+        {
+            "id": section.id,
+            "title": section.title,
+            "audiences": [AUDIENCES[a] for a in section.audiences],
+            "clauses": [
+                {
+                    "id": cid,
+                    "title": project.clauses[cid].meta.title,
+                    "variants": [v.label for v in project.clauses[cid].meta.variants.values()],
+                }
+                for cid in section.clauses
+                if cid in project.clauses
+            ],
+        }
+        for section in project.outline.sections
+    ]
+
+
+def references_data(project: Project) -> list[dict[str, Any]]:
+    cited: dict[str, list[dict[str, str]]] = {}
+    for clause in sorted(project.clauses.values(), key=lambda c: c.meta.id):
+        for ref_id in clause.meta.references:
+            cited.setdefault(ref_id, []).append({"id": clause.meta.id, "title": clause.meta.title})
+    rows = []
+    for ref_id, ref in project.references.items():
+        rows.append(
+            {
+                "id": ref_id,
+                "title": ref.title,
+                "publisher": ref.publisher,
+                "kind": ref.kind.replace("-", " "),
+                "edition": ref.edition,
+                "date": ref.date.text if ref.date else None,
+                "url": ref.url,
+                "status": ref.status,
+                "superseded_by": ref.superseded_by,
+                "superseded_by_title": project.references[ref.superseded_by].title
+                if ref.superseded_by in project.references
+                else None,
+                "note": ref.note,
+                "checked": ref.checked.text if ref.checked else None,
+                "cited_by": cited.get(ref_id, []),
+            }
+        )
+    return rows
+
+
+def reference_groups(project: Project) -> list[dict[str, Any]]:
+    rows = references_data(project)
+    headings = {"current": "Current", "superseded": "Superseded", "withdrawn": "Withdrawn"}
+    return [
+        {"heading": heading, "items": [r for r in rows if r["status"] == status]}
+        for status, heading in headings.items()
+        if any(r["status"] == status for r in rows)
+    ]
+
+
+def render_site_pages(project: Project, policies: list[ResolvedPolicy], today: dt.date) -> dict[str, str]:
+    return dict(iter_site_pages(project, policies, today))
+
+
+def site_page_count(project: Project, policies: list[ResolvedPolicy]) -> int:
+    """How many pages iter_site_pages() yields, before it makes any (for a progress bar)."""
+    return 4 + len(policies) + len(project.clauses)  # its first four, then one per school and per clause
+
+
+def iter_site_pages(
+    project: Project, policies: list[ResolvedPolicy], today: dt.date, *, pdf: bool = True
+) -> Iterator[tuple[str, str]]:
+    """(path in the docs tree, Markdown) of every page, one at a time: the build writes each and lets it go.
+
+    ``pdf``: whether the build publishes PDFs, decided before any page is rendered, so a page links
+    a PDF only when there is one.
+    """
+    rows = [policy_data(p, today, pdf) for p in policies]
+    family = project.outline.family_name if project.outline else ""
+    title, family_title = f"Harmonised school {family} policies", f"{family[:1].upper()}{family[1:]} policies"
+    yield "index.md", _render("home.md.jinja", policies=rows, title=title, family=family_title, today=today.isoformat())
+    yield "library/index.md", _render("library-index.md.jinja", sections=library_index(project))
+    yield "references.md", _render("references.md.jinja", groups=reference_groups(project))
+    yield "adopt.md", _render("adopt.md.jinja")
+    for row in rows:
+        yield f"schools/{row['slug']}.md", _render("school.md.jinja", policy=row)
+    for clause in project.clauses.values():
+        data = clause_data(project, clause, policies)
+        yield f"library/{clause.meta.id}.md", _render("clause.md.jinja", clause=data)

@@ -1,0 +1,57 @@
+"""Load, check and resolve: the one step that every reader of a project starts with.
+
+``prepare`` is what ``build``, ``policies diff``, the CLI commands, ``scripts/`` and the tests call;
+it raises :class:`~policies.errors.InputError` when the inputs have errors, so nothing is rendered
+from a project that did not check cleanly.  ``load_and_check`` is its first half, for the commands
+that report problems rather than stop at them (``check``, ``changes``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from policies.errors import InputError
+from policies.load.check import check_project
+from policies.load.problems import Problems
+from policies.load.project import Project, load_project
+from policies.resolve.policy import ResolvedPolicy, resolve_policy
+from policies.runtime.clock import BuildClock
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A project that checked cleanly, its resolved policies (by slug order), and its warnings."""
+
+    project: Project
+    policies: list[ResolvedPolicy]
+    problems: Problems
+
+
+def load_and_check(root: Path, today: dt.date | None = None) -> tuple[Project, Problems]:
+    """Every input loaded and checked against ``today`` (default: the build date); problems collected."""
+    problems = Problems(root)
+    project = load_project(root, problems)
+    check_project(project, problems, today if today is not None else BuildClock.of(root).today)
+    return project, problems
+
+
+def resolve_all(project: Project, problems: Problems) -> list[ResolvedPolicy]:
+    policies = []
+    for slug in sorted(project.schools):
+        policy = resolve_policy(project, slug, problems)
+        if policy is not None:
+            policies.append(policy)
+    return policies
+
+
+def prepare(root: Path, today: dt.date | None = None) -> Prepared:
+    """Load, check and resolve the project in ``root``; raises ``InputError`` if any step found errors."""
+    project, problems = load_and_check(root, today)
+    if problems.errors:
+        raise InputError(problems)
+    policies = resolve_all(project, problems)
+    if problems.errors:
+        raise InputError(problems)
+    return Prepared(project, policies, problems)

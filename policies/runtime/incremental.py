@@ -1,0 +1,70 @@
+"""Content hashes, so a rebuild redoes only what its inputs changed.
+
+A DOCX is a pure function of the resolved policy, the reference registry and
+this generator's code, so its key hashes exactly those; a document whose key
+is unchanged is taken from the previous build instead of being written again.
+The site is rebuilt only when a generated page, ``mkdocs.yml``, ``overrides/``
+or the generator changed.  Keys live in ``.policies-cache/`` (git-ignored),
+written only after a successful build.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+from pathlib import Path
+
+from policies.load.project import Project
+from policies.resolve.policy import ResolvedPolicy
+
+CACHE_DIR = ".policies-cache"
+PACKAGE = Path(__file__).resolve().parents[1]
+
+
+@functools.cache
+def code_fingerprint() -> str:
+    digest = hashlib.sha256()
+    for path in sorted(PACKAGE.rglob("*")):
+        if path.is_file() and path.suffix in (".py", ".jinja", ".docx"):
+            digest.update(path.relative_to(PACKAGE).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _file(path: Path) -> bytes:
+    return path.read_bytes() if path.is_file() else b""
+
+
+def docx_key(project: Project, policy: ResolvedPolicy) -> str:
+    digest = hashlib.sha256(code_fingerprint().encode())
+    digest.update(_file(project.clauses_dir / "references.yml"))
+    digest.update(_file(project.clauses_dir / "outline.yml"))
+    digest.update(repr(policy).encode())
+    return digest.hexdigest()
+
+
+def site_stamp(root: Path) -> str:
+    digest = hashlib.sha256(code_fingerprint().encode())
+    digest.update(_file(root / "mkdocs.yml"))
+    for path in sorted((root / "overrides").rglob("*")):
+        if path.is_file():
+            digest.update(path.relative_to(root).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def load_state(root: Path) -> dict[str, str]:
+    try:
+        data = json.loads((root / CACHE_DIR / "state.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def save_state(root: Path, state: dict[str, str]) -> None:
+    folder = root / CACHE_DIR
+    folder.mkdir(exist_ok=True)
+    tmp = folder / "state.json.tmp"
+    tmp.write_text(json.dumps(state, sort_keys=True, indent=0), encoding="utf-8")
+    tmp.replace(folder / "state.json")

@@ -1,0 +1,81 @@
+"""Write the generated Markdown tree, touching only files whose content changed.
+
+The tree (``docs/``) is generated, git-ignored and left in place so plain
+``mkdocs build`` and ``mkdocs serve`` work on it.  Unchanged files keep their
+modification time (a watcher does not loop, a rebuild rewrites nothing), files
+of removed schools are deleted, and the same path is never written twice in a
+run: two schools mapping to one page is a bug, not something to overwrite.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from policies.errors import DuplicateOutput
+
+
+@dataclass(frozen=True)
+class Made:
+    """A file a stage dealt with: its path in the docs tree, and whether it changed or, if it failed, why."""
+
+    name: str
+    changed: bool = False
+    error: str | None = None
+
+
+@dataclass
+class TreeWriter:
+    root: Path
+    written: set[Path] = field(default_factory=set)
+    changed: list[Path] = field(default_factory=list)
+
+    def write(self, relative: str, content: str | bytes) -> bool:
+        """Write ``relative`` unless it already holds ``content``; True when it was written."""
+        path = self._claim(relative)
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        if path.is_file() and path.read_bytes() == data:
+            return False
+        tmp = path.with_name(f".{path.name}.tmp")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp.write_bytes(data)
+            os.replace(tmp, path)
+        except OSError as exc:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+            if exc.filename is None:  # a failed write (disk full) names no file: say which one
+                exc.filename = str(path)
+            raise
+        self.changed.append(path)
+        return True
+
+    def keep(self, relative: str, *, changed: bool = False) -> None:
+        """Count a file written elsewhere (the DOCX process) or left as it is, so it is not removed as stale."""
+        path = self._claim(relative)
+        if changed:
+            self.changed.append(path)
+
+    def _claim(self, relative: str) -> Path:
+        path = (self.root / relative).resolve()
+        if not path.is_relative_to(self.root.resolve()):
+            raise DuplicateOutput(f"refusing to write outside {self.root}: {relative}")
+        if path in self.written:
+            raise DuplicateOutput(f"{relative} would be written twice")
+        self.written.add(path)
+        return path
+
+    def remove_stale(self) -> list[Path]:
+        """Delete generated files that this run did not write (a school was removed)."""
+        removed: list[Path] = []
+        if not self.root.is_dir():
+            return removed
+        for path in sorted(self.root.rglob("*"), reverse=True):
+            if path.is_file() and path.resolve() not in self.written:
+                path.unlink()
+                removed.append(path)
+            elif path.is_dir() and not any(path.iterdir()):
+                path.rmdir()
+        return removed
