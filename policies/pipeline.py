@@ -9,6 +9,7 @@ changed, and the site is swapped in only once MkDocs succeeded.
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -17,8 +18,7 @@ from pathlib import Path
 
 from policies.compare.outputs import comparison_outputs
 from policies.documents.docx_document import build_docx, render_docx
-from policies.documents.pdf_pool import PdfJob, PdfMaker
-from policies.documents.pdf_typst import typst_source
+from policies.documents.pdf_pool import PdfMaker, pdf_jobs
 from policies.errors import DocumentError
 from policies.load.problems import Problems
 from policies.load.project import Project
@@ -112,15 +112,6 @@ def write_documents(project: Project, policies: list[ResolvedPolicy], docs: Path
         yield Made(name, writer.write(name, build_docx(policy, project.references, subject=subject)))
 
 
-def pdf_jobs(project: Project, policies: list[ResolvedPolicy], docs: Path) -> Iterator[PdfJob]:
-    """What the PDF workers compile: each policy's Typst source, made when a worker is ready for it."""
-    subject = project.outline.title if project.outline else ""
-    for policy in policies:
-        name = f"downloads/{policy.stem}.pdf"
-        label = f"{policy.name}'s policy"
-        yield PdfJob(name, str(docs / name), label, typst_source(policy, project.references, subject=subject))
-
-
 def write_comparison(project: Project, policies: list[ResolvedPolicy], docs: Path) -> Iterator[Made]:
     """Write the comparison page and its CSV and JSON downloads, saying which changed.
 
@@ -212,8 +203,15 @@ def _build(root: Path, *, site: bool, pdf: bool, report: Progress, jobs: int) ->
     new_state = plan.keys
     documents = sorted(new_state)  # every DOCX, and every PDF that is published
     result.documents_rendered, result.pdfs_made = len(plan.docx), len(plan.pdf)
-    writer, made, result.docx_work = _pages_and_documents(prepared, plan, docs, run.today, jobs, pdf, stages)
-    del prepared, plan  # the policies: MkDocs needs the memory (release_memory below)
+    with tempfile.TemporaryDirectory(prefix=".pdf-sources-", dir=_cache(root)) as sources:
+        writer, made, result.docx_work = _pages_and_documents(prepared, plan, docs, run.today, jobs, stages)
+        pdf_todo = pdf_jobs(prepared.project, plan.pdf, docs, Path(sources))
+        del prepared, plan  # the policies: the PDF workers and MkDocs need the memory
+        release_memory(escape_markdown.cache_clear)
+        if pdf:
+            report.begin("pdf", len(pdf_todo), "documents")
+            made += PdfMaker(pdf_todo, len(pdf_todo), jobs).result(report.update)
+            stages.end("pdf")
     if failures := [(item.name, item.error) for item in made if item.error is not None]:
         raise DocumentError(failures)
 
@@ -228,7 +226,7 @@ def _build(root: Path, *, site: bool, pdf: bool, report: Progress, jobs: int) ->
     new_state["site"] = site_stamp(root)
     unchanged = not writer.changed and not result.removed and state.get("site") == new_state["site"]
     del writer, made
-    release_memory(escape_markdown.cache_clear)  # MkDocs needs it now
+    release_memory(escape_markdown.cache_clear)  # MkDocs needs it now (the write stage's, this time)
     if site and not (unchanged and (root / SITE_DIR).is_dir()):
         report.begin("site", 0, "pages")
         result.site = build_site(
@@ -249,46 +247,42 @@ def _build(root: Path, *, site: bool, pdf: bool, report: Progress, jobs: int) ->
     return result
 
 
+def _cache(root: Path) -> Path:
+    (root / CACHE_DIR).mkdir(exist_ok=True)
+    return root / CACHE_DIR
+
+
 def _pages_and_documents(
-    prepared: Prepared, plan: DocumentPlan, docs: Path, today: dt.date, jobs: int, pdf: bool, stages: _Stages
+    prepared: Prepared, plan: DocumentPlan, docs: Path, today: dt.date, jobs: int, stages: _Stages
 ) -> tuple[TreeWriter, list[Made], float]:
-    """Render and write every page here while the documents are made aside; the ``render``, ``docx``, ``pdf`` stages.
+    """Render and write every page here while the DOCX are made aside; the ``render`` and ``docx`` stages.
 
     Pages are written as they are rendered, so the build holds one at a time.  The DOCX go to one
-    forked process (a full build: 5 s of work at 2,000 schools), the PDFs to spawned workers on every
-    core (the biggest stage), the comparison to a forked process of its own on a spare core.  Returns
-    the writer (which knows what changed), what the documents stage made, and the DOCX work in seconds.
+    forked process (a full build: 5 s of work at 2,000 schools), the comparison to a forked process of
+    its own on a spare core.  (The PDFs come after, once the build has freed its memory: see _build.)
+    Returns the writer (which knows what changed), what the DOCX stage made, and its work in seconds.
     """
     project, policies, report = prepared.project, prepared.policies, stages.report
     docx_aside = jobs > 1 and len(plan.docx) >= BACKGROUND_DOCX
     works: list[Work] = [partial(write_documents, project, plan.docx, docs)]
     comparison = partial(write_comparison, project, policies, docs)
-    comparison_aside = jobs - 1 - int(docx_aside) - int(bool(plan.pdf)) > 0 and len(policies) >= BACKGROUND_COMPARISON
+    comparison_aside = jobs - 1 - int(docx_aside) > 0 and len(policies) >= BACKGROUND_COMPARISON
     aside: list[Work] = [*(works if docx_aside else []), *([comparison] if comparison_aside else [])]
     forked = Background.start_all(aside)
     comparing = forked[-1:] if comparison_aside else []
     making = forked[:-1] if comparison_aside else forked
-    pdfs = PdfMaker(pdf_jobs(project, plan.pdf, docs), len(plan.pdf), jobs)  # after the forks: it starts threads
-    try:
-        writer = TreeWriter(docs)
-        report.begin("render", site_page_count(project, policies) + 1, "pages")  # and the comparison
-        done = 0
-        for relative, content in iter_site_pages(project, policies, today, pdf=plan.pdf_links):
-            writer.write(relative, content)
-            done += 1
-            report.update(done)
-        for made in _collect(comparing, [comparison], Progress())[0]:  # comparison/index.md, matrix.*
-            writer.keep(made.name, changed=made.changed)
-        report.update(done + 1)
-        stages.end("render")
-        report.begin("docx", len(plan.docx), "documents")
-        made_documents, docx_work = _collect(making, works, report)
-        stages.end("docx")
-        made_pdfs: list[Made] = []
-        if pdf:
-            report.begin("pdf", len(plan.pdf), "documents")
-            made_pdfs = pdfs.result(report.update)
-            stages.end("pdf")
-    finally:
-        pdfs.close()
-    return writer, [*made_documents, *made_pdfs], docx_work
+    writer = TreeWriter(docs)
+    report.begin("render", site_page_count(project, policies) + 1, "pages")  # and the comparison
+    done = 0
+    for relative, content in iter_site_pages(project, policies, today, pdf=plan.pdf_links):
+        writer.write(relative, content)
+        done += 1
+        report.update(done)
+    for made in _collect(comparing, [comparison], Progress())[0]:  # comparison/index.md, matrix.*
+        writer.keep(made.name, changed=made.changed)
+    report.update(done + 1)
+    stages.end("render")
+    report.begin("docx", len(plan.docx), "documents")
+    made_documents, docx_work = _collect(making, works, report)
+    stages.end("docx")
+    return writer, made_documents, docx_work

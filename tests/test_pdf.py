@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+import policies.documents.pdf_typst as pdf_typst
 import policies.pipeline as build_module
 from policies.documents.pdf_pool import PdfJob, compile_batch
 from policies.runtime.write import Made as PdfOutcome
@@ -52,7 +53,7 @@ def test_build_makes_each_pdf_once_then_reuses_it(tmp_path: Path, monkeypatch: p
     page = (root / "docs" / "schools" / "alpha.md").read_text(encoding="utf-8")
     assert "](../downloads/alpha-social-media-policy.pdf)" in page
     assert "](../downloads/alpha-social-media-policy.docx)" in page
-    monkeypatch.setattr(build_module, "typst_source", lambda *a, **k: pytest.fail("an unchanged policy's PDF is kept"))
+    monkeypatch.setattr(pdf_typst, "typst_source", lambda *a, **k: pytest.fail("an unchanged policy's PDF is kept"))
     again = build(root, site=False)
     assert (again.pdfs_made, again.documents_rendered, again.changed) == (0, 0, [])
     assert (downloads / "alpha-social-media-policy.pdf").read_bytes() == made
@@ -93,7 +94,12 @@ def test_a_pdf_that_fails_once_is_made_on_its_second_try(tmp_path: Path) -> None
             raise RuntimeError("the engine stumbled")
         return b"%PDF-1.7 " + source.encode()
 
-    jobs = [PdfJob(f"downloads/{n}.pdf", str(tmp_path / f"{n}.pdf"), f"{n}'s policy", n) for n in ("a", "b")]
+    for n in ("a", "b"):
+        (tmp_path / f"{n}.typ").write_text(n, encoding="utf-8")
+    jobs = [
+        PdfJob(f"downloads/{n}.pdf", str(tmp_path / f"{n}.pdf"), f"{n}'s policy", str(tmp_path / f"{n}.typ"))
+        for n in ("a", "b")
+    ]
     assert compile_batch(jobs, flaky) == [PdfOutcome("downloads/a.pdf", True), PdfOutcome("downloads/b.pdf", True)]
     assert calls == ["a", "a", "b"]
     assert (tmp_path / "a.pdf").read_bytes() == b"%PDF-1.7 a"
@@ -103,7 +109,8 @@ def test_a_pdf_that_fails_every_try_is_reported_by_name(tmp_path: Path) -> None:
     def broken(source: str) -> bytes:
         raise RuntimeError(f"no glyph for {source}\nin any font")
 
-    jobs = [PdfJob("downloads/a.pdf", str(tmp_path / "a.pdf"), "Alpha's policy", "X")]
+    (tmp_path / "a.typ").write_text("X", encoding="utf-8")
+    jobs = [PdfJob("downloads/a.pdf", str(tmp_path / "a.pdf"), "Alpha's policy", str(tmp_path / "a.typ"))]
     assert compile_batch(jobs, broken) == [
         PdfOutcome("downloads/a.pdf", error="the PDF of Alpha's policy could not be made: no glyph for X in any font")
     ]
@@ -123,7 +130,7 @@ def test_a_pdf_that_cannot_be_made_stops_the_build_and_keeps_the_site(
     assert main(["-C", str(root), "build", "--jobs", str(jobs)]) == 0
     before = tree_digest(root / "site")
     capsys.readouterr()
-    real = build_module.typst_source
+    real = pdf_typst.typst_source
 
     def refuses_elton(policy, *args, **kwargs):  # type: ignore[no-untyped-def]
         source = real(policy, *args, **kwargs)  # Typst itself stops on this one: a real failure of the engine
@@ -133,7 +140,7 @@ def test_a_pdf_that_cannot_be_made_stops_the_build_and_keeps_the_site(
             else source
         )
 
-    monkeypatch.setattr(build_module, "typst_source", refuses_elton)
+    monkeypatch.setattr(pdf_typst, "typst_source", refuses_elton)
     for slug in ("elton", "school-0003"):
         if (root / "schools" / f"{slug}.yml").exists():
             rename_school(root, slug, "Person", "Dr Person")
@@ -153,7 +160,7 @@ def test_a_pdf_that_cannot_be_made_stops_the_build_and_keeps_the_site(
     assert sorted(line for line in err if line.startswith("error: ")) == sorted(expected)
     assert err[-1] == "build stopped: the previous site was left in place"
     assert tree_digest(root / "site") == before
-    monkeypatch.setattr(build_module, "typst_source", real)
+    monkeypatch.setattr(pdf_typst, "typst_source", real)
     assert main(["-C", str(root), "build", "--jobs", str(jobs)]) == 0  # fixed: the next build publishes it
 
 

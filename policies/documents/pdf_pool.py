@@ -7,13 +7,14 @@ the build's own process, nor in the processes it forks for the DOCX and the
 comparison; it runs in workers *spawned* fresh (a new interpreter), which is
 safe whatever the calling process did before.
 
-The build's process turns each policy into Typst source (under a
-millisecond a document) in a feeder thread while it renders the pages; the
-workers compile the sources in batches, one per core, and write each PDF
-into the docs tree themselves, only where its bytes changed, so PDFs never
-travel back.  A document Typst refuses is tried once more on its own; if it
-still fails, its reason comes back by name and the others go on, so one run
-reports every failure.  Typst's threads each get a glibc malloc arena of their
+The build's process writes each policy's Typst source to a file (under a
+millisecond a document) and frees its own memory before the workers start, so
+the workers' memory never adds to the project's; the workers compile the
+sources in batches, one per core, and write each PDF into the docs tree
+themselves, only where its bytes changed, so PDFs never travel back.  A
+document Typst refuses is tried once more on its own; if it still fails, its
+reason comes back by name and the others go on, so one run reports every
+failure.  Typst's threads each get a glibc malloc arena of their
 own, which more than doubled a worker's memory (230 MiB against 90 MiB over
 300 documents, the same speed), so workers start with ``MALLOC_ARENA_MAX=1``;
 and a worker is replaced after ``WORKER_BATCHES`` batches, so whatever Typst
@@ -31,6 +32,11 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from policies.load.project import Project
+    from policies.resolve.policy import ResolvedPolicy
 
 from policies.runtime.write import Made
 
@@ -42,12 +48,12 @@ TRIES = 2  # a document Typst refuses is tried once more before it counts as fai
 
 @dataclass(frozen=True)
 class PdfJob:
-    """One PDF to make: its path in the docs tree, where to write it, a name for messages, and its source."""
+    """One PDF to make: its path in the docs tree, where to write it, a name for messages, its source file."""
 
     name: str
     path: str
     label: str
-    source: str
+    source: str  # the Typst source's file
 
 
 def _write(path: Path, data: bytes) -> bool:
@@ -79,7 +85,7 @@ def compile_batch(jobs: list[PdfJob], compile_source: Callable[[str], bytes] | N
         reason = ""
         for _ in range(TRIES):
             try:
-                data = compile_source(job.source)
+                data = compile_source(Path(job.source).read_text(encoding="utf-8"))
             except (OSError, MemoryError):
                 raise  # the system's problem (reported as such by the build), not this document's
             except Exception as exc:  # Typst refused this document: report it by name, keep the others
@@ -180,3 +186,20 @@ class PdfMaker:
                     os.environ.pop(name, None)
                 else:
                     os.environ[name] = value
+
+
+def pdf_jobs(project: Project, policies: list[ResolvedPolicy], docs: Path, sources: Path) -> list[PdfJob]:
+    """What the PDF workers compile: each policy's Typst source, written into ``sources``.
+
+    On disk, so the build can free the policies before the workers start (pdf_pool.py).
+    """
+    from .pdf_typst import typst_source  # Typst's module, not its compiler: safe before a fork
+
+    subject = project.outline.title if project.outline else ""
+    jobs = []
+    for policy in policies:
+        name = f"downloads/{policy.stem}.pdf"
+        source = sources / f"{policy.stem}.typ"
+        source.write_text(typst_source(policy, project.references, subject=subject), encoding="utf-8")
+        jobs.append(PdfJob(name, str(docs / name), f"{policy.name}'s policy", str(source)))
+    return jobs
