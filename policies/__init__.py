@@ -57,6 +57,7 @@ serve them all, and ``pipeline``, ``serve`` and ``cli`` sit on top.  Imports nev
       background         one stream of work on another core
       progress           what a long build is doing, on standard error
       runlock            one writer per project; folders swapped in one step
+      libc               the C library, loaded in one place (renameat2, malloc_trim, prctl)
     maintain/            maintainers' tools
       diff               what each school's policy would say differently
       diff_report        the change-impact report (Markdown, HTML redlines)
