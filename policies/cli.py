@@ -21,11 +21,10 @@ from policies.errors import DocumentError, InputError, ProjectBusy, SiteBuildErr
 from policies.load.check import check_reference_currency, check_reviews
 from policies.load.check_changes import check_changes_notices
 from policies.load.problems import Problems
-from policies.pipeline import DOCS_DIR, SITE_DIR, BuildResult, build
+from policies.pipeline import DOCS_DIR, SITE_DIR, build
 from policies.resolve.prepare import load_and_check, resolve_all
 from policies.runtime.clock import BuildClock, default_jobs
 from policies.runtime.progress import for_stream
-from policies.website.publish import SiteReport
 
 
 def _report(problems: Problems, strict: bool = False) -> int:
@@ -69,8 +68,8 @@ def _build(args: argparse.Namespace) -> int:
         progress.close()  # also on an interrupt or an internal error, before main() prints it
     _report(result.problems)
     site = result.site
-    if args.timings:
-        _write_timings(args.timings, result)
+    if args.timings:  # --timings FILE: what scripts/bench.py reads
+        args.timings.write_text(json.dumps(result.timings(), indent=2) + "\n", encoding="utf-8")
     if args.no_site:
         where = ""
     elif site is None:
@@ -84,15 +83,6 @@ def _build(args: argparse.Namespace) -> int:
         where = f" and built {SITE_DIR}/ ({site.rewritten} files changed)"
     print(f"Generated {result.schools} school policies ({len(result.changed)} files changed){where}")
     return 0
-
-
-def _write_timings(path: Path, result: BuildResult) -> None:
-    """``--timings FILE``: each stage's wall seconds and what the build made, as one JSON object."""
-    ran = result.site or SiteReport(shards=0)
-    data = {**result.stages, "docx work": result.docx_work, "documents rendered": result.documents_rendered}
-    data |= {"pdfs made": result.pdfs_made}
-    data |= {"site processes": ran.processes, "site shards": ran.shards, "site files rewritten": ran.rewritten}
-    path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
 
 
 def _matrix(args: argparse.Namespace) -> int:

@@ -16,7 +16,7 @@ own dates, so the same inputs give the same bytes.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 
 from policies.documents.docx_markdown import Fragment, bookmark, hyperlink, markdown_xml, table_xml
 from policies.documents.docx_package import (
@@ -34,25 +34,12 @@ from policies.documents.docx_reference import PART_RELS, SECTION_REFS, Reference
 from policies.documents.docx_styles import ORDERED_ABSTRACT, TEXT_WIDTH
 from policies.load.library_models import Reference as Citation
 from policies.load.models import audience_label
-from policies.load.project import Project
 from policies.resolve.contacts import contact_rows
 from policies.resolve.details import ANNEX_TITLE, annex_introduction, change_heading, detail_rows
 from policies.resolve.policy import ResolvedPolicy
 
 DASH = " \u2013 "
 _PLACEHOLDER = re.compile("\x00(\\d+)\x00")
-
-
-def render_docx(project: Project, policies: list[ResolvedPolicy]) -> dict[str, bytes]:
-    """``downloads/<stem>.docx`` for every policy, by path relative to the docs tree."""
-    return dict(iter_docx(project, policies))
-
-
-def iter_docx(project: Project, policies: list[ResolvedPolicy]) -> Iterator[tuple[str, bytes]]:
-    """(path, bytes) of each policy's DOCX, one at a time (a background process streams them back)."""
-    subject = project.outline.title if project.outline else ""
-    for policy in policies:
-        yield f"downloads/{policy.stem}.docx", build_docx(policy, project.references, subject=subject)
 
 
 def _contact(person: Mapping[str, str | None], links: dict[str, str]) -> str:

@@ -188,10 +188,6 @@ def reference_groups(project: Project) -> list[dict[str, Any]]:
     ]
 
 
-def render_site_pages(project: Project, policies: list[ResolvedPolicy], today: dt.date) -> dict[str, str]:
-    return dict(iter_site_pages(project, policies, today))
-
-
 def site_page_count(project: Project, policies: list[ResolvedPolicy]) -> int:
     """How many pages iter_site_pages() yields, before it makes any (for a progress bar)."""
     return 4 + len(policies) + len(project.clauses)  # its first four, then one per school and per clause
