@@ -32,9 +32,9 @@ serve them all, and ``pipeline``, ``serve`` and ``cli`` sit on top.  Imports nev
       pages              page view-models rendered through templates/
     documents/           4. the downloads: DOCX and PDF
       docx_package       WordprocessingML blocks and a reproducible zip writer
-      docx_styles        the house style (source of reference.docx)
+      docx_styles        the house style, as WordprocessingML
       docx_markdown      clause Markdown -> WordprocessingML
-      docx_reference     reads and writes reference.docx
+      docx_reference     the house style's parts for every download; the specimen document on demand
       docx_document      one DOCX per school
       typst_markup       clause Markdown -> Typst markup
       pdf_typst          one PDF per school by Typst

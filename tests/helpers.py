@@ -2,9 +2,10 @@
 
 Everything here is cheap at import: nothing is rendered or built until a test (or a fixture in
 conftest.py) calls it.  What the generator makes is read from what ``build`` writes into docs/, in a
-temporary copy of the project (``built``): there is no second, test-only renderer.  The generator's entry points that most modules use (``main``, ``build``,
-``load_and_check``...) are imported here; a test module imports from the generator itself only the internals
-it tests.  ``POLICIES`` is the one command line that runs it in a subprocess.
+temporary copy of the project (``built``): there is no second, test-only renderer.  The generator's
+entry points that most modules use (``main``, ``build``, ``load_and_check``...) are imported here; a
+test module imports from the generator itself only the internals it tests.  ``POLICIES`` is the one
+command line that runs it in a subprocess.
 """
 
 from __future__ import annotations

@@ -1,9 +1,9 @@
 """One DOCX per school, from the same resolved policy as its site page.
 
-The document is the reference document's styles, numbering, settings and page
-setup (read once, ``docx_reference``) around this school's parts: a cover
+The document is the house style's styles, numbering, settings and page
+setup (``docx_styles``, via ``docx_reference``) around this school's parts: a cover
 block (title, school, the policy's own dates, approval, contacts), the
-sections and clauses as Heading 1 and Heading 2 numbered by the reference's
+sections and clauses as Heading 1 and Heading 2 numbered by the house style's
 multilevel list (so 1, 1.1 ... are real list numbers that Word keeps in step,
 checked here to equal the site's), the clause text (``docx_markdown``, cached
 across schools), a table of the legislation and guidance cited, a header
@@ -30,7 +30,7 @@ from policies.documents.docx_package import (
     text,
     write_package,
 )
-from policies.documents.docx_reference import PART_RELS, SECTION_REFS, Reference, load_reference
+from policies.documents.docx_reference import PART_RELS, SECTION_REFS, Reference, house_style
 from policies.documents.docx_styles import ORDERED_ABSTRACT, TEXT_WIDTH
 from policies.load.library_models import Reference as Citation
 from policies.load.models import audience_label
@@ -213,7 +213,7 @@ def build_docx(
     reference: Reference | None = None,
 ) -> bytes:
     """The school's policy as DOCX bytes: identical bytes for identical inputs."""
-    ref = reference or load_reference()
+    ref = reference or house_style()
     links: dict[str, str] = {}
     nums: list[str] = []
     body = _body(policy, registry or {}, links, nums, ref.first_list_id)
