@@ -26,7 +26,7 @@ serve them all, and ``pipeline``, ``serve`` and ``cli`` sit on top.  Imports nev
     resolve/             2. one school's policy, numbered and rendered
       policy             ResolvedPolicy, resolve_policy, resolve_all
       contacts           the contacts box rows
-      details            a policy's detail rows and changes-to-confirm text
+      details            the one list of a school's details (page, DOCX/PDF cover, dashboard, comparison)
       prepare            load + check + resolve in one step: what every reader of a project calls
     render/              3. the site's Markdown pages
       pages              page view-models rendered through templates/

@@ -191,7 +191,7 @@ def test_header_names_the_school_and_footer_has_page_fields(alpha: tuple[Resolve
     section = alpha[1].sections[0]
     assert section.header.paragraphs[0].text == "Alpha Primary School\tSocial Media Policy"
     footer = section.footer.paragraphs[0]
-    assert footer.text == "Version 2.1 \u2013 Review due Summer 2026 \u2013 Page 1 of 1"
+    assert footer.text == "Version 2.1 \u2013 Next review Summer 2026 \u2013 Page 1 of 1"
     instructions = [i.text.strip() for i in footer._p.iter(f"{W}instrText")]
     assert instructions == ["PAGE", "NUMPAGES"]
     kinds = [f.get(f"{W}fldCharType") for f in footer._p.iter(f"{W}fldChar")]

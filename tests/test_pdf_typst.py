@@ -135,7 +135,7 @@ def test_running_header_and_page_n_of_m_footer(
     policy = policies[slug]
     assert second.startswith(f"{policy.name} {policy.title}")
     review = policy.values["policy"]["review"]
-    assert second.endswith(f"Review due {review} – Page 2 of {pages}") if review else f"Page 2 of {pages}" in second
+    assert second.endswith(f"Next review {review} – Page 2 of {pages}") if review else f"Page 2 of {pages}" in second
 
 
 @pytest.mark.parametrize("slug", sorted(LOCAL_FACTS))

@@ -35,7 +35,7 @@ from policies.documents.docx_styles import ORDERED_ABSTRACT, TEXT_WIDTH
 from policies.load.library_models import Reference as Citation
 from policies.load.models import audience_label
 from policies.resolve.contacts import contact_rows
-from policies.resolve.details import ANNEX_TITLE, annex_introduction, change_heading, detail_rows
+from policies.resolve.details import ANNEX_TITLE, REVIEW_LABEL, annex_introduction, change_heading, detail_rows
 from policies.resolve.policy import ResolvedPolicy
 
 DASH = " \u2013 "
@@ -199,9 +199,9 @@ def _app(policy: ResolvedPolicy) -> str:
 
 
 def footer_prefix(policy: ResolvedPolicy) -> str:
-    """ "Version X – Review due Y – " with whichever of the two the school recorded."""
+    """ "Version X – Next review Y – " with whichever of the two the school recorded (labels: details.py)."""
     p = policy.values["policy"]
-    parts = [f"Version {p['version']}" if p["version"] else "", f"Review due {p['review']}" if p["review"] else ""]
+    parts = [f"Version {p['version']}" if p["version"] else "", f"{REVIEW_LABEL} {p['review']}" if p["review"] else ""]
     return "".join(part + DASH for part in parts if part)
 
 

@@ -122,7 +122,7 @@ def make_reference() -> bytes:
             "word/settings.xml": SETTINGS_XML,
             "word/fontTable.xml": FONT_TABLE_XML,
             "word/header1.xml": header_xml("Header: the school", "the policy"),
-            "word/footer1.xml": footer_xml("Footer: Version 1 \u2013 Review due Summer 2030 \u2013 "),
+            "word/footer1.xml": footer_xml("Footer: Version 1 \u2013 Next review Summer 2030 \u2013 "),
         }
     )
 
