@@ -20,6 +20,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import zipfile
 from pathlib import Path
 
 import docx
@@ -288,6 +289,12 @@ def visible_text(page: Path) -> str:
     raw = page.read_text(encoding="utf-8")
     raw = re.sub(r"<(script|style)\b.*?</\1>", " ", raw, flags=re.S)
     return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", raw)).split())
+
+
+def read_package(data: bytes) -> dict[str, bytes]:
+    """Every member of a DOCX (a zip package), by name, in archive order."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
 
 
 def open_docx(data: bytes) -> Document:

@@ -15,7 +15,6 @@ from pathlib import Path
 import pytest
 from docx.document import Document
 
-from policies.documents.docx_package import read_package
 from policies.documents.docx_reference import house_style, make_reference
 from policies.documents.docx_reference import main as docx_reference_main
 
@@ -30,6 +29,7 @@ from .helpers import (
     docx_of,
     open_docx,
     policies_of,
+    read_package,
     school_with_hostile_values,
 )
 from .minimal import write_minimal
