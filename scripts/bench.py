@@ -9,7 +9,8 @@ contacts, ages, dates and variant choices), then:
 
 1. runs the full build in a fresh process (`policies build`: check, render,
    DOCX, PDF, write, site), as a user runs it, reading its per-stage times and
-   peak memory, and counts the PDFs published;
+   peak memory (`--timings FILE`: the stage times and counts as JSON), and
+   counts the PDFs published;
 2. runs a plain `mkdocs build` of the very same generated docs tree: the
    baseline the generator is compared with;
 3. rebuilds unchanged, then after changing one school (a person's name), and
