@@ -26,15 +26,15 @@ serve them all, and ``pipeline``, ``serve`` and ``cli`` sit on top.  Imports nev
     resolve/             2. one school's policy, numbered and rendered
       policy             ResolvedPolicy, resolve_policy, resolve_all
       contacts           the contacts box rows
-      details            a policy's detail rows and changes-to-confirm text
+      details            the one list of a school's details (page, DOCX/PDF cover, dashboard, comparison)
       prepare            load + check + resolve in one step: what every reader of a project calls
     render/              3. the site's Markdown pages
       pages              page view-models rendered through templates/
     documents/           4. the downloads: DOCX and PDF
       docx_package       WordprocessingML blocks and a reproducible zip writer
-      docx_styles        the house style (source of reference.docx)
+      docx_styles        the house style, as WordprocessingML
       docx_markdown      clause Markdown -> WordprocessingML
-      docx_reference     reads and writes reference.docx
+      docx_reference     the house style's parts for every download; the specimen document on demand
       docx_document      one DOCX per school
       typst_markup       clause Markdown -> Typst markup
       pdf_typst          one PDF per school by Typst
@@ -57,6 +57,7 @@ serve them all, and ``pipeline``, ``serve`` and ``cli`` sit on top.  Imports nev
       background         one stream of work on another core
       progress           what a long build is doing, on standard error
       runlock            one writer per project; folders swapped in one step
+      libc               the C library, loaded in one place (renameat2, malloc_trim, prctl)
     maintain/            maintainers' tools
       diff               what each school's policy would say differently
       diff_report        the change-impact report (Markdown, HTML redlines)

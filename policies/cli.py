@@ -25,7 +25,6 @@ from policies.pipeline import DOCS_DIR, SITE_DIR, build
 from policies.resolve.prepare import load_and_check, resolve_all
 from policies.runtime.clock import BuildClock, default_jobs
 from policies.runtime.progress import for_stream
-from policies.website.publish import SiteReport
 
 
 def _report(problems: Problems, strict: bool = False) -> int:
@@ -69,12 +68,8 @@ def _build(args: argparse.Namespace) -> int:
         progress.close()  # also on an interrupt or an internal error, before main() prints it
     _report(result.problems)
     site = result.site
-    if os.environ.get("POLICIES_TIMINGS"):  # for scripts/bench.py: stage times as one JSON line
-        ran = site or SiteReport(shards=0)
-        extra = {"docx work": result.docx_work, "documents rendered": result.documents_rendered}
-        extra |= {"pdfs made": result.pdfs_made}
-        extra |= {"site processes": ran.processes, "site shards": ran.shards, "site files rewritten": ran.rewritten}
-        print(json.dumps({**result.stages, **extra}), file=sys.stderr)
+    if args.timings:  # --timings FILE: what scripts/bench.py reads
+        args.timings.write_text(json.dumps(result.timings(), indent=2) + "\n", encoding="utf-8")
     if args.no_site:
         where = ""
     elif site is None:
@@ -196,6 +191,12 @@ def parser() -> argparse.ArgumentParser:
         metavar="N",
         help="processes to use: DOCX beside page rendering, MkDocs split over large sites (default: %(default)s, "
         "the cores available)",
+    )
+    build_cmd.add_argument(
+        "--timings",
+        type=Path,
+        metavar="FILE",
+        help="write each stage's seconds and what was made (documents, PDFs, MkDocs runs) to FILE as JSON",
     )
     build_cmd.set_defaults(func=_build)
     changes_cmd = sub.add_parser(

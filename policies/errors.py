@@ -81,10 +81,6 @@ class TypstPdfError(PoliciesError):
     """A PDF could not be made; the message says why in a school's terms where it can (becomes a DocumentError)."""
 
 
-class ReferenceDocError(PoliciesError):
-    """The reference document lacks a style the downloads need (a bug: tests keep it in step)."""
-
-
 class DuplicateOutput(PoliciesError):
     """Two outputs of one run claimed the same path (a bug)."""
 

@@ -17,7 +17,7 @@ from functools import partial
 from pathlib import Path
 
 from policies.compare.outputs import comparison_outputs
-from policies.documents.docx_document import build_docx, render_docx
+from policies.documents.docx_document import build_docx
 from policies.documents.pdf_pool import PdfMaker, pdf_jobs
 from policies.errors import DocumentError
 from policies.load.problems import Problems
@@ -50,17 +50,12 @@ class BuildResult:
     docx_work: float = 0.0  # seconds spent making DOCX, wherever it ran (the docx stage may be only a wait)
     site: SiteReport | None = None  # what the site build did, when it ran
 
-    @property
-    def site_built(self) -> bool:
-        return self.site is not None
-
-
-def render_all(project: Project, policies: list[ResolvedPolicy]) -> dict[str, str | bytes]:
-    """Every generated file of the docs tree but the PDFs, in memory, rendered as ``build`` renders them (tests)."""
-    outputs: dict[str, str | bytes] = dict(iter_site_pages(project, policies, BuildClock.of(project.root).today))
-    outputs.update(comparison_outputs(project, policies))  # comparison/index.md, matrix.csv, matrix.json
-    outputs.update(render_docx(project, policies))  # downloads/<policy.stem>.docx
-    return outputs
+    def timings(self) -> dict[str, float]:
+        """Each stage's wall seconds and what the build made: ``policies build --timings FILE``, as JSON."""
+        ran = self.site or SiteReport(shards=0)
+        made = {"docx work": self.docx_work, "documents rendered": self.documents_rendered, "pdfs made": self.pdfs_made}
+        made |= {"site processes": ran.processes, "site shards": ran.shards, "site files rewritten": ran.rewritten}
+        return {**self.stages, **made}
 
 
 BACKGROUND_DOCX = 40  # fewer documents than this are quicker to make in place than to fork for

@@ -12,7 +12,6 @@ pages stay up.
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import os
 import signal
 import subprocess
@@ -24,6 +23,7 @@ from pathlib import Path
 from policies.errors import InputError
 from policies.load.problems import Problems
 from policies.pipeline import build
+from policies.runtime.libc import libc
 
 WATCHED = ("clauses", "schools")
 PR_SET_PDEATHSIG = 1  # prctl(2)
@@ -103,4 +103,4 @@ def _interrupt(signum: int, frame: object) -> None:
 def _end_with_parent() -> None:
     """In the MkDocs child, before it starts: on Linux, be sent SIGTERM if this process dies, even by SIGKILL."""
     with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+        libc().prctl(PR_SET_PDEATHSIG, signal.SIGTERM)  # type: ignore[union-attr]  # None: AttributeError

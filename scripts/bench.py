@@ -9,7 +9,8 @@ contacts, ages, dates and variant choices), then:
 
 1. runs the full build in a fresh process (`policies build`: check, render,
    DOCX, PDF, write, site), as a user runs it, reading its per-stage times and
-   peak memory, and counts the PDFs published;
+   peak memory (`--timings FILE`: the stage times and counts as JSON), and
+   counts the PDFs published;
 2. runs a plain `mkdocs build` of the very same generated docs tree: the
    baseline the generator is compared with;
 3. rebuilds unchanged, then after changing one school (a person's name), and
@@ -165,7 +166,7 @@ def run(args: list[str], cwd: Path) -> tuple[float, float, str]:
     The build runs DOCX and MkDocs in several processes at once, so the peak
     is the largest *sum* of their proportional set sizes, sampled every 20 ms.
     """
-    env = {**os.environ, "SOURCE_DATE_EPOCH": "1793491200", "NO_MKDOCS_2_WARNING": "1", "POLICIES_TIMINGS": "1"}
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1793491200", "NO_MKDOCS_2_WARNING": "1"}
     start = time.perf_counter()
     with tempfile.TemporaryFile(mode="w+") as err:
         proc = subprocess.Popen(args, cwd=cwd, stdout=subprocess.DEVNULL, stderr=err, text=True, env=env)
@@ -190,27 +191,29 @@ def bench(count: int) -> dict[str, float]:
     with tempfile.TemporaryDirectory(prefix=f"bench-{count}-") as tmp:
         root = Path(tmp) / "project"
         synthesise(root, count)
-        wall, peak, err = run([policies, "build"], root)
-        stages = _stages(err)
+        timings = Path(tmp) / "timings.json"  # what `policies build --timings` writes: stage times and counts
+        build = [policies, "build", "--timings", str(timings)]
+        wall, peak, _ = run(build, root)
+        stages = _stages(timings)
         pdfs_present = len(list((root / "site" / "downloads").glob("*.pdf")))
         base_wall, base_peak, _ = run(
             [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(Path(tmp) / "baseline")], root
         )
         docs, site = root / "docs", root / "site"
         before = {**_identities(docs), **_identities(site)}
-        again, _, err_again = run([policies, "build"], root)
+        again, _, _ = run(build, root)
+        again_stages = _stages(timings)
         rewritten = _changed(before, {**_identities(docs), **_identities(site)})
         school = root / "schools" / "school-0001.yml"
         school.write_text(school.read_text(encoding="utf-8").replace("Person", "Dr Person"), encoding="utf-8")
         before = {**_identities(docs), **_identities(site)}
-        one, one_peak, err = run([policies, "build"], root)
-        one_stages = _stages(err)
+        one, one_peak, _ = run(build, root)
+        one_stages = _stages(timings)
         one_docs, one_site = len(_changed(before, _identities(docs))), len(_changed(before, _identities(site)))
-        again_stages = _stages(err_again)
         added = root / "schools" / "school-0001a.yml"  # sorts beside school-0001: lands inside the school pages
         added.write_text(school.read_text(encoding="utf-8").replace("School 0001", "School 0001A"), encoding="utf-8")
-        add, add_peak, err_add = run([policies, "build"], root)
-        add_stages = _stages(err_add)
+        add, add_peak, _ = run(build, root)
+        add_stages = _stages(timings)
         return {
             "schools": count,
             "wall": wall,
@@ -292,9 +295,10 @@ def _wait_for(url: str, text: str, timeout: float) -> None:
     raise SystemExit(f"{url} did not show {text!r} within {timeout} s")
 
 
-def _stages(stderr: str) -> dict[str, float]:
-    """The build's stage times and counts: the JSON line that POLICIES_TIMINGS makes it print."""
-    return json.loads(next(line for line in stderr.splitlines() if line.startswith("{")))
+def _stages(timings: Path) -> dict[str, float]:
+    """The build's stage times and counts, as ``policies build --timings FILE`` wrote them."""
+    data: dict[str, float] = json.loads(timings.read_text(encoding="utf-8"))
+    return data
 
 
 def _identities(folder: Path) -> dict[Path, tuple[int, int]]:

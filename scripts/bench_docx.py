@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 
 from policies.documents.docx_document import build_docx  # noqa: E402
 from policies.documents.docx_markdown import markdown_xml  # noqa: E402
-from policies.documents.docx_reference import load_reference  # noqa: E402
+from policies.documents.docx_reference import house_style  # noqa: E402
 from policies.resolve.prepare import load_and_check, resolve_all  # noqa: E402
 
 
@@ -57,7 +57,7 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=50, help="builds per school for the warm figure")
     args = parser.parse_args()
     project, policies = _policies()
-    load_reference()  # read once per process, like a build does
+    house_style()  # made once per process, like a build does
     subject = project.outline.title if project.outline else ""
 
     def one(policy) -> tuple[float, int]:

@@ -47,7 +47,7 @@ def checkout_untouched(request: pytest.FixtureRequest) -> Iterator[None]:
 
 @pytest.fixture(scope="session")
 def shipped_pages() -> dict[str, str]:
-    """The shipped project's generated Markdown pages, rendered once per session (never at import)."""
+    """The Markdown pages ``build`` writes for the shipped project (built once, in a copy; never at import)."""
     return pages_of(ROOT)
 
 

@@ -1,13 +1,16 @@
 """Data and readers shared by the test modules (which never import one another).
 
 Everything here is cheap at import: nothing is rendered or built until a test (or a fixture in
-conftest.py) calls it.  The generator's entry points that most modules use (``main``, ``build``,
-``load_and_check``...) are imported here; a test module imports from the generator itself only the internals
-it tests.  ``POLICIES`` is the one command line that runs it in a subprocess.
+conftest.py) calls it.  What the generator makes is read from what ``build`` writes into docs/, in a
+temporary copy of the project (``built``): there is no second, test-only renderer.  The generator's
+entry points that most modules use (``main``, ``build``, ``load_and_check``...) are imported here; a
+test module imports from the generator itself only the internals it tests.  ``POLICIES`` is the one
+command line that runs it in a subprocess.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import io
@@ -17,6 +20,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import zipfile
 from pathlib import Path
 
 import docx
@@ -24,13 +28,11 @@ import pytest
 from docx.document import Document
 
 from policies.cli import main as main
-from policies.documents.docx_document import render_docx as render_docx
-from policies.documents.pdf_typst import iter_pdf
 from policies.load.project import Project as Project
 
 # What most test modules use of the generator, imported here once (so a move inside it is one edit here).
+from policies.pipeline import DOCS_DIR
 from policies.pipeline import build as build
-from policies.pipeline import render_all as render_all
 from policies.resolve.policy import ResolvedPolicy as ResolvedPolicy
 from policies.resolve.prepare import load_and_check as load_and_check
 from policies.resolve.prepare import resolve_all as resolve_all
@@ -42,11 +44,13 @@ SEEDS = ROOT.parent / "shared" / "seeds"
 POLICIES = [sys.executable, "-m", "policies"]
 
 
-def copy_project(dest: Path) -> Path:
-    """A copy of the shipped inputs (not outputs) that a test may break freely."""
+def copy_project(dest: Path, source: Path = ROOT) -> Path:
+    """A copy of a project's inputs (not outputs; the shipped one by default) that a test may break freely."""
     for name in ("clauses", "schools", "overrides"):
-        shutil.copytree(ROOT / name, dest / name)
-    shutil.copy2(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
+        if (source / name).is_dir():
+            shutil.copytree(source / name, dest / name)
+    if (source / "mkdocs.yml").is_file():
+        shutil.copy2(source / "mkdocs.yml", dest / "mkdocs.yml")
     return dest
 
 
@@ -200,7 +204,7 @@ LISTS_CLAUSE = """
 """
 
 
-# --- what the generator makes, without a build ---------------------------------------------------
+# --- what the generator makes: what `build` writes into docs/ --------------------------------------
 
 
 def checked(root: Path) -> tuple[Project, list[ResolvedPolicy]]:
@@ -213,9 +217,39 @@ def policies_of(root: Path) -> list[ResolvedPolicy]:
     return checked(root)[1]
 
 
+TEXT_OUTPUTS = (".md", ".csv", ".json")
+
+
+def built(root: Path, *, pdf: bool = True) -> dict[str, str | bytes]:
+    """Every file ``build(site=False)`` writes into docs/, by its path there: text as str, DOCX and PDF as bytes.
+
+    The build runs in a temporary copy of ``root``'s inputs, so the goldens and every other output test
+    read what the real pipeline makes, never a second renderer, and ``root`` is left as it was.  With
+    ``pdf=False`` no PDF is made and the pages link none (as ``policies build --no-pdf`` on a fresh tree).
+    The shipped project's is built once per process (``shipped_outputs``).
+    """
+    with tempfile.TemporaryDirectory(prefix="policies-built-") as tmp:
+        copy = copy_project(Path(tmp) / "project", root)
+        build(copy, site=False, pdf=pdf)
+        docs = copy / DOCS_DIR
+        return {
+            p.relative_to(docs).as_posix(): p.read_bytes().decode("utf-8")
+            if p.suffix in TEXT_OUTPUTS
+            else p.read_bytes()
+            for p in sorted(docs.rglob("*"))
+            if p.is_file()
+        }
+
+
+@functools.cache
+def shipped_outputs() -> dict[str, str | bytes]:
+    """``built(ROOT)``, made once per process: the goldens, the matrix and the shipped documents read it."""
+    return built(ROOT)
+
+
 def outputs_of(root: Path) -> dict[str, str | bytes]:
-    """Every generated file of docs/ (pages, comparison downloads, DOCX) by its path there."""
-    return render_all(*checked(root))
+    """Every generated file of docs/ (pages, comparison downloads, DOCX, PDF) by its path there."""
+    return shipped_outputs() if root == ROOT else built(root)
 
 
 def pages_of(root: Path) -> dict[str, str]:
@@ -224,14 +258,18 @@ def pages_of(root: Path) -> dict[str, str]:
 
 
 def docx_of(root: Path) -> dict[str, bytes]:
-    return render_docx(*checked(root))
+    """Each DOCX the build writes, by its path in docs/ (``downloads/<stem>.docx``)."""
+    made = outputs_of(root) if root == ROOT else built(root, pdf=False)
+    return {name: data for name, data in made.items() if name.endswith(".docx") and isinstance(data, bytes)}
 
 
 def pdfs_of(root: Path) -> dict[str, bytes]:
-    """Each school's PDF by slug, as iter_pdf names and makes them for a build."""
-    project, policies = checked(root)
-    made = dict(iter_pdf(project, policies))
-    return {name.split("/")[1].removesuffix("-social-media-policy.pdf"): data for name, data in made.items()}
+    """Each school's PDF, as the build writes it, by slug."""
+    return {
+        name.split("/")[1].removesuffix("-social-media-policy.pdf"): data
+        for name, data in outputs_of(root).items()
+        if name.endswith(".pdf") and isinstance(data, bytes)
+    }
 
 
 # --- readers ---------------------------------------------------------------------------------------
@@ -251,6 +289,12 @@ def visible_text(page: Path) -> str:
     raw = page.read_text(encoding="utf-8")
     raw = re.sub(r"<(script|style)\b.*?</\1>", " ", raw, flags=re.S)
     return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", raw)).split())
+
+
+def read_package(data: bytes) -> dict[str, bytes]:
+    """Every member of a DOCX (a zip package), by name, in archive order."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
 
 
 def open_docx(data: bytes) -> Document:

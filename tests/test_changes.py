@@ -11,7 +11,7 @@ import pytest
 
 from policies.load.changes import school_changes
 
-from .helpers import ROOT, copy_project, load_and_check, main, render_all, render_docx, resolve_all
+from .helpers import ROOT, copy_project, docx_of, load_and_check, main, outputs_of, resolve_all
 from .minimal import FILES, write_minimal
 
 # Every finding of section 1 of the fidelity review (shared/reviews/legal-and-fidelity-2026-12.md) that is
@@ -210,8 +210,7 @@ def test_a_confirmation_flips_the_status(tmp_path: Path, capsys: pytest.CaptureF
     assert [line[3] for line in changes_lines(capsys, root)] == ["confirmed"] * 3
     status, _, err = run(root, capsys, "check")
     assert (status, err) == (0, "")  # no notice: nothing awaits confirmation
-    project, problems = load_and_check(root)
-    pages = render_all(project, resolve_all(project, problems))
+    pages = outputs_of(root)
     page = str(pages["schools/alpha.md"])
     assert "| Summer 2028 | Current | all 3 confirmed |" in str(pages["index.md"])  # the dashboard
     section = page.split("\n## Changes to confirm {#changes-to-confirm data-search-exclude}\n", 1)[1]
@@ -330,7 +329,7 @@ def test_a_school_without_a_source_cannot_confirm(tmp_path: Path, capsys: pytest
 def shipped() -> tuple[dict[str, str | bytes], dict[str, int]]:
     project, problems = load_and_check(ROOT)
     policies = resolve_all(project, problems)
-    outputs = render_all(project, policies)
+    outputs = outputs_of(ROOT)
     return outputs, {p.slug: len(p.changes) for p in policies}
 
 
@@ -391,17 +390,14 @@ def test_deputies_and_lado_in_the_contacts_box(tmp_path: Path) -> None:
         "        lado: {name: Kent LADO service, email: lado@kent.example.org}\n        variants:",
     )
     root = write_minimal(tmp_path, {"schools/alpha.yml": school})
-    project, problems = load_and_check(root)
-    assert not problems.errors
-    policies = resolve_all(project, problems)
-    page = render_all(project, policies)["schools/alpha.md"]
+    page = outputs_of(root)["schools/alpha.md"]
     assert (
         "| Designated Safeguarding Lead | Jo Bloggs |\n"
         "| Deputy Designated Safeguarding Lead | Sam Patel, 01234 567890 |\n"
         "| Deputy Designated Safeguarding Lead | Ali Khan |\n"
         "| Local authority designated officer (LADO) | Kent LADO service, lado@kent.example.org |\n"
     ) in page
-    (data,) = render_docx(project, policies).values()
+    (data,) = docx_of(root).values()
     rows = [[c.text for c in r.cells] for r in docx.Document(io.BytesIO(data)).tables[1].rows]
     assert rows == [
         ["Role", "Contact"],
@@ -437,6 +433,5 @@ def test_an_excluded_topic_without_a_clause_warns_and_is_listed(
         "add 'clause:' so that schools can confirm it"
     )
     assert changes_lines(capsys, root) == [["alpha", "-", "dropped", "unconfirmed"]]
-    project, problems = load_and_check(root)
-    page = render_all(project, resolve_all(project, problems))["schools/alpha.md"]
+    page = outputs_of(root)["schools/alpha.md"]
     assert "**Whole policy: left out of the school's policy.** Awaiting confirmation." in page

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 
 import pytest
 
 from policies.load.models import AUDIENCES
+from policies.resolve.details import COMPARISON, DASHBOARD, DOCUMENTS, PAGE, detail_rows, details_in
 
-from .helpers import LOCAL_FACTS, ROOT, SEEDS, load_and_check
+from .helpers import ALPHA, LOCAL_FACTS, ROOT, SEEDS, load_and_check, open_docx, outputs_of, policies_of
+from .minimal import write_minimal
 
 # Outdated references and seed mistakes (shared/domain.md) that no output may contain.
 FORBIDDEN = [
@@ -128,7 +132,7 @@ def test_positions_of_the_seeds_are_reproduced(shipped_pages: dict[str, str]) ->
     assert "gross misconduct" not in pages["st-anns"]
     assert "in writing" in pages["montessori-place"]
     assert "mobile phones to school" in pages["elton"]
-    assert "Pupils" not in pages["st-anns"].split("This policy covers:")[1].split("\n")[0]
+    assert "Pupils" not in pages["st-anns"].split("Policy covers:")[1].split("\n")[0]
     assert "Parents and carers" in pages["milnthorpe"]
 
 
@@ -162,3 +166,23 @@ def test_laws_for_one_kind_of_school_are_not_cited_by_another() -> None:
         cited[slug] = {ref for s in policy.sections for c in s.clauses for ref in c.references}
     assert {"eia-2006", "foia-2000"} <= cited["elton"] and "iss-2014" not in cited["elton"]
     assert not {"eia-2006", "foia-2000"} & cited["montessori-place"] and "iss-2014" in cited["montessori-place"]
+
+
+def test_one_list_of_details_feeds_page_documents_dashboard_and_comparison(tmp_path: Path) -> None:
+    """resolve/details.py's DETAILS is the one source: each output shows the details marked for it, same labels."""
+    root = write_minimal(tmp_path, {"schools/alpha.yml": ALPHA})
+    out = outputs_of(root)
+    policy = policies_of(root)[0]
+    page = str(out["schools/alpha.md"]).split("\n## Who to contact", 1)[0]
+    listed = re.findall(r"^- \*\*([^*]+):\*\* (.*)$", page, re.M)
+    assert [label for label, _ in listed] == [label for label, _, _ in detail_rows(policy, PAGE)]  # no source policy
+    assert ("Website", "[https://alpha.example.org/](https://alpha.example.org/)") in listed
+    assert ("Next review", "Summer 2026 (review overdue)") in listed
+    cover = open_docx(bytes(out["downloads/alpha-social-media-policy.docx"])).tables[0]
+    rows = [(row.cells[0].text, row.cells[1].text) for row in cover.rows][1:]
+    assert rows == [(label, text) for label, text, _ in detail_rows(policy, DOCUMENTS)]
+    assert ("Website", "https://alpha.example.org/") in rows and ("Policy covers", "staff") in rows
+    header = str(out["index.md"]).split("\n| School | ", 1)[1].split("\n", 1)[0]
+    assert header == " | ".join([d.label for d in details_in(DASHBOARD)] + ["Status", "Changes to confirm |"])
+    matrix = json.loads(str(out["comparison/matrix.json"]))
+    assert [(v["id"], v["label"]) for v in matrix["values"]] == [(d.id, d.label) for d in details_in(COMPARISON)]

@@ -1,7 +1,9 @@
 """Golden files: the generated Markdown of every shipped school, checked in.
 
 A pull request that edits a clause shows, in tests/golden/, exactly what each
-school's policy will say differently.  Refresh with ``make goldens``.
+school's policy will say differently.  The pages are the ones ``build`` writes
+into docs/ (tests/helpers.py builds a copy of the project), so the goldens are
+made by the path a real build takes.  Refresh with ``make goldens``.
 (Same inputs giving the same bytes, across processes, is test_determinism.py's.)
 """
 

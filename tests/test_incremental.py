@@ -18,11 +18,11 @@ def mtimes(folder: Path) -> dict[Path, int]:
 def test_unchanged_rebuild_and_one_school_changed(tmp_path: Path) -> None:
     root = copy_project(tmp_path / "project")
     first = build(root, pdf=False)
-    assert first.documents_rendered == 5 and first.site_built
+    assert first.documents_rendered == 5 and first.site is not None
 
     docs, site = mtimes(root / "docs"), mtimes(root / "site")
     again = build(root, pdf=False)
-    assert again.documents_rendered == 0 and not again.site_built
+    assert again.documents_rendered == 0 and again.site is None
     assert again.changed == [] and mtimes(root / "docs") == docs and mtimes(root / "site") == site
 
     school = root / "schools" / "st-anns.yml"
@@ -43,7 +43,7 @@ def test_unchanged_rebuild_and_one_school_changed(tmp_path: Path) -> None:
         "schools/st-anns/index.html",
         "search/search_index.json",
     ]
-    assert one.documents_rendered == 1 and one.site_built
+    assert one.documents_rendered == 1 and one.site is not None
     changed = sorted(p.relative_to(root / "docs").as_posix() for p in one.changed)
     assert "downloads/st-anns-social-media-policy.docx" in changed
     assert "schools/st-anns.md" in changed
@@ -59,7 +59,7 @@ def test_theme_change_rebuilds_the_site(tmp_path: Path) -> None:
     css = root / "overrides" / "assets" / "stylesheets" / "policies.css"
     css.write_text(css.read_text(encoding="utf-8") + "\n/* changed */\n", encoding="utf-8")
     again = build(root, pdf=False)
-    assert again.site_built and again.documents_rendered == 0 and again.changed == []
+    assert again.site is not None and again.documents_rendered == 0 and again.changed == []
     assert mtimes(root / "docs") == docs
     published = root / "site" / "assets" / "stylesheets" / "policies.css"
     assert published.read_text(encoding="utf-8").endswith("/* changed */\n")

@@ -89,9 +89,14 @@ def test_build_does_not_modify_tracked_files(tmp_path: Path) -> None:
     git("-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-q", "-m", "inputs")
     tracked = git("ls-files")
     assert "schools/elton.yml" in tracked and "mkdocs.yml" in tracked
-    assert main(["-C", str(root), "build", "--no-site"]) == 0
+    timings = tmp_path / "timings.json"
+    assert main(["-C", str(root), "build", "--no-site", "--timings", str(timings)]) == 0
     assert (root / "docs" / "index.md").is_file()
     assert git("status", "--porcelain", "--untracked-files=no") == ""
+    # --timings (scripts/bench.py's source): every stage's seconds and what the build made, as JSON
+    report = json.loads(timings.read_text(encoding="utf-8"))
+    assert {"load and check", "render", "docx", "pdf", "write"} <= set(report)
+    assert report["documents rendered"] == report["pdfs made"] == 5 and report["site processes"] == 0
 
 
 def test_failed_check_leaves_site_and_inputs_untouched(built: Path, capsys: pytest.CaptureFixture[str]) -> None:

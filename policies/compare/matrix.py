@@ -13,13 +13,11 @@ to a field's meaning or a removed field bumps ``SCHEMA_VERSION``.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal
 
-from policies.load.models import audience_label
 from policies.load.project import Project
-from policies.load.values import lookup
+from policies.resolve.details import COMPARISON, Detail, detail_value, details_in
 from policies.resolve.policy import ResolvedClause, ResolvedPolicy
 
 SCHEMA = "school-policies/comparison-matrix"
@@ -130,41 +128,8 @@ class Matrix:
         return tuple(row for section in self.sections for row in section.clauses)
 
 
-def _staff_phones(v: dict[str, Any]) -> str | None:
-    phones = v.get("staff_phones")
-    return f"{phones['start']} to {phones['end']}; {phones['places']}" if phones else None
-
-
-@dataclass(frozen=True)
-class ValueSpec:
-    id: str
-    label: str
-    read: Callable[[dict[str, Any]], Any]
-    in_text: tuple[str, ...] = ()  # shown only when the policy text uses one of these paths
-
-
-def _path(path: str) -> Callable[[dict[str, Any]], Any]:
-    return lambda context: lookup(context, path)
-
-
-VALUES: tuple[ValueSpec, ...] = (
-    ValueSpec("school.governance", "Governance", _path("school.governance")),
-    ValueSpec("audiences", "Policy covers", lambda v: v["audiences"]),
-    ValueSpec("local_authority.name", "Local authority", _path("local_authority.name")),
-    ValueSpec("police.child_protection_team", "Police child protection team", _path("police.child_protection_team")),
-    ValueSpec("safeguarding_partnership.name", "Safeguarding partnership", _path("safeguarding_partnership.name")),
-    ValueSpec("dsl.name", "Designated safeguarding lead", _path("dsl.name")),
-    ValueSpec("dsl.role", "Safeguarding lead's title", _path("dsl.role"), ("dsl.role",)),
-    ValueSpec("ages.pupil_minimum", "Minimum age for pupils' social media", _path("ages.pupil_minimum"),
-              ("ages.pupil_minimum",)),
-    ValueSpec("ages.former_pupil_contact", "Former pupils: no contact under", _path("ages.former_pupil_contact"),
-              ("ages.former_pupil_contact",)),
-    ValueSpec("staff_phones", "Staff phones: children's hours; places", _staff_phones,
-              ("staff_phones.start", "staff_phones.end", "staff_phones.places")),
-    ValueSpec("policy.adopted", "Adopted", _path("policy.adopted")),
-    ValueSpec("policy.approved_by", "Approved by", _path("policy.approved_by")),
-    ValueSpec("policy.review", "Review due", _path("policy.review")),
-)  # fmt: skip
+# The value rows: the details marked for the comparison (resolve/details.py), in their order.
+VALUES: tuple[Detail, ...] = details_in(COMPARISON)
 
 
 def _cell(resolved: ResolvedClause | None) -> Cell:
@@ -185,15 +150,11 @@ def _used_paths(project: Project, policy: ResolvedPolicy) -> set[str]:
     return paths
 
 
-def _value_cell(spec: ValueSpec, policy: ResolvedPolicy, used: set[str]) -> ValueCell:
-    if spec.in_text and not used & set(spec.in_text):
+def _value_cell(detail: Detail, policy: ResolvedPolicy, used: set[str]) -> ValueCell:
+    if detail.in_text and not used & set(detail.in_text):
         return ValueCell("not-in-policy", None)
-    context = {
-        **policy.values,
-        "audiences": "; ".join(audience_label(a, policy.governance) for a in policy.audiences),
-    }
-    value = spec.read(context)
-    return ValueCell("recorded", str(value)) if value not in (None, "") else ValueCell("not-recorded", None)
+    value = detail_value(detail, policy)
+    return ValueCell("recorded", value) if value is not None else ValueCell("not-recorded", None)
 
 
 def _school(policy: ResolvedPolicy, row_cells: list[Cell]) -> SchoolColumn:

@@ -1,9 +1,9 @@
 """One DOCX per school, from the same resolved policy as its site page.
 
-The document is the reference document's styles, numbering, settings and page
-setup (read once, ``docx_reference``) around this school's parts: a cover
+The document is the house style's styles, numbering, settings and page
+setup (``docx_styles``, via ``docx_reference``) around this school's parts: a cover
 block (title, school, the policy's own dates, approval, contacts), the
-sections and clauses as Heading 1 and Heading 2 numbered by the reference's
+sections and clauses as Heading 1 and Heading 2 numbered by the house style's
 multilevel list (so 1, 1.1 ... are real list numbers that Word keeps in step,
 checked here to equal the site's), the clause text (``docx_markdown``, cached
 across schools), a table of the legislation and guidance cited, a header
@@ -16,7 +16,7 @@ own dates, so the same inputs give the same bytes.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 
 from policies.documents.docx_markdown import Fragment, bookmark, hyperlink, markdown_xml, table_xml
 from policies.documents.docx_package import (
@@ -30,29 +30,16 @@ from policies.documents.docx_package import (
     text,
     write_package,
 )
-from policies.documents.docx_reference import PART_RELS, SECTION_REFS, Reference, load_reference
+from policies.documents.docx_reference import PART_RELS, SECTION_REFS, Reference, house_style
 from policies.documents.docx_styles import ORDERED_ABSTRACT, TEXT_WIDTH
 from policies.load.library_models import Reference as Citation
 from policies.load.models import audience_label
-from policies.load.project import Project
 from policies.resolve.contacts import contact_rows
-from policies.resolve.details import ANNEX_TITLE, annex_introduction, change_heading, detail_rows
+from policies.resolve.details import ANNEX_TITLE, REVIEW_LABEL, annex_introduction, change_heading, detail_rows
 from policies.resolve.policy import ResolvedPolicy
 
 DASH = " \u2013 "
 _PLACEHOLDER = re.compile("\x00(\\d+)\x00")
-
-
-def render_docx(project: Project, policies: list[ResolvedPolicy]) -> dict[str, bytes]:
-    """``downloads/<stem>.docx`` for every policy, by path relative to the docs tree."""
-    return dict(iter_docx(project, policies))
-
-
-def iter_docx(project: Project, policies: list[ResolvedPolicy]) -> Iterator[tuple[str, bytes]]:
-    """(path, bytes) of each policy's DOCX, one at a time (a background process streams them back)."""
-    subject = project.outline.title if project.outline else ""
-    for policy in policies:
-        yield f"downloads/{policy.stem}.docx", build_docx(policy, project.references, subject=subject)
 
 
 def _contact(person: Mapping[str, str | None], links: dict[str, str]) -> str:
@@ -212,9 +199,9 @@ def _app(policy: ResolvedPolicy) -> str:
 
 
 def footer_prefix(policy: ResolvedPolicy) -> str:
-    """ "Version X – Review due Y – " with whichever of the two the school recorded."""
+    """ "Version X – Next review Y – " with whichever of the two the school recorded (labels: details.py)."""
     p = policy.values["policy"]
-    parts = [f"Version {p['version']}" if p["version"] else "", f"Review due {p['review']}" if p["review"] else ""]
+    parts = [f"Version {p['version']}" if p["version"] else "", f"{REVIEW_LABEL} {p['review']}" if p["review"] else ""]
     return "".join(part + DASH for part in parts if part)
 
 
@@ -226,7 +213,7 @@ def build_docx(
     reference: Reference | None = None,
 ) -> bytes:
     """The school's policy as DOCX bytes: identical bytes for identical inputs."""
-    ref = reference or load_reference()
+    ref = reference or house_style()
     links: dict[str, str] = {}
     nums: list[str] = []
     body = _body(policy, registry or {}, links, nums, ref.first_list_id)

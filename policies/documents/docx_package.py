@@ -123,12 +123,6 @@ def write_package(parts: dict[str, str | bytes]) -> bytes:
     return buffer.getvalue()
 
 
-def read_package(data: bytes) -> dict[str, bytes]:
-    """Every member of a package, by name, in archive order."""
-    with zipfile.ZipFile(BytesIO(data)) as archive:
-        return {name: archive.read(name) for name in archive.namelist()}
-
-
 def header_xml(left: str, right: str) -> str:
     """The running header: the school on the left, the policy title on the right."""
     content = run(left) + "<w:r><w:tab/></w:r>" + run(right)

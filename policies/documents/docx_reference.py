@@ -1,15 +1,15 @@
-"""The reference document: the shipped DOCX that defines every style the downloads use.
+"""The house style every download copies, and a specimen document that shows it.
 
-Like pandoc's ``reference.docx``, ``policies/documents/reference.docx`` is where the
-look of the downloads lives: its styles, list numbering, settings and page
-setup are copied into every school's document.  It is also a specimen:
-opening it in Word or LibreOffice shows each style in use.
+The look of the downloads is code: ``docx_styles`` holds the styles, list
+numbering, settings and page setup as WordprocessingML, and :func:`house_style`
+hands them to every school's document (no file is read at run time, so there is
+nothing to parse back or validate).  A change of house style is a reviewable
+diff of ``docx_styles.py`` and of the DOCX it changes.
 
-It is written by ``python -m policies.documents.docx_reference`` from ``docx_styles``,
-so a change of house style is a reviewable diff of code; a test checks that the
-shipped file is up to date.  ``load_reference`` reads the shipped file once per
-process (not per school) and checks that it defines what the builder relies
-on, so a broken reference document fails with a message naming what is missing.
+The specimen (:func:`make_reference`) is the same parts around a page showing
+each style in use: ``python -m policies.documents.docx_reference FILE`` writes it
+for a designer to open in Word or LibreOffice.  It is written on demand, never
+read back: an edit made in Word is carried into ``docx_styles.py`` by hand.
 """
 
 from __future__ import annotations
@@ -26,15 +26,12 @@ from policies.documents.docx_package import (
     footer_xml,
     header_xml,
     para,
-    read_package,
     relationships,
     run,
     write_package,
 )
 from policies.documents.docx_styles import (
-    BULLET_LIST,
     FONT_TABLE_XML,
-    HEADING_LIST,
     INDENT,
     NUMBERING_XML,
     ORDERED_ABSTRACT,
@@ -43,15 +40,12 @@ from policies.documents.docx_styles import (
     STYLES_XML,
     TEXT_WIDTH,
 )
-from policies.errors import ReferenceDocError
 
-REFERENCE_PATH = Path(__file__).with_name("reference.docx")
-
-# Every style id the document builder and the Markdown converter write.
-REQUIRED_STYLES = frozenset(
-    {"Normal", "Title", "Subtitle", "Heading1", "Heading2", "Heading3", "BodyText", "Quote", "Header", "Footer"}
-    | {"ListBullet", "ListBullet2", "ListNumber", "ListNumber2", "ListContinue", "ListContinue2"}
-    | {"TableText", "TableHeading", "PolicyTable", "Hyperlink", "Strong", "Emphasis", "HTMLCode"}
+# The two list instances the specimen's ordered lists use (numId 10 and 11).  Every download carries
+# them too, as it did when the reference document was a committed file read back at run time, so the
+# downloads stayed byte for byte the same when it stopped being one; a document's own lists follow.
+SPECIMEN_NUMS = "".join(
+    f'<w:num w:numId="{10 + n}"><w:abstractNumId w:val="{ORDERED_ABSTRACT}"/></w:num>' for n in range(2)
 )
 
 PART_RELS = [
@@ -67,6 +61,8 @@ SECTION_REFS = '<w:headerReference w:type="default" r:id="rId5"/><w:footerRefere
 
 @dataclass(frozen=True)
 class Reference:
+    """The parts of the house style that every download copies."""
+
     styles: bytes
     settings: bytes
     font_table: bytes
@@ -97,13 +93,11 @@ def _specimen() -> tuple[str, str, tuple[tuple[str, str], ...]]:
         + para("Heading3", run("Heading 3: a sub-clause"))
         + para("BodyText", run(f"Clause text is indented {INDENT} twips, under the clause title."))
     )
-    nums = "".join(f'<w:num w:numId="{10 + n}"><w:abstractNumId w:val="{ORDERED_ABSTRACT}"/></w:num>' for n in range(2))
-    numbering = NUMBERING_XML.replace("</w:numbering>", nums + "</w:numbering>")
-    return content, numbering, body.links
+    return content, house_style().numbering_open + "</w:numbering>", body.links
 
 
 def make_reference() -> bytes:
-    """The reference document, byte for byte the same on every run."""
+    """The specimen: the house style around a page using every style, byte for byte the same on every run."""
     content, numbering, links = _specimen()
     section = f"<w:sectPr>{SECTION_REFS}{PAGE}</w:sectPr>"
     document = f"{XML_DECL}<w:document {NS_ATTRS}><w:body>{content}{section}</w:body></w:document>"
@@ -128,51 +122,29 @@ def make_reference() -> bytes:
             "word/settings.xml": SETTINGS_XML,
             "word/fontTable.xml": FONT_TABLE_XML,
             "word/header1.xml": header_xml("Header: the school", "the policy"),
-            "word/footer1.xml": footer_xml("Footer: Version 1 \u2013 Review due Summer 2030 \u2013 "),
+            "word/footer1.xml": footer_xml("Footer: Version 1 \u2013 Next review Summer 2030 \u2013 "),
         }
     )
 
 
-@lru_cache(maxsize=4)
-def load_reference(path: Path = REFERENCE_PATH) -> Reference:
-    """The parts every download copies, read once; checked for what the builder relies on."""
-    try:
-        parts = read_package(path.read_bytes())
-    except (OSError, ValueError) as exc:
-        raise ReferenceDocError(f"{path}: cannot read the reference document: {exc}") from exc
-    styles = parts.get("word/styles.xml", b"")
-    numbering = parts.get("word/numbering.xml", b"").decode("utf-8")
-    defined = set(re.findall(r'w:styleId="([^"]+)"', styles.decode("utf-8")))
-    problems = [f"style {s} is not defined" for s in sorted(REQUIRED_STYLES - defined)]
-    for num_id in (HEADING_LIST, BULLET_LIST):
-        if f'<w:num w:numId="{num_id}">' not in numbering:
-            problems.append(f"list numId {num_id} is not defined")
-    if f'w:abstractNumId="{ORDERED_ABSTRACT}"' not in numbering:
-        problems.append(f"abstract list {ORDERED_ABSTRACT} (ordered lists) is not defined")
-    section = re.search(r"<w:sectPr\b[^>]*>(.*?)</w:sectPr>", parts.get("word/document.xml", b"").decode("utf-8"))
-    if section is None:
-        problems.append("the document has no section properties (page size and margins)")
-    if problems:
-        raise ReferenceDocError(f"{path}: " + "; ".join(problems))
-    assert section is not None
-    page = re.sub(r"<w:(headerReference|footerReference)\b[^>]*/>", "", section[1])
+@lru_cache(maxsize=1)
+def house_style() -> Reference:
+    """The house style's parts, from ``docx_styles``, made once per process."""
+    numbering = NUMBERING_XML.replace("</w:numbering>", SPECIMEN_NUMS + "</w:numbering>")
     return Reference(
-        styles=styles,
-        settings=parts.get("word/settings.xml", SETTINGS_XML.encode("utf-8")),
-        font_table=parts.get("word/fontTable.xml", FONT_TABLE_XML.encode("utf-8")),
+        styles=STYLES_XML.encode("utf-8"),
+        settings=SETTINGS_XML.encode("utf-8"),
+        font_table=FONT_TABLE_XML.encode("utf-8"),
         numbering_open=numbering[: numbering.rindex("</w:numbering>")],
-        page=page,
+        page=PAGE,
         first_list_id=max(int(n) for n in re.findall(r'<w:num w:numId="(\d+)"', numbering)) + 1,
     )
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m policies.documents.docx_reference [PATH]``: write the reference document.
-
-    The default PATH is the shipped one.
-    """
+    """``python -m policies.documents.docx_reference [FILE]``: write the specimen (default ``reference.docx``)."""
     args = sys.argv[1:] if argv is None else argv
-    target = Path(args[0]) if args else REFERENCE_PATH
+    target = Path(args[0]) if args else Path("reference.docx")
     target.write_bytes(make_reference())
     print(f"wrote {target}")
     return 0

@@ -1,7 +1,8 @@
-"""The house style of the downloads: styles, list numbering and settings of the reference document.
+"""The house style of the downloads: styles, list numbering, settings and page setup.
 
-This is the source from which ``docx_reference`` writes ``policies/documents/reference.docx``
-(regenerate it after a change here); the build reads that shipped file.  Design choices:
+This is the one source of the look of every DOCX: ``docx_reference`` hands these
+parts to each document, and writes them into the specimen on demand
+(``python -m policies.documents.docx_reference FILE``).  Design choices:
 
 * Arial (Liberation Sans in LibreOffice, metrically identical), 11 pt: the
   plain sans serif most UK school and council documents use, easy to read.

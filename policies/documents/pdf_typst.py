@@ -26,7 +26,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from typing import Any, Final
 
 import typst
@@ -36,7 +36,6 @@ from policies.documents.typst_markup import markdown_typst, string, table, text
 from policies.errors import TypstPdfError
 from policies.load.library_models import Reference as Citation
 from policies.load.models import AUDIENCES
-from policies.load.project import Project
 from policies.resolve.contacts import contact_rows
 from policies.resolve.details import ANNEX_TITLE, annex_introduction, change_heading, detail_rows
 from policies.resolve.policy import ResolvedPolicy
@@ -248,10 +247,3 @@ def render_pdf(policy: ResolvedPolicy, registry: Mapping[str, Citation] | None =
         return compile_source(typst_source(policy, registry, subject=subject))
     except TypstPdfError as exc:
         raise TypstPdfError(f"{policy.slug}: the PDF could not be made: {exc}") from exc
-
-
-def iter_pdf(project: Project, policies: list[ResolvedPolicy]) -> Iterator[tuple[str, bytes]]:
-    """(path, bytes) of each policy's PDF, ``downloads/<stem>.pdf`` beside its DOCX; raises TypstPdfError."""
-    subject = project.outline.title if project.outline else ""
-    for policy in policies:
-        yield f"downloads/{policy.stem}.pdf", render_pdf(policy, project.references, subject=subject)

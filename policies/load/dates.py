@@ -40,7 +40,6 @@ class PolicyDate:
     text: str
     start: dt.date
     end: dt.date
-    precision: str
 
     def __str__(self) -> str:
         return self.text
@@ -70,7 +69,7 @@ def parse_policy_date(value: Any) -> PolicyDate:
         value = value.date()
     if isinstance(value, dt.date):
         _year(str(value.year))
-        return PolicyDate(_day_text(value), value, value, "day")
+        return PolicyDate(_day_text(value), value, value)
     if isinstance(value, bool) or not isinstance(value, (str, int)):
         raise ValueError("a date must be text such as '1 January 2012', 'June 2018' or 'Summer 2022'")
     text = " ".join(str(value).split())
@@ -81,15 +80,13 @@ def parse_policy_date(value: Any) -> PolicyDate:
     if m := _TERM.match(text):
         year = _year(m[2])
         first, last = TERMS[m[1].lower()]
-        return PolicyDate(f"{m[1].capitalize()} {year}", dt.date(year, first, 1), _last_day(year, last), "term")
+        return PolicyDate(f"{m[1].capitalize()} {year}", dt.date(year, first, 1), _last_day(year, last))
     if m := _MONTH.match(text):
         year, month = _year(m[2]), _month(m[1])
-        return PolicyDate(
-            f"{calendar.month_name[month]} {year}", dt.date(year, month, 1), _last_day(year, month), "month"
-        )
+        return PolicyDate(f"{calendar.month_name[month]} {year}", dt.date(year, month, 1), _last_day(year, month))
     if m := _YEAR.match(text):
         year = _year(m[1])
-        return PolicyDate(str(year), dt.date(year, 1, 1), dt.date(year, 12, 31), "year")
+        return PolicyDate(str(year), dt.date(year, 1, 1), dt.date(year, 12, 31))
     raise ValueError(f"'{text}' is not a date; write '1 January 2012', 'June 2018', 'Summer 2022' or '2012-01-01'")
 
 
@@ -98,7 +95,7 @@ def _exact(year: int, month: int, day: int, text: str) -> PolicyDate:
         date = dt.date(year, month, day)
     except ValueError:
         raise ValueError(f"'{text}' is not a real date") from None
-    return PolicyDate(_day_text(date), date, date, "day")
+    return PolicyDate(_day_text(date), date, date)
 
 
 def _day_text(date: dt.date) -> str:

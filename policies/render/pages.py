@@ -24,6 +24,7 @@ from policies.load.selection import covers, variant_for
 from policies.load.status import LABELS, review_status
 from policies.load.values import placeholder_context
 from policies.resolve.contacts import contact_rows, row_data
+from policies.resolve.details import DASHBOARD, PAGE, REVIEW_LABEL, detail_cells, detail_rows, details_in
 from policies.resolve.policy import ResolvedPolicy, tidy_markdown
 from policies.templating.environment import ENV
 
@@ -40,8 +41,12 @@ def policy_data(policy: ResolvedPolicy, today: dt.date, pdf: bool = True) -> dic
         "stem": policy.stem,
         "pdf": pdf,
         "title": policy.title,
-        "values": policy.values,
-        "audiences": [audience_label(a, policy.governance) for a in policy.audiences],
+        "name": policy.name,
+        "details": [
+            {"label": label, "value": value, "link": link, "note": LABELS[status] if label == REVIEW_LABEL else None}
+            for label, value, link in detail_rows(policy, PAGE)
+        ],
+        "cells": detail_cells(policy, DASHBOARD),  # its dashboard row
         "status": status,
         "status_label": LABELS[status],
         "contacts": [row_data(row) for row in contact_rows(policy.values)],
@@ -188,10 +193,6 @@ def reference_groups(project: Project) -> list[dict[str, Any]]:
     ]
 
 
-def render_site_pages(project: Project, policies: list[ResolvedPolicy], today: dt.date) -> dict[str, str]:
-    return dict(iter_site_pages(project, policies, today))
-
-
 def site_page_count(project: Project, policies: list[ResolvedPolicy]) -> int:
     """How many pages iter_site_pages() yields, before it makes any (for a progress bar)."""
     return 4 + len(policies) + len(project.clauses)  # its first four, then one per school and per clause
@@ -208,7 +209,9 @@ def iter_site_pages(
     rows = [policy_data(p, today, pdf) for p in policies]
     family = project.outline.family_name if project.outline else ""
     title, family_title = f"Harmonised school {family} policies", f"{family[:1].upper()}{family[1:]} policies"
-    yield "index.md", _render("home.md.jinja", policies=rows, title=title, family=family_title, today=today.isoformat())
+    columns = [detail.label for detail in details_in(DASHBOARD)]
+    home = {"policies": rows, "columns": columns, "title": title, "family": family_title, "today": today.isoformat()}
+    yield "index.md", _render("home.md.jinja", **home)
     yield "library/index.md", _render("library-index.md.jinja", sections=library_index(project))
     yield "references.md", _render("references.md.jinja", groups=reference_groups(project))
     yield "adopt.md", _render("adopt.md.jinja")

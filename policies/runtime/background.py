@@ -13,7 +13,6 @@ that copy was 100 MB).  Where ``fork`` does not exist the work is done in place.
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import gc
 import multiprocessing
 import threading
@@ -24,6 +23,7 @@ from multiprocessing.connection import Connection
 from typing import Generic, TypeVar
 
 from policies.errors import BackgroundError
+from policies.runtime.libc import libc
 
 T = TypeVar("T")
 PROGRESS_SECONDS = 0.2
@@ -136,4 +136,4 @@ def release_memory(*caches: Callable[[], None]) -> None:
     for clear in caches:  # functools caches that hold on to the rendered text
         clear()
     with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
+        libc().malloc_trim(0)  # type: ignore[union-attr]  # None: AttributeError, suppressed

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import ctypes.util
 import errno
 import fcntl
 import os
@@ -28,6 +27,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from policies.errors import ProjectBusy
+from policies.runtime.libc import libc
 
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
@@ -57,8 +57,7 @@ def project_lock(root: Path, *, wait: bool = True, waiting: Callable[[str], obje
 
 def _exchange(a: Path, b: Path) -> bool:
     """Swap two existing paths in one step; False where the system cannot (then nothing was changed)."""
-    libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
-    renameat2 = getattr(libc, "renameat2", None)
+    renameat2 = getattr(libc(), "renameat2", None)
     if renameat2 is None:
         return False
     result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
