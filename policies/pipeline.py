@@ -205,7 +205,7 @@ def _build(root: Path, *, site: bool, pdf: bool, report: Progress, jobs: int) ->
         release_memory(escape_markdown.cache_clear)
         if pdf:
             report.begin("pdf", len(pdf_todo), "documents")
-            made += PdfMaker(pdf_todo, len(pdf_todo), jobs).result(report.update)
+            made += PdfMaker(pdf_todo, jobs).result(report.update)
             stages.end("pdf")
     if failures := [(item.name, item.error) for item in made if item.error is not None]:
         raise DocumentError(failures)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -211,3 +212,17 @@ def test_every_docx_opens_in_libreoffice(tmp_path: Path) -> None:
                 assert found >= 0, f"{slug}: '{heading}' missing or out of order"
                 position = found + len(heading)
         assert [fact for fact in facts if fact.replace("&amp;", "&") not in text] == []
+
+
+def test_a_script_without_a_main_guard_can_build(tmp_path: Path) -> None:
+    """The PDF workers import nothing of the caller: an unguarded script is not run again (nor deadlocked)."""
+    root = write_minimal(tmp_path / "project")
+    script = tmp_path / "make.py"
+    script.write_text(
+        f"from pathlib import Path\nfrom policies.pipeline import build\n"
+        f"print(build(Path({str(root)!r}), site=False).pdfs_made)\n",
+        encoding="utf-8",
+    )
+    result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120, check=False)
+    assert (result.returncode, result.stdout) == (0, "1\n"), result.stderr
+    assert (root / "docs" / "downloads" / "alpha-social-media-policy.pdf").read_bytes().startswith(b"%PDF-")

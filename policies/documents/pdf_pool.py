@@ -4,32 +4,36 @@ Why processes of their own: Typst's compiler keeps a pool of threads, and a
 process forked after that pool started inherits its bookkeeping but not its
 threads, so its first compile waits forever.  Typst therefore never runs in
 the build's own process, nor in the processes it forks for the DOCX and the
-comparison; it runs in workers *spawned* fresh (a new interpreter), which is
-safe whatever the calling process did before.
+comparison; it runs in fresh interpreters (``python -m
+policies.documents.pdf_pool``), which is safe whatever the calling process
+did before, and imports nothing of the caller (multiprocessing's spawn would
+re-run an unguarded calling script).
 
 The build's process writes each policy's Typst source to a file (under a
 millisecond a document) and frees its own memory before the workers start, so
 the workers' memory never adds to the project's; the workers compile the
-sources in batches, one per core, and write each PDF into the docs tree
-themselves, only where its bytes changed, so PDFs never travel back.  A
-document Typst refuses is tried once more on its own; if it still fails, its
-reason comes back by name and the others go on, so one run reports every
-failure.  Typst's threads each get a glibc malloc arena of their
-own, which more than doubled a worker's memory (230 MiB against 90 MiB over
-300 documents, the same speed), so workers start with ``MALLOC_ARENA_MAX=1``;
-and a worker is replaced after ``WORKER_BATCHES`` batches, so whatever Typst
-keeps between documents stays bounded at any number of schools.
+sources, one per core, and write each PDF into the docs tree themselves,
+only where its bytes changed, so PDFs never travel back.  A document Typst
+refuses is tried once more on its own; if it still fails, its reason comes
+back by name and the others go on, so one run reports every failure.
+Typst's threads each get a glibc malloc arena of their own, which more than
+doubled a worker's memory (230 MiB against 90 MiB over 300 documents, the
+same speed), so workers start with ``MALLOC_ARENA_MAX=1``; and each worker
+exits after ``WORKER_DOCUMENTS`` documents, so whatever Typst keeps between
+documents stays bounded at any number of schools.
 """
 
 from __future__ import annotations
 
 import concurrent.futures
 import contextlib
-import multiprocessing
+import dataclasses
+import json
 import os
+import subprocess
+import sys
 import threading
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures.process import BrokenProcessPool
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -40,8 +44,7 @@ if TYPE_CHECKING:
 
 from policies.runtime.write import Made
 
-BATCH = 10  # documents a worker compiles per task: few enough to spread the work evenly over the workers
-WORKER_BATCHES = 50  # tasks before a worker is replaced (500 documents; Typst levels off at ~145 MiB)
+WORKER_DOCUMENTS = 100  # documents per worker process: a new one starts every 100 (~0.1 s), Typst's memory freed
 WORKER_ENV = {"MALLOC_ARENA_MAX": "1"}  # see the module's docstring
 TRIES = 2  # a document Typst refuses is tried once more before it counts as failed
 
@@ -74,8 +77,13 @@ def _write(path: Path, data: bytes) -> bool:
     return True
 
 
-def compile_batch(jobs: list[PdfJob], compile_source: Callable[[str], bytes] | None = None) -> list[Made]:
-    """In a worker: compile and write each job's PDF; a refusal is tried ``TRIES`` times, then reported."""
+def compile_batch(
+    jobs: list[PdfJob], compile_source: Callable[[str], bytes] | None = None, *, report: bool = False
+) -> list[Made]:
+    """In a worker: compile and write each job's PDF; a refusal is tried ``TRIES`` times, then reported.
+
+    With ``report``, each outcome is also printed as a JSON line as soon as it is known.
+    """
     if compile_source is None:
         from policies.documents.pdf_typst import compile_source as typst_compile
 
@@ -95,97 +103,97 @@ def compile_batch(jobs: list[PdfJob], compile_source: Callable[[str], bytes] | N
             break
         else:
             outcomes.append(Made(job.name, error=f"the PDF of {job.label} could not be made: {reason}"))
+        if report:
+            print(json.dumps(dataclasses.asdict(outcomes[-1])), flush=True)
     return outcomes
 
 
 class PdfMaker:
-    """Compile PDFs in spawned workers while the caller goes on; ``result()`` waits for them.
+    """Compile PDFs in worker processes (``python -m policies.documents.pdf_pool``); ``result()`` waits.
 
-    ``jobs`` is consumed by a feeder thread, at most two batches per worker
-    ahead of the workers, so the build never holds every source at once.
+    The jobs are cut into runs of ``WORKER_DOCUMENTS``; up to ``workers`` runs go at once, each a fresh
+    process that compiles its run and exits, so Typst's memory is returned after every run.  A worker
+    reads its jobs as JSON lines on standard input and writes one JSON line per document as it is made,
+    which the progress count follows.  Workers are plain processes, not multiprocessing's: nothing of the
+    caller (its ``__main__`` above all) is imported into them, so ``build()`` is safe to call from any
+    script, guarded or not.
     """
 
-    def __init__(self, jobs: Iterable[PdfJob], total: int, workers: int) -> None:
-        self.total = total
+    def __init__(self, jobs: list[PdfJob], workers: int) -> None:
+        self.jobs = jobs
+        self.workers = max(1, workers)
         self.outcomes: list[Made] = []
         self._lock = threading.Lock()
-        self._failure: BaseException | None = None
-        self._pool: concurrent.futures.ProcessPoolExecutor | None = None
-        self._feeder: threading.Thread | None = None
-        if total == 0:
-            return
-        workers = max(1, min(workers, -(-total // BATCH)))
-        # Spawned workers take the environment of this process as it is when each starts (a replaced one
-        # too), so the setting stays for the pool's life and is put back by close().
-        self._saved_env = {name: os.environ.get(name) for name in WORKER_ENV}
-        os.environ.update(WORKER_ENV)
-        self._pool = concurrent.futures.ProcessPoolExecutor(
-            max_workers=workers,
-            mp_context=multiprocessing.get_context("spawn"),
-            max_tasks_per_child=WORKER_BATCHES,
-        )
-        self._slots = threading.Semaphore(2 * workers)
         self._stop = threading.Event()
-        self._feeder = threading.Thread(target=self._feed, args=(iter(jobs),), daemon=True)
-        self._feeder.start()
+        self._running: set[subprocess.Popen[str]] = set()
 
     @property
     def done(self) -> int:
         with self._lock:
             return len(self.outcomes)
 
-    def _feed(self, jobs: Iterator[PdfJob]) -> None:
-        assert self._pool is not None
-        futures = []
-        try:
-            while not self._stop.is_set():
-                batch = [job for _, job in zip(range(BATCH), jobs, strict=False)]
-                if not batch:
-                    break
-                self._slots.acquire()
-                future = self._pool.submit(compile_batch, batch)
-                future.add_done_callback(self._collect)
-                futures.append(future)
-            concurrent.futures.wait(futures)
-        except BaseException as exc:  # reported by result()
-            self._failure = exc
-
-    def _collect(self, future: concurrent.futures.Future[list[Made]]) -> None:
-        self._slots.release()
-        if future.cancelled():
+    def _run(self, run: list[PdfJob]) -> None:
+        if self._stop.is_set():
             return
-        if (exc := future.exception()) is not None:
-            self._failure = self._failure or exc
-            self._stop.set()
-            return
-        with self._lock:
-            self.outcomes += future.result()
+        command = [sys.executable, "-m", "policies.documents.pdf_pool"]
+        env = {**os.environ, **WORKER_ENV}
+        with subprocess.Popen(
+            command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
+        ) as worker:
+            with self._lock:
+                self._running.add(worker)
+            try:
+                assert worker.stdin is not None and worker.stdout is not None and worker.stderr is not None
+                worker.stdin.write("".join(json.dumps(dataclasses.asdict(job)) + "\n" for job in run))
+                worker.stdin.close()
+                for line in worker.stdout:
+                    record = json.loads(line)
+                    if "oserror" in record:
+                        raise OSError(*record["oserror"])
+                    with self._lock:
+                        self.outcomes.append(Made(**record))
+                error = worker.stderr.read().strip()
+                if worker.wait() != 0 and not self._stop.is_set():
+                    last = error.splitlines()[-1] if error else f"exit status {worker.returncode}"
+                    raise RuntimeError(f"a PDF worker process failed: {last}")
+            finally:
+                with self._lock:
+                    self._running.discard(worker)
 
     def result(self, progress: Callable[[int], object] | None = None) -> list[Made]:
         """Every outcome, once all are in; raises what a worker raised (an OSError: disk full, permissions)."""
-        if self._feeder is not None:
-            while self._feeder.is_alive():
-                self._feeder.join(0.2)
-                if progress is not None:
-                    progress(self.done)
-        self.close()
-        if isinstance(self._failure, BrokenProcessPool):
-            raise RuntimeError("a PDF worker process died (out of memory?)") from self._failure
-        if self._failure is not None:
-            raise self._failure
+        if not self.jobs:
+            return []
+        runs = [self.jobs[i : i + WORKER_DOCUMENTS] for i in range(0, len(self.jobs), WORKER_DOCUMENTS)]
+        with concurrent.futures.ThreadPoolExecutor(max_workers=min(self.workers, len(runs))) as pool:
+            futures = [pool.submit(self._run, run) for run in runs]
+            try:
+                while not all(future.done() for future in futures):
+                    concurrent.futures.wait(futures, timeout=0.2, return_when=concurrent.futures.FIRST_EXCEPTION)
+                    if progress is not None:
+                        progress(self.done)
+                    if any(future.done() and future.exception() for future in futures):
+                        break
+            finally:
+                self._stop.set()  # on a failure or an interrupt: runs not started never start
+                with self._lock:
+                    for worker in self._running:
+                        worker.kill()
+            for future in futures:
+                if future.done() and (exc := future.exception()) is not None:
+                    raise exc
         return sorted(self.outcomes, key=lambda outcome: outcome.name)
 
-    def close(self) -> None:
-        """Stop feeding and end the workers (also when the build stops early)."""
-        if self._pool is not None:
-            self._stop.set()
-            self._pool.shutdown(wait=True, cancel_futures=True)
-            self._pool = None
-            for name, value in self._saved_env.items():
-                if value is None:
-                    os.environ.pop(name, None)
-                else:
-                    os.environ[name] = value
+
+def _worker() -> int:
+    """``python -m policies.documents.pdf_pool``: compile the jobs read from standard input."""
+    jobs = [PdfJob(**json.loads(line)) for line in sys.stdin if line.strip()]
+    try:
+        compile_batch(jobs, report=True)
+    except OSError as exc:
+        print(json.dumps({"oserror": [exc.errno, exc.strerror, exc.filename]}), flush=True)
+        return 1
+    return 0
 
 
 def pdf_jobs(project: Project, policies: list[ResolvedPolicy], docs: Path, sources: Path) -> list[PdfJob]:
@@ -203,3 +211,7 @@ def pdf_jobs(project: Project, policies: list[ResolvedPolicy], docs: Path, sourc
         source.write_text(typst_source(policy, project.references, subject=subject), encoding="utf-8")
         jobs.append(PdfJob(name, str(docs / name), f"{policy.name}'s policy", str(source)))
     return jobs
+
+
+if __name__ == "__main__":
+    sys.exit(_worker())
