@@ -24,6 +24,7 @@ from policies.errors import InputError
 from policies.load.problems import Problems
 from policies.pipeline import build
 from policies.runtime.libc import libc
+from policies.website.runner import QUIET_ENV
 
 WATCHED = ("clauses", "schools")
 PR_SET_PDEATHSIG = 1  # prctl(2)
@@ -58,7 +59,7 @@ def regenerate(root: Path, report: Callable[[Problems], object]) -> bool:
 def serve(root: Path, address: str, report: Callable[[Problems], object], poll: float = 0.1) -> int:
     if not regenerate(root, report):
         return 1
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    env = {**os.environ, **QUIET_ENV}
     # --dirty: MkDocs rebuilds only the pages whose Markdown changed (the navigation is fixed, so nothing
     # else depends on them), which keeps a clause edit's round trip under a second.  --no-strict: MkDocs
     # warns about every dirty build; `policies build` stays strict.

@@ -21,6 +21,9 @@ from pathlib import Path
 from policies.errors import SiteBuildError, SiteOSError
 
 POLL_SECONDS = 0.2
+# Material's end-of-life banner is known (see README) and would bury real errors: every MkDocs run, built
+# or served, gets this in its environment.
+QUIET_ENV = {"NO_MKDOCS_2_WARNING": "1"}
 
 PageProgress = Callable[[int, int], object]  # (pages built, pages to build)
 
@@ -48,8 +51,7 @@ def run_mkdocs(
 
     On an interrupt or an error here, the processes still running are killed and no other starts.
     """
-    # NO_MKDOCS_2_WARNING: Material's end-of-life banner is known (see README) and would bury real errors.
-    env = {**os.environ, "SOURCE_DATE_EPOCH": str(source_date_epoch), "NO_MKDOCS_2_WARNING": "1"}
+    env = {**os.environ, "SOURCE_DATE_EPOCH": str(source_date_epoch), **QUIET_ENV}
     # Not --quiet: it silences warnings before --strict counts them, so a broken link would pass.
     command = [sys.executable, "-m", "mkdocs", "build", "--strict"]
     running: dict[int, subprocess.Popen[str]] = {}  # by index in runs
