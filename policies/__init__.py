@@ -38,7 +38,7 @@ serve them all, and ``pipeline``, ``serve`` and ``cli`` sit on top.  Imports nev
       docx_document      one DOCX per school
       typst_markup       clause Markdown -> Typst markup
       pdf_typst          one PDF per school by Typst
-      pdf_pool           PDFs compiled in spawned worker processes
+      pdf_pool           PDFs compiled in worker processes of their own
     compare/             5. the comparison across schools
       matrix             the comparison matrix model
       export             the JSON document and its CSV flattening
