@@ -8,7 +8,6 @@ independent school ("a Director") are filled in here, once.
 
 from __future__ import annotations
 
-import copy
 import functools
 import types
 import typing
@@ -63,7 +62,12 @@ def _plain(value: Any) -> Any:
 
 def _skeleton() -> dict[str, Any]:
     """Every variable path present, as None, so an absent optional value reads as None."""
-    return copy.deepcopy(_skeleton_template())
+    return _copy_tree(_skeleton_template())
+
+
+def _copy_tree(tree: dict[str, Any]) -> dict[str, Any]:
+    """A copy of a tree of dicts whose leaves are None (copy.deepcopy's memo made it 5x slower here)."""
+    return {key: _copy_tree(value) if isinstance(value, dict) else value for key, value in tree.items()}
 
 
 @functools.cache
