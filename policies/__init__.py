@@ -55,6 +55,7 @@ serve them all, and ``pipeline``, ``serve`` and ``cli`` sit on top.  Imports nev
       write              the Markdown tree, touching only changed files
       incremental        content hashes so a rebuild redoes only what changed
       background         one stream of work on another core
+      isolate            the memory-hungry half of a build in a child that ends before the rest
       progress           what a long build is doing, on standard error
       runlock            one writer per project; folders swapped in one step
       libc               the C library, loaded in one place (renameat2, malloc_trim, prctl)

@@ -18,20 +18,20 @@ from pathlib import Path
 
 from policies.compare.outputs import comparison_outputs
 from policies.documents.docx_document import build_docx
-from policies.documents.pdf_pool import PdfMaker, pdf_jobs
+from policies.documents.pdf_pool import PdfJob, PdfMaker, pdf_jobs
 from policies.errors import DocumentError
 from policies.load.problems import Problems
 from policies.load.project import Project
 from policies.render.pages import iter_site_pages, site_page_count
 from policies.resolve.policy import ResolvedPolicy
 from policies.resolve.prepare import Prepared, prepare
-from policies.runtime.background import Background, release_memory
+from policies.runtime.background import Background
 from policies.runtime.clock import BuildClock
 from policies.runtime.incremental import CACHE_DIR, docx_key, load_state, save_state, site_stamp
+from policies.runtime.isolate import run_isolated
 from policies.runtime.progress import Progress
 from policies.runtime.runlock import project_lock
 from policies.runtime.write import Made, TreeWriter
-from policies.templating.escape import escape_markdown
 from policies.website.publish import SiteReport, build_site
 
 DOCS_DIR = "docs"
@@ -182,46 +182,25 @@ def _build(root: Path, *, site: bool, pdf: bool, report: Progress, jobs: int) ->
     pages are rendered (the ``documents`` stage is then only the wait for
     them) and the shards of a large site are built side by side (website/).
     """
-    result = BuildResult(Problems(root))
-    stages = _Stages(report, result.stages)
-
-    report.begin("load and check")
     run = BuildClock.of(root)  # the build's date, once for every stage
-    prepared = prepare(root, run.today)
-    result.problems, result.schools = prepared.problems, len(prepared.policies)
-    stages.end("load and check")
-
-    # Nothing is written before this point: bad input leaves every output as it was.
     docs = root / DOCS_DIR
     state = load_state(root)
-    plan = plan_documents(prepared.project, prepared.policies, docs, state, pdf)
-    new_state = plan.keys
-    documents = sorted(new_state)  # every DOCX, and every PDF that is published
-    result.documents_rendered, result.pdfs_made = len(plan.docx), len(plan.pdf)
     with tempfile.TemporaryDirectory(prefix=".pdf-sources-", dir=_cache(root)) as sources:
-        writer, made, result.docx_work = _pages_and_documents(prepared, plan, docs, run.today, jobs, stages)
-        pdf_todo = pdf_jobs(prepared.project, plan.pdf, docs, Path(sources))
-        del prepared, plan  # the policies: the PDF workers and MkDocs need the memory
-        release_memory(escape_markdown.cache_clear)
+        # Loading, checking, rendering and the DOCX run in a child that ends before the PDFs and MkDocs
+        # start, so its memory is free for them (runtime/isolate.py).
+        first = run_isolated(partial(_first_half, root, run, state, Path(sources), pdf, jobs), report)
+        result = first.result
+        stages = _Stages(report, result.stages)
         if pdf:
-            report.begin("pdf", len(pdf_todo), "documents")
-            made += PdfMaker(pdf_todo, jobs).result(report.update)
+            report.begin("pdf", len(first.pdf_todo), "documents")
+            made_pdfs = PdfMaker(first.pdf_todo, jobs).result(report.update)
             stages.end("pdf")
-    if failures := [(item.name, item.error) for item in made if item.error is not None]:
-        raise DocumentError(failures)
-
-    report.begin("write")
-    changed = {item.name for item in made if item.changed}
-    for name in documents:
-        writer.keep(name, changed=name in changed)
-    result.removed = writer.remove_stale()
-    result.changed = sorted(writer.changed)
-    stages.end("write")
-
+            if failures := [(item.name, item.error) for item in made_pdfs if item.error is not None]:
+                raise DocumentError(failures)
+            result.changed = sorted({*result.changed, *((docs / i.name).resolve() for i in made_pdfs if i.changed)})
+    new_state = first.new_state
     new_state["site"] = site_stamp(root)
-    unchanged = not writer.changed and not result.removed and state.get("site") == new_state["site"]
-    del writer, made
-    release_memory(escape_markdown.cache_clear)  # MkDocs needs it now (the write stage's, this time)
+    unchanged = not result.changed and not result.removed and state.get("site") == new_state["site"]
     if site and not (unchanged and (root / SITE_DIR).is_dir()):
         report.begin("site", 0, "pages")
         result.site = build_site(
@@ -240,6 +219,43 @@ def _build(root: Path, *, site: bool, pdf: bool, report: Progress, jobs: int) ->
     else:
         save_state(root, {k: v for k, v in new_state.items() if k != "site"})
     return result
+
+
+@dataclass
+class _FirstHalf:
+    """What the child that loads, checks, renders and writes hands back (runtime/isolate.py)."""
+
+    result: BuildResult
+    new_state: dict[str, str]
+    pdf_todo: list[PdfJob]
+
+
+def _first_half(
+    root: Path, run: BuildClock, state: dict[str, str], sources: Path, pdf: bool, jobs: int, report: Progress
+) -> _FirstHalf:
+    """Load, check and resolve; render and write the pages and DOCX; write the PDFs' sources; the write stage."""
+    result = BuildResult(Problems(root))
+    stages = _Stages(report, result.stages)
+    report.begin("load and check")
+    prepared = prepare(root, run.today)
+    result.problems, result.schools = prepared.problems, len(prepared.policies)
+    stages.end("load and check")
+
+    # Nothing is written before this point: bad input leaves every output as it was.
+    docs = root / DOCS_DIR
+    plan = plan_documents(prepared.project, prepared.policies, docs, state, pdf)
+    result.documents_rendered, result.pdfs_made = len(plan.docx), len(plan.pdf)
+    writer, made, result.docx_work = _pages_and_documents(prepared, plan, docs, run.today, jobs, stages)
+    pdf_todo = pdf_jobs(prepared.project, plan.pdf, docs, sources)
+
+    report.begin("write")
+    changed = {item.name for item in made if item.changed}
+    for name in sorted(plan.keys):  # every DOCX, and every PDF that is published (made next, if need be)
+        writer.keep(name, changed=name in changed)
+    result.removed = writer.remove_stale()
+    result.changed = sorted(writer.changed)
+    stages.end("write")
+    return _FirstHalf(result, plan.keys, pdf_todo)
 
 
 def _cache(root: Path) -> Path:

@@ -56,8 +56,8 @@ def test_the_pdf_stage_counts_the_pdfs_made(project: Path) -> None:
     recorder = Recorder()
     build(project, site=False, progress=recorder)
     names = [stage["stage"] for stage in recorder.stages]
-    assert names == ["load and check", "render", "docx", "pdf", "write"]
-    pdf = recorder.stages[3]
+    assert names == ["load and check", "render", "docx", "write", "pdf"]
+    pdf = recorder.stages[4]
     assert pdf["unit"] == "documents" and pdf["total"] == 5 == pdf["done"][-1]  # type: ignore[index]
     again = Recorder()
     build(project, site=False, progress=again)  # nothing changed: no PDF to make

@@ -18,7 +18,7 @@ import pytest
 from policies.runtime.incremental import CACHE_DIR
 from policies.runtime.runlock import project_lock, replace_dir
 
-from .helpers import POLICIES, copy_project, main, tree_digest
+from .helpers import POLICIES, build, copy_project, main, tree_digest
 
 IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
 needs_root = pytest.mark.skipif(not IS_ROOT, reason="mounts a small file system (CI runs as root)")
@@ -198,3 +198,24 @@ def test_reserved_clause_id_is_refused(project: Path, capsys: pytest.CaptureFixt
         "clauses/review/review-monitoring.md:2: 'index' cannot be a clause id: its page would take the place of the "
         "library's index page"
     ) in capsys.readouterr().err.splitlines()
+
+
+def test_the_heavy_half_of_a_build_runs_in_a_process_that_ends(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Loading, rendering and the DOCX run in a forked child (runtime/isolate.py), so their memory is freed
+    before the PDF workers and MkDocs start; its progress and its result still reach the caller."""
+    import policies.pipeline
+
+    pids: list[int] = []
+    real = policies.pipeline._first_half
+
+    def first_half(*args, **kwargs):  # type: ignore[no-untyped-def]
+        (project / "pid").write_text(str(os.getpid()), encoding="utf-8")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(policies.pipeline, "_first_half", first_half)
+    result = build(project, site=False)
+    pids.append(int((project / "pid").read_text(encoding="utf-8")))
+    assert pids[0] != os.getpid()
+    assert (result.schools, result.documents_rendered, result.pdfs_made) == (5, 5, 5)
+    assert set(result.stages) == {"load and check", "render", "docx", "write", "pdf"}
+    assert all(seconds >= 0 for seconds in result.stages.values())

@@ -1,0 +1,101 @@
+"""Run the memory-hungry half of a build in a forked process that ends before the rest begins.
+
+Loading, checking and resolving 2,000 schools and rendering their pages takes
+a few hundred MiB that Python keeps after it is done with it (freed objects
+leave its heap fragmented), and the PDF workers and MkDocs processes that
+come next need memory of their own.  So that half runs in a forked child:
+when it ends, its memory is the system's again, and the build's own process,
+which only orchestrates, stays small.
+
+The child reports its progress as it goes (each ``Progress`` call is sent up
+a pipe and replayed here, so a terminal bar stays live) and returns a small
+summary.  Its failures come back as what they are: the problems of bad input,
+documents that could not be made, the system's refusals (``OSError``), or a
+bug's traceback.  Where ``fork`` does not exist the work runs in place.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import traceback
+from collections.abc import Callable
+from multiprocessing.connection import Connection
+from typing import Any, TypeVar
+
+from policies.errors import BackgroundError, DocumentError, InputError
+from policies.runtime.progress import Progress
+
+T = TypeVar("T")
+
+
+class _RemoteProgress(Progress):
+    """In the child: every call goes up the pipe, to the parent's own progress."""
+
+    def __init__(self, send: Connection) -> None:
+        self._send = send
+
+    def begin(self, stage: str, total: int = 0, unit: str = "") -> None:
+        self._send.send(("progress", ("begin", (stage, total, unit))))
+
+    def update(self, done: int, total: int | None = None) -> None:
+        self._send.send(("progress", ("update", (done, total))))
+
+    def end(self, seconds: float) -> None:
+        self._send.send(("progress", ("end", (seconds,))))
+
+    def message(self, text: str) -> None:
+        self._send.send(("progress", ("message", (text,))))
+
+
+def run_isolated(work: Callable[[Progress], T], report: Progress) -> T:
+    """``work(progress)`` in a forked child; its result, or what it raised, here."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return work(report)
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+    process = context.Process(target=_child, args=(work, send), daemon=False)
+    process.start()
+    send.close()
+    try:
+        while True:
+            try:
+                kind, payload = receive.recv()
+            except EOFError:
+                raise BackgroundError(
+                    f"the build's worker process ended without finishing (exit status {process.exitcode})"
+                ) from None
+            if kind == "progress":
+                method, args = payload
+                getattr(report, method)(*args)
+            elif kind == "result":
+                return payload  # type: ignore[no-any-return]
+            elif kind == "input":
+                raise InputError(payload)
+            elif kind == "documents":
+                raise DocumentError(payload)
+            elif kind == "oserror":
+                raise OSError(*payload)
+            else:
+                raise BackgroundError(payload)
+    finally:
+        receive.close()
+        process.join()
+
+
+def _child(work: Callable[[Progress], Any], send: Connection) -> None:
+    try:
+        result = work(_RemoteProgress(send))
+    except KeyboardInterrupt:
+        return  # the build's own process was interrupted too, and says so
+    except InputError as exc:
+        send.send(("input", exc.problems))
+    except DocumentError as exc:
+        send.send(("documents", exc.failures))
+    except OSError as exc:
+        send.send(("oserror", (exc.errno, exc.strerror, exc.filename, None, exc.filename2)))
+    except BaseException:  # a bug: its traceback, for --debug
+        send.send(("error", traceback.format_exc()))
+    else:
+        send.send(("result", result))
+    finally:
+        send.close()
