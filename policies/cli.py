@@ -21,6 +21,9 @@ from policies.errors import DocumentError, InputError, ProjectBusy, SiteBuildErr
 from policies.load.check import check_reference_currency, check_reviews
 from policies.load.check_changes import check_changes_notices
 from policies.load.problems import Problems
+from policies.load.readability import check_readability
+from policies.load.repetition import check_repetition
+from policies.load.terms import check_terms
 from policies.pipeline import DOCS_DIR, SITE_DIR, build
 from policies.resolve.prepare import load_and_check, resolve_all
 from policies.runtime.clock import BuildClock, default_jobs
@@ -45,6 +48,9 @@ def _check(args: argparse.Namespace) -> int:
     check_reference_currency(project, problems, today)
     if not problems.errors:
         check_changes_notices(project, problems)
+    check_readability(project, problems)
+    check_terms(project, problems)
+    check_repetition(project, problems)
     status = _report(problems, args.strict)
     if status == 0:
         print(
