@@ -18,12 +18,9 @@ from pathlib import Path
 from policies.compare.matrix import build_matrix
 from policies.compare.outputs import FORMATS, render
 from policies.errors import DocumentError, InputError, ProjectBusy, SiteBuildError, SiteOSError, UserError
-from policies.load.check import check_reference_currency, check_reviews
+from policies.load.check import check_plain_text, check_reference_currency, check_reviews
 from policies.load.check_changes import check_changes_notices
 from policies.load.problems import Problems
-from policies.load.readability import check_readability
-from policies.load.repetition import check_repetition
-from policies.load.terms import check_terms
 from policies.pipeline import DOCS_DIR, SITE_DIR, build
 from policies.resolve.prepare import load_and_check, resolve_all
 from policies.runtime.clock import BuildClock, default_jobs
@@ -48,9 +45,7 @@ def _check(args: argparse.Namespace) -> int:
     check_reference_currency(project, problems, today)
     if not problems.errors:
         check_changes_notices(project, problems)
-    check_readability(project, problems)
-    check_terms(project, problems)
-    check_repetition(project, problems)
+    check_plain_text(project, problems)
     status = _report(problems, args.strict)
     if status == 0:
         print(
