@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from policies.load.plaintext import plain_line
 from policies.load.readability import grade
 from tests.minimal import FILES, write_minimal
 
@@ -185,3 +186,26 @@ def test_the_reading_level_needs_no_network() -> None:
     """textstat 0.7.8 reads its dictionaries from installed packages; later releases download one with nltk."""
     assert 2 < grade("The cat sat on the mat. It was a sunny day.") < 5 or grade("The cat sat on the mat.") < 5
     assert "nltk" not in sys.modules
+
+
+def test_plain_text_reads_the_first_branch_of_each_if_without_markdown() -> None:
+    skipping: list[bool] = []
+    lines = [
+        "Staff, {% if school.governance == 'independent' %}Directors{% else %}governors{% endif %} and volunteers.",
+        "{% if school.nursery %}",
+        "- In the **nursery**, see [the EYFS framework](https://www.gov.uk/eyfs) and {{ dsl.role }}.",
+        "{% else %}",
+        "Pupils follow the rules.",
+        "{% endif %}",
+        "| --- | --- |",
+    ]
+    assert [plain_line(line, "name", skipping) for line in lines] == [
+        "Staff, Directors and volunteers.",
+        "",
+        "In the nursery, see the EYFS framework and name.",
+        "",
+        "",
+        "",
+        "",
+    ]
+    assert skipping == []

@@ -2,7 +2,7 @@
 
 The text is the clause body as written, one variant at a time (the shared text and that variant's block),
 with the Markdown stripped: link text kept, targets dropped; list, heading and emphasis marks dropped; an
-inline ``{% if %}`` read as its first branch.  Each ``{{ value }}`` is replaced by a stand-in: one short
+``{% if %}`` read as its first branch.  Each ``{{ value }}`` is replaced by a stand-in: one short
 word for the reading level (a school's value is usually a name or a role), nothing for the repetition
 check (so two clauses that differ only in the values they read still compare equal).  Working from the
 source rather than one school's rendered text keeps the line of every sentence, and measures the text
@@ -21,8 +21,8 @@ from policies.load.yamlsource import Located, SourceError, load_yaml_file
 
 VALUE_WORD = "name"  # what a value reads as when measuring the reading level
 
-_OTHER_BRANCH = re.compile(r"\{%-?\s*el(?:se|if)\b.*?%\}.*?(?=\{%-?\s*endif\b)")
-_TAG = re.compile(r"\{%.*?%\}|\{#.*?#\}")
+_TAG = re.compile(r"\{%-?\s*(\w*)[^%]*%\}")
+_COMMENT = re.compile(r"\{#.*?#\}")
 _EXPR = re.compile(r"\{\{.*?\}\}")
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _AUTOLINK = re.compile(r"<[A-Za-z][A-Za-z0-9+.-]*:[^>\s]*>")
@@ -62,11 +62,35 @@ def body_lines(clause: Clause) -> list[tuple[int, str]]:
     ]
 
 
-def plain_line(line: str, value: str = "") -> str:
+def first_branch(line: str, skipping: list[bool]) -> str:
+    """The line without its tags, and without the text of any ``{% if %}``'s second and later branches.
+
+    ``skipping`` has one entry per ``{% if %}`` open at the start of the line (whether its current branch
+    is left out); it is updated, so a block spanning lines is followed line by line.
+    """
+    kept = []
+    start = 0
+    for tag in _TAG.finditer(line):
+        if not any(skipping):
+            kept.append(line[start : tag.start()])
+        word = tag[1]
+        if word == "if":
+            skipping.append(False)
+        elif word in ("elif", "else") and skipping:
+            skipping[-1] = True
+        elif word == "endif" and skipping:
+            skipping.pop()
+        start = tag.end()
+    if not any(skipping):
+        kept.append(line[start:])
+    return "".join(kept)
+
+
+def plain_line(line: str, value: str = "", skipping: list[bool] | None = None) -> str:
     """One Markdown line as the words a reader reads, ``{{ value }}`` replaced by ``value``."""
-    if _RULE.match(line):
+    text = first_branch(_COMMENT.sub("", line), [] if skipping is None else skipping)
+    if _RULE.match(text):
         return ""
-    text = _TAG.sub("", _OTHER_BRANCH.sub("", line))  # an inline {% if %} reads as its first branch
     text = _EXPR.sub(value, text)
     text = _LINK.sub(r"\1", text)
     text = _AUTOLINK.sub("", text)
@@ -79,8 +103,9 @@ def plain_line(line: str, value: str = "") -> str:
 def sentences(clause: Clause, variant: str, value: str = "") -> list[Sentence]:
     """The sentences of the clause's text for ``variant``, in order, each with its line."""
     found: list[Sentence] = []
+    skipping: list[bool] = []
     for number, line in variant_lines(clause, variant):
-        text = plain_line(line, value)
+        text = plain_line(line, value, skipping)
         found.extend(Sentence(number, part) for part in _SPLIT.split(text) if part.strip())
     return found
 
