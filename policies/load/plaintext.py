@@ -39,6 +39,11 @@ class Sentence:
     text: str  # plain text
 
 
+def readable(clause: Clause) -> bool:
+    """Whether the clause's text compiled (every variant's template): the checks read only text Jinja accepted."""
+    return len(clause.templates) == len(clause.variant_ids)
+
+
 def variant_lines(clause: Clause, variant: str) -> list[tuple[int, str]]:
     """(file line, Markdown line) of the body as a school choosing ``variant`` reads it: shared text and its block."""
     result = []

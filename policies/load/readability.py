@@ -19,7 +19,7 @@ from typing import Any
 
 from policies.load.clauses import Clause
 from policies.load.library_models import Readability
-from policies.load.plaintext import VALUE_WORD, Sentence, read_data, sentences, shorten
+from policies.load.plaintext import VALUE_WORD, Sentence, read_data, readable, sentences, shorten
 from policies.load.problems import Problems
 from policies.load.project import Project
 from policies.load.validate import validate_located
@@ -55,7 +55,7 @@ def check_readability(project: Project, problems: Problems) -> None:
     default = {str(audience): target for audience, target in config.targets.items()}
     for clause_id, clause in sorted(project.clauses.items()):
         audiences = sorted(readers.get(clause_id, ()), key=order.index)
-        if not audiences:
+        if not audiences or not readable(clause):
             continue
         exception = clause.meta.reading_level
         targets = {a: exception.max if exception else default[a] for a in audiences}

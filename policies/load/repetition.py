@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from policies.load.plaintext import sentences, shorten, words
+from policies.load.plaintext import readable, sentences, shorten, words
 from policies.load.problems import Problems
 from policies.load.project import Project
 from policies.load.selection import selected_clauses
@@ -74,6 +74,8 @@ def find_repeats(project: Project, units: set[Unit]) -> list[Repeat]:
     found: list[_Sentence] = []
     for unit in sorted(units):
         clause = project.clauses[unit[0]]
+        if not readable(clause):
+            continue
         for sentence in sentences(clause, unit[1]):
             bag = frozenset(words(sentence.text))
             if len(bag) >= MIN_WORDS:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from policies.load.library_models import Term
-from policies.load.plaintext import body_lines, read_data
+from policies.load.plaintext import body_lines, read_data, readable
 from policies.load.problems import Problems
 from policies.load.project import Project
 from policies.load.validate import validate_located
@@ -82,6 +82,8 @@ def check_terms(project: Project, problems: Problems) -> None:
     if register is None:
         return
     for clause in project.clauses.values():
+        if not readable(clause):
+            continue
         meta, lines = clause.meta, clause.meta_lines
         texts: list[tuple[int, str]] = [(lines.line_of(("title",)), meta.title)]
         for variant, info in meta.variants.items():
