@@ -22,7 +22,11 @@ serve them all, and ``pipeline``, ``serve`` and ``cli`` sit on top.  Imports nev
       changes            where a school's policy departs from its source policy
       status             review status against the build date
       check_changes      cross-file checks of the changes register and confirmations
-      check              cross-file checks: valid alone but wrong together
+      plaintext          clause text as plain sentences with their lines, for the checks below
+      readability        reading level per clause against its audiences' targets (clauses/readability.yml)
+      terms              the terminology register (clauses/terms.yml) in clause text and school values
+      repetition         the same rule in two clauses of one school's policy
+      check              cross-file checks: valid alone but wrong together; the plain-text checks in one call
     resolve/             2. one school's policy, numbered and rendered
       policy             ResolvedPolicy, resolve_policy, resolve_all
       contacts           the contacts box rows

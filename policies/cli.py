@@ -18,7 +18,7 @@ from pathlib import Path
 from policies.compare.matrix import build_matrix
 from policies.compare.outputs import FORMATS, render
 from policies.errors import DocumentError, InputError, ProjectBusy, SiteBuildError, SiteOSError, UserError
-from policies.load.check import check_reference_currency, check_reviews
+from policies.load.check import check_plain_text, check_reference_currency, check_reviews
 from policies.load.check_changes import check_changes_notices
 from policies.load.problems import Problems
 from policies.pipeline import DOCS_DIR, SITE_DIR, build
@@ -45,6 +45,7 @@ def _check(args: argparse.Namespace) -> int:
     check_reference_currency(project, problems, today)
     if not problems.errors:
         check_changes_notices(project, problems)
+    check_plain_text(project, problems)
     status = _report(problems, args.strict)
     if status == 0:
         print(

@@ -14,8 +14,11 @@ from collections import Counter
 from policies.load.check_changes import check_changes
 from policies.load.problems import Problems
 from policies.load.project import Project
+from policies.load.readability import check_readability
+from policies.load.repetition import check_repetition
 from policies.load.selection import covers, selected_clauses
 from policies.load.status import review_status
+from policies.load.terms import check_terms
 from policies.load.values import lookup, school_context, variable_paths
 
 VARIABLES = variable_paths()
@@ -112,6 +115,13 @@ def _schools_with(project: Project, clause_id: str) -> list[str]:
     """Slugs of the schools whose policy includes the clause."""
     clause = project.clauses[clause_id]
     return [slug for slug, school in sorted(project.schools.items()) if covers(school, clause)]
+
+
+def check_plain_text(project: Project, problems: Problems) -> None:
+    """Warnings that keep the text plain (``policies check`` only): reading level, terminology, repetition."""
+    check_readability(project, problems)
+    check_terms(project, problems)
+    check_repetition(project, problems)
 
 
 def check_reviews(project: Project, problems: Problems, today: dt.date) -> None:

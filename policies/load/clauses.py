@@ -47,6 +47,7 @@ class Clause:
     templates: dict[str, Template] = field(default_factory=dict)
     used: dict[str, dict[str, tuple[int, bool]]] = field(default_factory=dict)  # variant -> path -> (line, required)
     rendered: dict[tuple[str, str], str] = field(default_factory=dict)  # (variant, values read) -> text
+    body: str = ""  # the Markdown body as written, variant blocks and all (read by the plain-text checks)
 
     @property
     def variant_ids(self) -> list[str]:
@@ -92,7 +93,7 @@ def parse_clause(path: Path, problems: Problems) -> Clause | None:
             path, line, f"'{meta.id}' cannot be a clause id: its page would take the place of the library's index page"
         )
         return None
-    clause = Clause(path, meta, located, body_line)
+    clause = Clause(path, meta, located, body_line, body=body)
     blocks = _variant_blocks(body, body_line, clause, problems)
     if blocks is None:
         # Still report template syntax errors, with every marker line blanked.

@@ -23,6 +23,13 @@ class VariantMeta(Model):
     provenance: list[SeedId] | None = None  # the sources whose position this variant takes; else the clause's
 
 
+class ReadingLevel(Model):
+    """A clause's justified exception to its audiences' reading-level targets (clauses/readability.yml)."""
+
+    max: Annotated[float, Field(ge=1, le=20, description="The highest Flesch-Kincaid grade accepted for this clause")]
+    reason: Annotated[str, Field(min_length=1, max_length=400), AfterValidator(single_line)]
+
+
 class ClauseMeta(Model):
     id: Id
     title: Text
@@ -41,6 +48,7 @@ class ClauseMeta(Model):
     note: Annotated[str, Field(max_length=1000)] | None = None
     default: Id | None = None
     variants: dict[Id, VariantMeta] = {}
+    reading_level: ReadingLevel | None = None
 
     @model_validator(mode="after")
     def _variants(self) -> ClauseMeta:
@@ -143,3 +151,26 @@ class Change(Model):
     kind: Literal["new", "changed", "dropped"]
     what: Annotated[str, Field(max_length=1500), AfterValidator(single_line)]
     why: Annotated[str, Field(max_length=1000), AfterValidator(single_line)]
+
+
+ReadingAudience = Literal["primary pupils", "secondary pupils", "parents", "staff", "governors", "agreement"]
+Phase = Literal["nursery", "primary", "secondary", "all-through", "special", "unknown"]
+
+
+class Readability(Model):
+    """clauses/readability.yml: the highest Flesch-Kincaid grade for text addressed to each audience."""
+
+    targets: dict[ReadingAudience, Annotated[float, Field(ge=1, le=20)]]
+    pupils: Annotated[
+        dict[Phase, Literal["primary pupils", "secondary pupils"]],
+        Field(description="Which pupils' target a school's pupils have, by school.phase ('unknown': no phase)"),
+    ]
+
+
+class Term(Model):
+    """One entry of clauses/terms.yml: the term to use and the variants that must not appear."""
+
+    preferred: Text
+    avoid: Annotated[list[Text], Field(min_length=1)]
+    allow: Annotated[list[Text], Field(description="Names that contain a variant but are right as they are")] = []
+    reason: Annotated[str, Field(min_length=1, max_length=400), AfterValidator(single_line)]
