@@ -71,6 +71,13 @@ CASES: dict[str, tuple[str, bytes, str]] = {
         b"{% include '/etc/passwd' %}\n",
         "clauses/staff/staff-contact.md:8: 'include' is not allowed in a clause",
     ),
+    "clause nested too deeply": (
+        CLAUSE,
+        b"---\nid: staff-contact\ntitle: T\nsection: staff\naudiences: [staff]\nprovenance: ['000']\n---\n"
+        + b"{{ " * 20_000
+        + b"\n",
+        "clauses/staff/staff-contact.md:8: template error: expressions nested too deeply to read",
+    ),
     "unclosed variant": (
         "clauses/staff/staff-former-pupils.md",
         b"---\nid: staff-former-pupils\ntitle: T\nsection: staff\naudiences: [staff]\nprovenance: ['000']\n"

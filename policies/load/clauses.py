@@ -186,6 +186,9 @@ def _compile(clause: Clause, variant: str, source: str, problems: Problems) -> N
         line = clause.body_line + (exc.lineno or 1) - 1
         problems.error(clause.path, line, f"template error: {exc.message}")
         return
+    except RecursionError:  # Jinja's parser recurses once per nested expression ("{{ {{ {{ ...")
+        problems.error(clause.path, clause.body_line, "template error: expressions nested too deeply to read")
+        return
     forbidden = (
         nodes.Include,
         nodes.Import,
