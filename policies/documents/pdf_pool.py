@@ -26,7 +26,6 @@ documents stays bounded at any number of schools.
 from __future__ import annotations
 
 import concurrent.futures
-import contextlib
 import dataclasses
 import json
 import os
@@ -42,7 +41,7 @@ if TYPE_CHECKING:
     from policies.load.project import Project
     from policies.resolve.policy import ResolvedPolicy
 
-from policies.runtime.write import Made
+from policies.runtime.write import Made, write_if_changed
 
 WORKER_DOCUMENTS = 100  # documents per worker process: a new one starts every 100 (~0.1 s), Typst's memory freed
 WORKER_ENV = {"MALLOC_ARENA_MAX": "1"}  # see the module's docstring
@@ -57,24 +56,6 @@ class PdfJob:
     path: str
     label: str
     source: str  # the Typst source's file
-
-
-def _write(path: Path, data: bytes) -> bool:
-    """Write ``data`` to ``path`` unless it already holds it (same atomic rule as write.TreeWriter)."""
-    if path.is_file() and path.read_bytes() == data:
-        return False
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        if exc.filename is None:
-            exc.filename = str(path)
-        raise
-    return True
 
 
 def compile_batch(
@@ -99,7 +80,7 @@ def compile_batch(
             except Exception as exc:  # Typst refused this document: report it by name, keep the others
                 reason = " ".join(str(exc).split()) or type(exc).__name__
                 continue
-            outcomes.append(Made(job.name, _write(Path(job.path), data)))
+            outcomes.append(Made(job.name, write_if_changed(Path(job.path), data)))
             break
         else:
             outcomes.append(Made(job.name, error=f"the PDF of {job.label} could not be made: {reason}"))

@@ -26,6 +26,25 @@ class Made:
     error: str | None = None
 
 
+def write_if_changed(path: Path, data: bytes) -> bool:
+    """Write ``data`` to ``path`` (through a temporary file, replaced in one step) unless it already holds
+    it; True when it was written.  A failed write names its file (a full disk's error names none)."""
+    if path.is_file() and path.read_bytes() == data:
+        return False
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        if exc.filename is None:
+            exc.filename = str(path)
+        raise
+    return True
+
+
 @dataclass
 class TreeWriter:
     root: Path
@@ -35,20 +54,8 @@ class TreeWriter:
     def write(self, relative: str, content: str | bytes) -> bool:
         """Write ``relative`` unless it already holds ``content``; True when it was written."""
         path = self._claim(relative)
-        data = content.encode("utf-8") if isinstance(content, str) else content
-        if path.is_file() and path.read_bytes() == data:
+        if not write_if_changed(path, content.encode("utf-8") if isinstance(content, str) else content):
             return False
-        tmp = path.with_name(f".{path.name}.tmp")
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp.write_bytes(data)
-            os.replace(tmp, path)
-        except OSError as exc:
-            with contextlib.suppress(OSError):
-                tmp.unlink()
-            if exc.filename is None:  # a failed write (disk full) names no file: say which one
-                exc.filename = str(path)
-            raise
         self.changed.append(path)
         return True
 
