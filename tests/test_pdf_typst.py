@@ -339,7 +339,7 @@ def test_clause_markdown_formatting_tables_quotes_code_and_inner_links(tmp_path:
     raw = inflated(data)
     tags = tags_of(raw)
     assert tags[b"Table"] == 4 and tags[b"BlockQuote"] == 1 and tags[b"Code"] >= 1  # details, contacts, clause, refs
-    assert tags[b"Link"] == 2  # the reference and the clause inside this document; not the site link (check refuses a missing clause)
+    assert tags[b"Link"] == 2  # the reference and the clause inside this document; not the site link
     assert b"/URI(../library/x.md)" not in raw and b"/URI(#" not in raw
 
 
