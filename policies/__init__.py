@@ -19,6 +19,8 @@ serve them all, and ``pipeline``, ``serve`` and ``cli`` sit on top.  Imports nev
       project            load every file into a Project
       selection          which clauses, in which variants, a school's policy contains
       values             the values a clause may read, from a school's model
+      organisations      organisations/*.yml: shared values and choices, inherited by member schools
+      check_organisations  organisations' choices, and members departing from them without a reason
       changes            where a school's policy departs from its source policy
       status             review status against the build date
       check_changes      cross-file checks of the changes register and confirmations
@@ -36,6 +38,7 @@ serve them all, and ``pipeline``, ``serve`` and ``cli`` sit on top.  Imports nev
       prepare            load + check + resolve in one step: what every reader of a project calls
     render/              3. the site's Markdown pages
       pages              page view-models rendered through templates/
+      organisations      each organisation's page and the organisations index
     documents/           4. the downloads: DOCX and PDF
       docx_package       WordprocessingML blocks and a reproducible zip writer
       docx_styles        the house style, as WordprocessingML

@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 from policies.compare.matrix import build_matrix
-from policies.compare.outputs import FORMATS, render
+from policies.compare.outputs import FORMATS, index_scope, render
 from policies.errors import DocumentError, InputError, ProjectBusy, SiteBuildError, SiteOSError, UserError
 from policies.load.problems import Problems
 from policies.pipeline import DOCS_DIR, SITE_DIR, build
@@ -85,7 +85,7 @@ def _matrix(args: argparse.Namespace) -> int:
     if _report(problems):
         print("no matrix: fix the problems above", file=sys.stderr)
         return 1
-    sys.stdout.write(render(build_matrix(project, policies), args.format))
+    sys.stdout.write(render(build_matrix(project, policies), args.format, index_scope(project, len(policies))))
     return 0
 
 

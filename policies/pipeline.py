@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-from policies.compare.outputs import comparison_outputs
+from policies.compare.outputs import comparison_outputs, comparison_pages
 from policies.documents.docx_document import build_docx
 from policies.documents.pdf_pool import PdfJob, PdfMaker, pdf_jobs
 from policies.errors import DocumentError
@@ -283,15 +283,13 @@ def _pages_and_documents(
     comparing = forked[-1:] if comparison_aside else []
     making = forked[:-1] if comparison_aside else forked
     writer = TreeWriter(docs)
-    report.begin("render", site_page_count(project, policies) + 1, "pages")  # and the comparison
-    done = 0
-    for relative, content in iter_site_pages(project, policies, today, pdf=plan.pdf_links):
+    report.begin("render", (pages := site_page_count(project, policies) + comparison_pages(project)), "pages")
+    for done, (relative, content) in enumerate(iter_site_pages(project, policies, today, pdf=plan.pdf_links), 1):
         writer.write(relative, content)
-        done += 1
         report.update(done)
     for made in _collect(comparing, [comparison], Progress())[0]:  # comparison/index.md, matrix.*
         writer.keep(made.name, changed=made.changed)
-    report.update(done + 1)
+    report.update(pages)
     stages.end("render")
     report.begin("docx", len(plan.docx), "documents")
     made_documents, docx_work = _collect(making, works, report)

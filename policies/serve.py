@@ -26,7 +26,7 @@ from policies.pipeline import build
 from policies.runtime.libc import libc
 from policies.website.runner import QUIET_ENV
 
-WATCHED = ("clauses", "schools")
+WATCHED = ("clauses", "schools", "organisations")
 PR_SET_PDEATHSIG = 1  # prctl(2)
 
 
@@ -36,7 +36,7 @@ SERVE_ARGS = ("serve", "--dirty", "--no-strict", "--dev-addr")
 def snapshot(root: Path) -> dict[Path, tuple[int, int]]:
     stamps = {}
     for folder in WATCHED:
-        for path in (root / folder).rglob("*"):
+        for path in (root / folder).rglob("*") if (root / folder).is_dir() else ():
             if path.is_file():
                 stat = path.stat()
                 stamps[path] = (stat.st_mtime_ns, stat.st_size)

@@ -83,11 +83,12 @@ FORCES = [
     "Cheshire Constabulary",
 ]
 TERMS = ["Autumn", "Spring", "Summer"]
+TRUSTS = 20  # the synthetic schools are spread over this many trusts (issue 17: 2,000 schools in 20 trusts)
 
 
 def synthesise(dest: Path, count: int, seed: int = 2026) -> None:
     rng = random.Random(seed)
-    for name in ("clauses", "overrides"):
+    for name in ("clauses", "overrides", "organisations"):
         shutil.copytree(ROOT / name, dest / name)
     for register in (dest / "clauses").glob("changes*.yml"):  # its entries name the shipped schools
         register.unlink()
@@ -95,6 +96,22 @@ def synthesise(dest: Path, count: int, seed: int = 2026) -> None:
     (dest / "schools").mkdir()
     bases = [yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted((ROOT / "schools").glob("*.yml"))]
     variants = _variant_options()
+    # TRUSTS multi-academy trusts, each choosing for its schools the last variant of the first staff clause
+    # with variants, so their pages show shared choices and, with a reason, departures.
+    shared = next(cid for cid, (_, audiences) in variants.items() if "staff" in audiences)
+    for t in range(TRUSTS):
+        trust = {
+            "name": f"Trust {t:02d} Academies",
+            "kind": "trust",
+            "values": {
+                "leadership": {"approver": "the Trust's Chief Executive"},
+                "hr_provider": {"name": f"T{t:02d} HR"},
+            },
+            "variants": {shared: variants[shared][0][-1]},
+        }
+        (dest / "organisations" / f"trust-{t:02d}.yml").write_text(
+            yaml.safe_dump(trust, sort_keys=False), encoding="utf-8"
+        )
     for i in range(count):
         data = json.loads(json.dumps(bases[i % len(bases)], default=str))
         k = rng.randrange(len(AUTHORITIES))
@@ -122,6 +139,12 @@ def synthesise(dest: Path, count: int, seed: int = 2026) -> None:
             for cid, (opts, audiences) in variants.items()
             if covered & audiences and rng.random() < 0.3
         }
+        data["organisations"] = [*data.get("organisations", []), f"trust-{i % TRUSTS:02d}"]
+        if shared in data["variants"] and data["variants"][shared] != variants[shared][0][-1]:
+            data["variants"][shared] = {
+                "variant": data["variants"][shared],
+                "reason": "Agreed by the local governing body.",
+            }
         (dest / "schools" / f"school-{i:04d}.yml").write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
 
 
@@ -253,7 +276,7 @@ def serve_latency(edits: int = 5) -> list[float]:
     policies = str(Path(sys.executable).with_name("policies"))
     with tempfile.TemporaryDirectory(prefix="bench-serve-") as tmp:
         root = Path(tmp) / "project"
-        for name in ("clauses", "schools", "overrides"):
+        for name in ("clauses", "schools", "organisations", "overrides"):
             shutil.copytree(ROOT / name, root / name)
         shutil.copy2(ROOT / "mkdocs.yml", root / "mkdocs.yml")
         project, problems = load_and_check(root)

@@ -46,7 +46,7 @@ POLICIES = [sys.executable, "-m", "policies"]
 
 def copy_project(dest: Path, source: Path = ROOT) -> Path:
     """A copy of a project's inputs (not outputs; the shipped one by default) that a test may break freely."""
-    for name in ("clauses", "schools", "overrides"):
+    for name in ("clauses", "schools", "organisations", "overrides"):
         if (source / name).is_dir():
             shutil.copytree(source / name, dest / name)
     if (source / "mkdocs.yml").is_file():

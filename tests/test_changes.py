@@ -412,10 +412,11 @@ def test_head_as_dsl_and_a_name_together_is_an_error(tmp_path: Path, capsys: pyt
     root = copy_project(tmp_path / "project")
     path = root / "schools" / "elton.yml"
     path.write_text(path.read_text().replace("  is_head: true", "  is_head: true\n  name: Jo Bloggs"))
+    line = path.read_text().splitlines().index("dsl:") + 1
     status, _, err = run(root, capsys, "check")
     assert status == 1
     assert (
-        "schools/elton.yml:22: dsl: give either name or is_head: true (the head's name is not recorded), not both"
+        f"schools/elton.yml:{line}: dsl: give either name or is_head: true (the head's name is not recorded), not both"
         in err.splitlines()
     )
 

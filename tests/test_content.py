@@ -183,6 +183,8 @@ def test_one_list_of_details_feeds_page_documents_dashboard_and_comparison(tmp_p
     assert rows == [(label, text) for label, text, _ in detail_rows(policy, DOCUMENTS)]
     assert ("Website", "https://alpha.example.org/") in rows and ("Policy covers", "staff") in rows
     header = str(out["index.md"]).split("\n| School | ", 1)[1].split("\n", 1)[0]
-    assert header == " | ".join([d.label for d in details_in(DASHBOARD)] + ["Status", "Changes to confirm |"])
+    assert header == " | ".join(
+        ["Part of"] + [d.label for d in details_in(DASHBOARD)] + ["Status", "Changes to confirm |"]
+    )
     matrix = json.loads(str(out["comparison/matrix.json"]))
     assert [(v["id"], v["label"]) for v in matrix["values"]] == [(d.id, d.label) for d in details_in(COMPARISON)]

@@ -35,12 +35,20 @@ def test_goldens_match(shipped_pages: dict[str, str], update_goldens: bool) -> N
 
 
 def test_a_page_per_school_and_per_clause(shipped_pages: dict[str, str]) -> None:
-    """What the goldens must cover: every school file and every clause file, and the top pages."""
+    """What the goldens must cover: every school, clause and organisation file, and the top pages."""
     names = set(shipped_pages)
     schools = {f"schools/{p.stem}.md" for p in (ROOT / "schools").glob("*.yml")}
     assert {"schools/elton.md", "schools/milnthorpe.md", "schools/st-anns.md"} <= schools
     assert len(schools) == 5 and schools <= names
     clauses = {f"library/{p.stem}.md" for p in (ROOT / "clauses").rglob("*.md") if p.name != "README.md"}
     assert clauses and clauses <= names
-    top = {"index.md", "library/index.md", "references.md", "adopt.md", "comparison/index.md"}
-    assert names == schools | clauses | top, "a page that is neither a school, a clause nor a top page"
+    top = {"index.md", "library/index.md", "references.md", "adopt.md", "comparison/index.md", "organisations/index.md"}
+    organisations = {
+        f"{folder}/{p.stem}.md"
+        for p in (ROOT / "organisations").glob("*.yml")
+        for folder in ("organisations", "comparison")
+    }
+    assert len(organisations) == 10  # each shipped school's local authority: its page and its comparison
+    assert names == schools | clauses | top | organisations, (
+        "a page that is neither a school, a clause, an organisation nor a top page"
+    )

@@ -25,21 +25,23 @@ def test_unchanged_rebuild_and_one_school_changed(tmp_path: Path) -> None:
     assert again.documents_rendered == 0 and again.site is None
     assert again.changed == [] and mtimes(root / "docs") == docs and mtimes(root / "site") == site
 
-    school = root / "schools" / "st-anns.yml"
-    school.write_text(school.read_text(encoding="utf-8").replace("Sheffield City Council", "Sheffield Council"))
+    school = root / "organisations" / "sheffield.yml"  # the value St Ann's inherits, not the authority's name
+    school.write_text(school.read_text(encoding="utf-8").replace("  name: Sheffield City Council", "  name: Sheffield"))
     one = build(root, pdf=False)
     rewritten = sorted(
         p.relative_to(root / "site").as_posix() for p, t in mtimes(root / "site").items() if site.get(p) != t
     )
     assert one.site is not None and one.site.rewritten == len(rewritten)
-    # The school's page (and its indexed details) and document, and the pages showing every school's local
-    # authority (the dashboard and the comparison); no other school's page or document.
+    # The school's page (and its indexed details) and document, the pages showing every school's local
+    # authority (the dashboard and the comparison), and the authority's own pages; no other school's.
     assert rewritten == [
         "comparison/index.html",
         "comparison/matrix.csv",
         "comparison/matrix.json",
+        "comparison/sheffield/index.html",
         "downloads/st-anns-social-media-policy.docx",
         "index.html",
+        "organisations/sheffield/index.html",
         "schools/st-anns/index.html",
         "search/search_index.json",
     ]

@@ -26,7 +26,7 @@ from policies.website.shards import pages_in_order, plan_shards
 
 from .helpers import build, copy_project, main, tree_digest
 
-SHARDS = 5  # of the shipped site, at 30 pages a shard: top pages, comparison, library in two runs, schools
+SHARDS = 6  # of the shipped site, at 30 pages a shard: top, comparison, library in two runs, organisations, schools
 
 
 @pytest.fixture(scope="module")
@@ -180,7 +180,14 @@ def test_a_broken_link_fails_the_build_and_leaves_the_previous_site(generated: P
     assert "INFO" not in message
     assert tree_digest(site) == before
     assert not list(root.glob(".site-*"))
-    assert sorted(p.name for p in cache.iterdir()) == ["comparison", "library-001", "library-002", "pages", "schools"]
+    assert sorted(p.name for p in cache.iterdir()) == [
+        "comparison",
+        "library-001",
+        "library-002",
+        "organisations",
+        "pages",
+        "schools",
+    ]
 
     for page in broken:
         page.write_text(page.read_text(encoding="utf-8").replace("(no-such-page.md)", "(../index.md)"), "utf-8")
@@ -269,7 +276,11 @@ def test_background_documents_are_the_same_bytes(project: Path, monkeypatch: pyt
     documents = sorted(docs.glob("downloads/*.docx"))
     assert len(documents) == 5
     comparison = sorted((docs / "comparison").iterdir())
-    assert [p.name for p in comparison] == ["index.md", "matrix.csv", "matrix.json"]
+    organisations = ["brighton-and-hove", "cheshire-west-and-chester", "sheffield", "westmorland-and-furness"]
+    organisations += ["windsor-and-maidenhead"]  # each has a comparison of its schools
+    assert [p.name for p in comparison] == sorted(
+        [*(f"{o}.md" for o in organisations), "index.md", "matrix.csv", "matrix.json"]
+    )
     for path in documents + comparison:
         path.unlink()
     monkeypatch.setattr(policies.pipeline, "BACKGROUND_DOCX", 1)

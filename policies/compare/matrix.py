@@ -13,6 +13,7 @@ to a field's meaning or a removed field bumps ``SCHEMA_VERSION``.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
@@ -132,12 +133,13 @@ class Matrix:
 VALUES: tuple[Detail, ...] = details_in(COMPARISON)
 
 
-def _cell(resolved: ResolvedClause | None) -> Cell:
+def _cell(resolved: ResolvedClause | None, baseline: str | None = None) -> Cell:
+    """``baseline``: the variant a school is compared with where not the recommended one (its organisation's)."""
     if resolved is None:
         return Cell("not-covered", None, NOT_COVERED_LABEL, False, None, None)
     if not resolved.variant:
         return Cell("shared", None, SHARED_LABEL, False, resolved.reason, resolved.number)
-    departs = not resolved.is_default
+    departs = resolved.variant != baseline if baseline else not resolved.is_default
     return Cell("variant", resolved.variant, resolved.variant_label, departs, resolved.reason, resolved.number)
 
 
@@ -172,8 +174,13 @@ def _school(policy: ResolvedPolicy, row_cells: list[Cell]) -> SchoolColumn:
     )
 
 
-def build_matrix(project: Project, policies: list[ResolvedPolicy]) -> Matrix:
-    """The matrix of every outline clause (rows, in outline order) by school (columns, in ``policies`` order)."""
+def build_matrix(project: Project, policies: list[ResolvedPolicy], baseline: Mapping[str, str] | None = None) -> Matrix:
+    """The matrix of every outline clause (rows, in outline order) by school (columns, in ``policies`` order).
+
+    ``baseline`` (clause id to variant id): an organisation's choices, against which its schools' departures
+    are counted; a clause it does not choose for is compared with the recommended variant.
+    """
+    baseline = baseline or {}
     assert project.outline is not None
     by_school = [
         {clause.id: clause for section in policy.sections for clause in section.clauses} for policy in policies
@@ -194,7 +201,7 @@ def build_matrix(project: Project, policies: list[ResolvedPolicy]) -> Matrix:
                     audiences=tuple(a for a in meta.audiences if a in section.audiences),
                     default=meta.default,
                     variants=variants,
-                    cells=tuple(_cell(clauses.get(cid)) for clauses in by_school),
+                    cells=tuple(_cell(clauses.get(cid), baseline.get(cid)) for clauses in by_school),
                 )
             )
         sections.append(Section(section.id, section.title, tuple(section.audiences), tuple(rows)))

@@ -11,6 +11,7 @@ Every value is escaped, in the right way for each context:
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from markupsafe import Markup, escape
@@ -68,11 +69,35 @@ def _adoption_view(row: ClauseRow) -> dict[str, Any]:
 _VALUE_TEXT = {"not-recorded": Markup("<em>not recorded</em>"), "not-in-policy": Markup("<em>not in policy</em>")}
 
 
-def page_view(matrix: Matrix) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Scope:
+    """Which comparison page: all schools (per school when few enough), or one part of an organisation's."""
+
+    per_school: bool = True  # the tables with a column per school
+    organisation: str | None = None  # its name, on an organisation's page
+    organisation_slug: str = ""
+    members: int = 0  # the organisation's member schools
+    part: int = 1
+    parts: tuple[str, ...] = ()  # each part's page, relative to this one
+    groups: tuple[dict[str, Any], ...] = ()  # on the index: each organisation's page (slug, name, schools)
+
+
+def page_view(matrix: Matrix, scope: Scope | None = None) -> dict[str, Any]:
     """Plain data for comparison.md.jinja; every ``_h`` value is already HTML-escaped."""
+    scope = scope or Scope()
     rows = matrix.clauses
     titles = {row.id: row.title for row in rows}
+    heading = f"Comparison: {scope.organisation}" if scope.organisation else "Comparison of the schools' policies"
     return {
+        "heading": heading,
+        "total": len(matrix.schools),
+        "per_school": scope.per_school,
+        "organisation": scope.organisation,
+        "organisation_slug": safe_id(scope.organisation_slug) if scope.organisation else "",
+        "members": scope.members,
+        "part": scope.part,
+        "parts": [safe_id(part) for part in scope.parts],
+        "groups": [{**g, "slug": safe_id(g["slug"])} for g in scope.groups],
         "policy": matrix.policy,
         "clause_count": len(rows),
         "choice_count": sum(1 for row in rows if row.variants),
@@ -116,7 +141,7 @@ def page_view(matrix: Matrix) -> dict[str, Any]:
     }
 
 
-def to_markdown(matrix: Matrix) -> str:
-    """The comparison page, exactly as the site publishes it at comparison/index.md."""
-    text = ENV.get_template("comparison.md.jinja").render(m=page_view(matrix))
+def to_markdown(matrix: Matrix, scope: Scope | None = None) -> str:
+    """A comparison page, exactly as the site publishes it (comparison/index.md, or an organisation's)."""
+    text = ENV.get_template("comparison.md.jinja").render(m=page_view(matrix, scope))
     return tidy_markdown(text) + "\n"

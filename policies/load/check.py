@@ -12,6 +12,7 @@ import difflib
 from collections import Counter
 
 from policies.load.check_changes import check_changes
+from policies.load.check_organisations import check_organisations
 from policies.load.problems import Problems
 from policies.load.project import Project
 from policies.load.readability import check_readability
@@ -32,6 +33,7 @@ def check_project(project: Project, problems: Problems, today: dt.date | None = 
     check_cross_references(project, problems)
     _check_registries(project, problems)
     _check_schools(project, problems)
+    check_organisations(project, problems)
     check_changes(project, problems, today)
 
 
@@ -201,7 +203,7 @@ def _check_schools(project: Project, problems: Problems) -> None:
                 lines.line_of(("school", "name")),
                 f"school name '{school.school.name}' is also used by schools/{others[0]}.yml",
             )
-        for clause_id, choice in school.variants.items():
+        for clause_id, choice in project.own_variants.get(slug, school.variants).items():  # inherited: at its source
             line = lines.line_of(("variants", clause_id))
             clause = project.clauses.get(clause_id)
             if clause is None:

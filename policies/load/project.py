@@ -17,6 +17,8 @@ from pydantic import BaseModel
 from policies.load import library_models, models
 from policies.load.clauses import Clause, parse_clause
 from policies.load.models import RESERVED_SLUGS
+from policies.load.organisations import RESERVED as RESERVED_ORGANISATION
+from policies.load.organisations import Organisation, in_order, inherited_data, organisation_files
 from policies.load.problems import Problems
 from policies.load.validate import validate_located
 from policies.load.yamlsource import Located, SourceError, load_yaml_file
@@ -55,8 +57,12 @@ class Project:
     changes: list[Registered] = field(default_factory=list)  # clauses/changes.yml and changes-*.yml
     clauses: dict[str, Clause] = field(default_factory=dict)
     unreadable_clauses: set[str] = field(default_factory=set)  # file stems that failed to parse
-    schools: dict[str, models.School] = field(default_factory=dict)
+    schools: dict[str, models.School] = field(default_factory=dict)  # with what they inherit
     school_lines: dict[str, Located] = field(default_factory=dict)
+    own_variants: dict[str, dict[str, models.VariantChoice]] = field(default_factory=dict)  # in the school's file
+    organisations: dict[str, Organisation] = field(default_factory=dict)
+    organisation_lines: dict[str, Located] = field(default_factory=dict)
+    memberships: dict[str, list[str]] = field(default_factory=dict)  # school -> organisations, inheritance order
 
     @property
     def clauses_dir(self) -> Path:
@@ -68,6 +74,13 @@ class Project:
 
     def school_path(self, slug: str) -> Path:
         return self.schools_dir / f"{slug}.yml"
+
+    @property
+    def organisations_dir(self) -> Path:
+        return self.root / "organisations"
+
+    def organisation_path(self, slug: str) -> Path:
+        return self.organisations_dir / f"{slug}.yml"
 
 
 def _load(path: Path, problems: Problems) -> Located | None:
@@ -131,6 +144,7 @@ def load_project(root: Path, problems: Problems) -> Project:
     for path in change_registers(clauses_dir):
         project.changes += _changes(path, problems)
     _load_clauses(project, problems)
+    _load_organisations(project, problems)
     _load_schools(project, problems)
     return project
 
@@ -235,7 +249,49 @@ def _load_schools(project: Project, problems: Problems) -> None:
             continue
         school = validate_located(located, models.School, path, problems)
         if school is not None:
+            project.own_variants[path.stem] = dict(school.variants)
+            if school.organisations:
+                school = _inherit(project, path, located, school, problems)
+        if school is not None:
             project.schools[path.stem] = school
             project.school_lines[path.stem] = located
     if not project.schools and not problems.errors:
         problems.error(folder, 0, "no school files (schools/<slug>.yml)")
+
+
+def _load_organisations(project: Project, problems: Problems) -> None:
+    for path in organisation_files(project.organisations_dir):
+        if path.suffix != ".yml" or not SLUG.match(path.stem):
+            problems.error(path, 0, "organisation files are named organisations/<slug>.yml (lowercase, hyphens)")
+            continue
+        if RESERVED_ORGANISATION.search(path.stem):
+            problems.error(path, 1, f"'{path.stem}' cannot be an organisation's file name: the site uses it")
+            continue
+        if not _inside(path, project.root, problems):
+            continue
+        if (located := _mapping(path, problems, "organisation settings")) is None:
+            continue
+        if (organisation := validate_located(located, Organisation, path, problems)) is not None:
+            project.organisations[path.stem] = organisation
+            project.organisation_lines[path.stem] = located
+
+
+def _inherit(
+    project: Project, path: Path, located: Located, school: models.School, problems: Problems
+) -> models.School | None:
+    """The school with its organisations' values and choices beneath its own (see load/organisations.py)."""
+    kinds: dict[str, str] = {}
+    for index, slug in enumerate(school.organisations):
+        line = located.line_of(("organisations", index))
+        organisation = project.organisations.get(slug)
+        if organisation is None:
+            if not project.organisation_path(slug).exists():
+                problems.error(path, line, f"organisations: unknown organisation '{slug}' (organisations/{slug}.yml)")
+            continue  # an organisation file that failed to load has reported its own errors
+        if (other := kinds.setdefault(organisation.kind, slug)) != slug:
+            problems.error(path, line, f"organisations: '{slug}' and '{other}' are both a {organisation.kind}")
+    order = in_order(list(dict.fromkeys(school.organisations)), project.organisations)
+    project.memberships[path.stem] = order
+    raw = {slug: project.organisation_lines[slug].data for slug in order}
+    merged = Located(inherited_data(located.data, order, raw), located.lines)
+    return validate_located(merged, models.School, path, problems)

@@ -26,7 +26,7 @@ from policies.errors import DiffError
 from policies.resolve.policy import ResolvedPolicy
 from policies.resolve.prepare import prepare
 
-TRACKED = ("clauses", "schools")
+TRACKED = ("clauses", "schools", "organisations")  # the inputs of a policy (organisations/ may not exist yet)
 _WORD = re.compile(r"\w+(?:['’]\w+)*|[^\w\s]")
 _TOKEN = re.compile(r"\s+|\w+(?:['’]\w+)*|[^\w\s]")
 
@@ -66,7 +66,7 @@ def export_revision(root: Path, revision: str, dest: Path) -> Path:
     """The tracked inputs at a git revision, extracted into ``dest``."""
     try:
         result = subprocess.run(
-            ["git", "archive", "--format=tar", revision, "--", *TRACKED],
+            ["git", "archive", "--format=tar", revision],  # a missing path would fail: filtered below
             cwd=root,
             capture_output=True,
             check=False,
@@ -77,7 +77,8 @@ def export_revision(root: Path, revision: str, dest: Path) -> Path:
     if result.returncode != 0:
         raise DiffError(f"cannot read revision '{revision}': {result.stderr.decode(errors='replace').strip()}")
     with tarfile.open(fileobj=io.BytesIO(result.stdout)) as archive:
-        archive.extractall(dest, filter="data")
+        members = [m for m in archive.getmembers() if m.name.split("/", 1)[0] in TRACKED]
+        archive.extractall(dest, members=members, filter="data")
     return dest
 
 

@@ -15,8 +15,13 @@ from pydantic import BaseModel
 
 from policies.load.library_models import ClauseMeta
 from policies.load.models import School
+from policies.load.organisations import Organisation
 
-SCHEMAS: dict[str, type[BaseModel]] = {"school.schema.json": School, "clause.schema.json": ClauseMeta}
+SCHEMAS: dict[str, type[BaseModel]] = {
+    "school.schema.json": School,
+    "clause.schema.json": ClauseMeta,
+    "organisation.schema.json": Organisation,
+}
 FOLDER = "schema"
 
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from policies.compare.outputs import PER_PAGE
 from policies.load.changes import KIND_LABELS
 from policies.load.clauses import Clause
 from policies.load.models import AUDIENCES, audience_label
@@ -24,6 +25,8 @@ from policies.load.selection import covers, variant_for
 from policies.load.status import LABELS, review_status
 from policies.load.values import placeholder_context
 from policies.load.xrefs import fill_links
+from policies.render.organisations import members as organisation_members
+from policies.render.organisations import organisation_data, organisations_index
 from policies.resolve.contacts import contact_rows, row_data
 from policies.resolve.details import DASHBOARD, PAGE, REVIEW_LABEL, detail_cells, detail_rows, details_in
 from policies.resolve.policy import ResolvedPolicy, tidy_markdown
@@ -53,6 +56,7 @@ def policy_data(policy: ResolvedPolicy, today: dt.date, pdf: bool = True) -> dic
         "status_label": LABELS[status],
         "contacts": [row_data(row) for row in contact_rows(policy.values)],
         "source_title": policy.source_title,
+        "organisations": [{"slug": slug, "name": name} for slug, name in policy.organisations],
         "changes": [
             {
                 "clause": item.clause,
@@ -93,10 +97,10 @@ def clause_data(project: Project, clause: Clause, policies: list[ResolvedPolicy]
     placeholders = placeholder_context()
     placeholders["policy"]["title"] = "‹policy.title›"
     meta = clause.meta
-    adopters: dict[str, list[dict[str, str]]] = {v: [] for v in clause.variant_ids}
+    adopters: dict[str, list[dict[str, Any]]] = {v: [] for v in clause.variant_ids}
     not_covered = []
     for policy in policies:
-        entry = {"slug": policy.slug, "name": policy.name}
+        entry: dict[str, Any] = {"slug": policy.slug, "name": policy.name, "group": policy.organisations[-1:]}
         school = project.schools[policy.slug]
         if covers(school, clause):
             adopters[variant_for(clause, school)].append(entry)
@@ -128,11 +132,23 @@ def clause_data(project: Project, clause: Clause, policies: list[ResolvedPolicy]
                 "recommended": variant == (meta.default or ""),
                 "text": Markup(_library_links(project, tidy_markdown(clause.templates[variant].render(placeholders)))),
                 "schools": adopters[variant],
+                "groups": _by_organisation(adopters[variant]),
             }
             for variant in clause.variant_ids
         ],
         "not_covered": not_covered,
     }
+
+
+def _by_organisation(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Schools grouped by their most specific organisation (a trust before its local authority), by name;
+    schools in none come last, in a group without a slug."""
+    groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for entry in entries:
+        slug, name = entry["group"][0] if entry["group"] else ("", "")
+        groups.setdefault((name, slug), []).append(entry)
+    ordered = sorted(groups.items(), key=lambda item: (not item[0][1], item[0][0]))
+    return [{"name": name, "slug": slug, "schools": schools} for (name, slug), schools in ordered]
 
 
 def _library_links(project: Project, markdown: str) -> str:
@@ -203,7 +219,8 @@ def reference_groups(project: Project) -> list[dict[str, Any]]:
 
 def site_page_count(project: Project, policies: list[ResolvedPolicy]) -> int:
     """How many pages iter_site_pages() yields, before it makes any (for a progress bar)."""
-    return 4 + len(policies) + len(project.clauses)  # its first four, then one per school and per clause
+    # its first five, then one per school, per clause and per organisation
+    return 5 + len(policies) + len(project.clauses) + len(project.organisations)
 
 
 def iter_site_pages(
@@ -218,11 +235,26 @@ def iter_site_pages(
     family = project.outline.family_name if project.outline else ""
     title, family_title = f"Harmonised school {family} policies", f"{family[:1].upper()}{family[1:]} policies"
     columns = [detail.label for detail in details_in(DASHBOARD)]
-    home = {"policies": rows, "columns": columns, "title": title, "family": family_title, "today": today.isoformat()}
+    by_slug = {row["slug"]: row for row in rows}
+    members = organisation_members(project)
+    index = organisations_index(project, members, by_slug)
+    home = {
+        "policies": rows,
+        "columns": columns,
+        "title": title,
+        "family": family_title,
+        "today": today.isoformat(),
+        "per_school": len(rows) <= PER_PAGE,
+        "organisations": index,
+    }
     yield "index.md", _render("home.md.jinja", **home)
     yield "library/index.md", _render("library-index.md.jinja", sections=library_index(project))
     yield "references.md", _render("references.md.jinja", groups=reference_groups(project))
     yield "adopt.md", _render("adopt.md.jinja")
+    yield "organisations/index.md", _render("organisations-index.md.jinja", index=index)
+    for slug in sorted(project.organisations):
+        data = organisation_data(project, slug, members[slug], by_slug)
+        yield f"organisations/{slug}.md", _render("organisation.md.jinja", org=data)
     for row in rows:
         yield f"schools/{row['slug']}.md", _render("school.md.jinja", policy=row)
     for clause in project.clauses.values():

@@ -67,6 +67,7 @@ class ResolvedPolicy:
     stem: str  # the downloads' file name without extension: <slug>-<the outline's stem>
     changes: tuple[ChangeItem, ...] = ()  # changes from the school's source policy, to confirm
     source_title: str | None = None  # the title of that source policy, when the school records one
+    organisations: tuple[tuple[str, str], ...] = ()  # (slug, name) of each, in inheritance order
 
     @property
     def title(self) -> str:
@@ -174,4 +175,5 @@ def resolve_policy(project: Project, slug: str, problems: Problems) -> ResolvedP
         stem=f"{slug}-{project.outline.file_stem}",
         changes=tuple(school_changes(project, slug)),
         source_title=source.title if source else None,
+        organisations=tuple((org, project.organisations[org].name) for org in project.memberships.get(slug, [])),
     )
