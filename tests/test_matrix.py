@@ -173,9 +173,9 @@ def test_seed_differences_are_on_the_page(seeds: dict[str, Any]) -> None:
         ("Contact with former pupils", "Never"),
         ("Personal phones and devices", "Set places and times"),
         ("Pupils&#39; mobile phones", "Not allowed in school"),
-        ("Personal use of social media at work", "Outside paid working time"),
+        ("Personal use at work", "Outside paid working time"),
         ("Images of pupils", "Never post"),
-        ("Breaches of this policy", "Gross misconduct if serious"),
+        ("Consequences", "Gross misconduct if serious"),
     ]:
         row = re.search(rf"<th scope=\"row\">{re.escape(title)}<br>.*?</tr>", differences, re.S)
         assert row and f">{label} <em>(departs)</em>" in row.group(0), title
