@@ -172,7 +172,7 @@ def test_seed_differences_are_on_the_page(seeds: dict[str, Any]) -> None:
     for title, label in [
         ("Contact with former pupils", "Never"),
         ("Personal phones and devices", "Set places and times"),
-        ("Pupils&#39; mobile phones", "Not allowed in school"),
+        ("Mobile phones", "Not allowed in school"),
         ("Personal use at work", "Outside paid working time"),
         ("Images of pupils", "Never post"),
         ("Consequences", "Gross misconduct if serious"),
