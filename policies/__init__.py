@@ -26,11 +26,13 @@ serve them all, and ``pipeline``, ``serve`` and ``cli`` sit on top.  Imports nev
       readability        reading level per clause against its audiences' targets (clauses/readability.yml)
       terms              the terminology register (clauses/terms.yml) in clause text and school values
       repetition         the same rule in two clauses of one school's policy
+      xrefs              cross-references between clauses, [](#clause-id): checked, then numbered per school
       check              cross-file checks: valid alone but wrong together; the plain-text checks in one call
     resolve/             2. one school's policy, numbered and rendered
       policy             ResolvedPolicy, resolve_policy, resolve_all
       contacts           the contacts box rows
       details            the one list of a school's details (page, DOCX/PDF cover, dashboard, comparison)
+      length             words of policy text per school, against the outline's max_words
       prepare            load + check + resolve in one step: what every reader of a project calls
     render/              3. the site's Markdown pages
       pages              page view-models rendered through templates/

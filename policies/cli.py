@@ -18,12 +18,10 @@ from pathlib import Path
 from policies.compare.matrix import build_matrix
 from policies.compare.outputs import FORMATS, render
 from policies.errors import DocumentError, InputError, ProjectBusy, SiteBuildError, SiteOSError, UserError
-from policies.load.check import check_plain_text, check_reference_currency, check_reviews
-from policies.load.check_changes import check_changes_notices
 from policies.load.problems import Problems
 from policies.pipeline import DOCS_DIR, SITE_DIR, build
-from policies.resolve.prepare import load_and_check, resolve_all
-from policies.runtime.clock import BuildClock, default_jobs
+from policies.resolve.prepare import check_all, load_and_check, resolve_all
+from policies.runtime.clock import default_jobs
 from policies.runtime.progress import for_stream
 
 
@@ -39,13 +37,7 @@ def _report(problems: Problems, strict: bool = False) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    today = BuildClock.of(args.root).today
-    project, problems = load_and_check(args.root, today)
-    check_reviews(project, problems, today)
-    check_reference_currency(project, problems, today)
-    if not problems.errors:
-        check_changes_notices(project, problems)
-    check_plain_text(project, problems)
+    project, problems = check_all(args.root)
     status = _report(problems, args.strict)
     if status == 0:
         print(

@@ -303,7 +303,7 @@ RICH_CLAUSE = """
     provenance: ["000"]
     ---
     Staff at {{ school.name }} must **never** contact pupils *online*, not even by `chat`.
-    See [former pupils](#staff-former-pupils), [nowhere](#no-such-clause) and [the library](../library/x.md).
+    See [former pupils](#staff-former-pupils) and [the library](../library/x.md).
 
     | Channel | Allowed |
     |---|---|
@@ -329,7 +329,7 @@ def test_clause_markdown_formatting_tables_quotes_code_and_inner_links(tmp_path:
     text = pdf_text(data)
     for part in (
         "must never contact pupils online, not even by chat.",
-        "See former pupils, nowhere and the library.",
+        "See former pupils and the library.",
         "Channel Allowed School email Yes Personal phone No",
         "Quoted guidance.",
         "code -- kept as typed",
@@ -339,7 +339,7 @@ def test_clause_markdown_formatting_tables_quotes_code_and_inner_links(tmp_path:
     raw = inflated(data)
     tags = tags_of(raw)
     assert tags[b"Table"] == 4 and tags[b"BlockQuote"] == 1 and tags[b"Code"] >= 1  # details, contacts, clause, refs
-    assert tags[b"Link"] == 2  # the reference and the clause inside this document; not the missing or site links
+    assert tags[b"Link"] == 2  # the reference and the clause inside this document; not the site link
     assert b"/URI(../library/x.md)" not in raw and b"/URI(#" not in raw
 
 

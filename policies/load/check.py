@@ -20,6 +20,7 @@ from policies.load.selection import covers, selected_clauses
 from policies.load.status import review_status
 from policies.load.terms import check_terms
 from policies.load.values import lookup, school_context, variable_paths
+from policies.load.xrefs import check_cross_references
 
 VARIABLES = variable_paths()
 
@@ -28,6 +29,7 @@ def check_project(project: Project, problems: Problems, today: dt.date | None = 
     """Every cross-file check; ``today`` (the build date) is needed only to check confirmation dates."""
     _check_outline(project, problems)
     _check_clauses(project, problems)
+    check_cross_references(project, problems)
     _check_registries(project, problems)
     _check_schools(project, problems)
     check_changes(project, problems, today)

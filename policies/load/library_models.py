@@ -82,6 +82,10 @@ class Outline(Model):
     title: Text
     family: Text | None = None
     stem: Id | None = None
+    max_words: Annotated[
+        int | None,
+        Field(ge=100, description="The most words of policy text a school's policy should have (check warns)"),
+    ] = None
     sections: Annotated[list[Section], Field(min_length=1)]
 
     @property

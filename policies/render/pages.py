@@ -23,10 +23,12 @@ from policies.load.project import Project
 from policies.load.selection import covers, variant_for
 from policies.load.status import LABELS, review_status
 from policies.load.values import placeholder_context
+from policies.load.xrefs import fill_links
 from policies.resolve.contacts import contact_rows, row_data
 from policies.resolve.details import DASHBOARD, PAGE, REVIEW_LABEL, detail_cells, detail_rows, details_in
 from policies.resolve.policy import ResolvedPolicy, tidy_markdown
 from policies.templating.environment import ENV
+from policies.templating.escape import escape_markdown
 
 
 def _render(template: str, **data: Any) -> str:
@@ -124,13 +126,19 @@ def clause_data(project: Project, clause: Clause, policies: list[ResolvedPolicy]
                 "label": meta.variants[variant].label if variant else "",
                 "summary": meta.variants[variant].summary if variant else "",
                 "recommended": variant == (meta.default or ""),
-                "text": Markup(tidy_markdown(clause.templates[variant].render(placeholders))),
+                "text": Markup(_library_links(project, tidy_markdown(clause.templates[variant].render(placeholders)))),
                 "schools": adopters[variant],
             }
             for variant in clause.variant_ids
         ],
         "not_covered": not_covered,
     }
+
+
+def _library_links(project: Project, markdown: str) -> str:
+    """Cross-references on a library page: the target's title, linking its own library page."""
+    titles = {cid: escape_markdown(clause.meta.title) for cid, clause in project.clauses.items()}
+    return fill_links(markdown, titles.get, lambda target: f"{target}.md")
 
 
 def library_index(project: Project) -> list[dict[str, Any]]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from jinja2 import TemplateError
@@ -22,6 +22,8 @@ from policies.load.problems import Problems
 from policies.load.project import Project
 from policies.load.selection import sections_for, variant_for
 from policies.load.values import school_context
+from policies.load.xrefs import fill_links
+from policies.templating.escape import escape_markdown
 
 
 @dataclass(frozen=True)
@@ -98,6 +100,22 @@ def render_clause(clause: Clause, variant: str, context: dict[str, Any]) -> str:
     return text
 
 
+def _numbered_links(sections: list[ResolvedSection]) -> list[ResolvedSection]:
+    """Cross-references filled with the target's number and title in this policy ("2.8 Monitoring ...")."""
+    labels = {c.id: f"{c.number} {escape_markdown(c.title)}" for s in sections for c in s.clauses}
+    if not any("](#" in c.body for s in sections for c in s.clauses):
+        return sections
+    return [
+        replace(
+            s,
+            clauses=tuple(
+                replace(c, body=fill_links(c.body, labels.get, lambda target: f"#{target}")) for c in s.clauses
+            ),
+        )
+        for s in sections
+    ]
+
+
 def resolve_policy(project: Project, slug: str, problems: Problems) -> ResolvedPolicy | None:
     assert project.outline is not None
     school = project.schools[slug]
@@ -143,6 +161,7 @@ def resolve_policy(project: Project, slug: str, problems: Problems) -> ResolvedP
         sections.append(ResolvedSection(str(s_index), section.id, section.title, tuple(resolved), covered))
     if failed:
         return None
+    sections = _numbered_links(sections)
     source = project.sources.get(school.source) if school.source else None
     return ResolvedPolicy(
         slug,

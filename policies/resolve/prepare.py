@@ -13,9 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from policies.errors import InputError
-from policies.load.check import check_project
+from policies.load.check import check_plain_text, check_project, check_reference_currency, check_reviews
+from policies.load.check_changes import check_changes_notices
 from policies.load.problems import Problems
 from policies.load.project import Project, load_project
+from policies.resolve.length import check_length
 from policies.resolve.policy import ResolvedPolicy, resolve_policy
 from policies.runtime.clock import BuildClock
 
@@ -37,6 +39,26 @@ def load_and_check(root: Path, today: dt.date | None = None) -> tuple[Project, P
     return project, problems
 
 
+def check_all(root: Path) -> tuple[Project, Problems]:
+    """What ``policies check`` reports: every check, including those of the rendered policies.
+
+    Beyond ``load_and_check``: reviews falling due, references not checked for a year, changes
+    awaiting confirmation, plain text (reading level, terms, repetition), and, when the inputs
+    have no errors, each school's policy rendered (a clause that cannot be rendered for a school)
+    and measured against the outline's length limit.
+    """
+    today = BuildClock.of(root).today
+    project, problems = load_and_check(root, today)
+    check_reviews(project, problems, today)
+    check_reference_currency(project, problems, today)
+    if not problems.errors:
+        check_changes_notices(project, problems)
+    check_plain_text(project, problems)
+    if not problems.errors:
+        check_length(project, resolve_all(project, problems), problems)
+    return project, problems
+
+
 def resolve_all(project: Project, problems: Problems) -> list[ResolvedPolicy]:
     policies = []
     for slug in sorted(project.schools):
@@ -54,4 +76,5 @@ def prepare(root: Path, today: dt.date | None = None) -> Prepared:
     policies = resolve_all(project, problems)
     if problems.errors:
         raise InputError(problems)
+    check_length(project, policies, problems)
     return Prepared(project, policies, problems)
