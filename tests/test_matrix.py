@@ -170,7 +170,7 @@ def test_seed_differences_are_on_the_page(seeds: dict[str, Any]) -> None:
     page = seeds["page"]
     differences = page.split('id="comparison-differences"')[1].split("</table>")[0]
     for title, label in [
-        ("Contact with former pupils", "Never"),
+        ("Former pupils", "Never"),
         ("Personal phones and devices", "Set places and times"),
         ("Mobile phones", "Not allowed in school"),
         ("Personal use at work", "Outside paid working time"),
