@@ -226,3 +226,20 @@ def test_2026_topic_is_in_every_policy_it_addresses_and_new_to_every_source(
         if slug in addressed and school.source is not None:
             kinds = {change.kind for change in school_changes(project, slug) if change.clause == clause_id}
             assert kinds == {"new"}, f"{clause_id} for {slug}: {kinds}"
+
+
+def test_the_shipped_library_is_plain_and_short() -> None:
+    """Issue 16's targets: no clause over its audiences' reading level (unless its front matter justifies a
+    ceiling), no ruled-out term, no rule stated twice in one policy, and each staff policy within the
+    outline's limit of words (4,500), with every local fact still present (test above)."""
+    from policies.resolve.length import policy_words
+    from policies.resolve.prepare import check_all
+
+    project, problems = check_all(ROOT)
+    in_clauses = [str(p) for p in problems.warnings if str(p).startswith("clauses/")]
+    assert in_clauses == []
+    assert not [str(p) for p in problems.warnings if "over the limit" in str(p)]
+    assert project.outline is not None and project.outline.max_words == 4500
+    words = {policy.slug: policy_words(policy) for policy in policies_of(ROOT)}
+    staff = {slug: n for slug, n in words.items() if slug != "milnthorpe"}
+    assert len(staff) == 4 and max(staff.values()) <= 4500, staff
