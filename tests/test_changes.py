@@ -79,7 +79,8 @@ RESOLVED = {
         ("staff-contact-with-pupils", "changed"),
     ],
     "milnthorpe": [
-        # 1.5 row 6: section 2.3 names "a member of the Governing Body" again among the people to talk to.
+        # 1.5 row 6: parents-appropriate-use names "a member of the Governing Body" again among the people to
+        # talk to (the one list of routes for concerns, which parents-inappropriate-use links to).
         ("parents-appropriate-use", "dropped"),
         # 1.5 row 8: a parents' policy takes introduction-parents (posts about the school only) instead of
         # the staff scope clause, which it no longer includes.
@@ -89,13 +90,14 @@ RESOLVED = {
     ],
 }
 
-# The whole list for the shipped schools, by school and kind.
+# The whole list for the shipped schools, by school and kind (each staff policy has the eleven clauses of the
+# 2026 topics, new to every school: issue 16).
 COUNTS = {
-    "elton": {"new": 8, "changed": 8, "dropped": 11},
-    "milnthorpe": {"new": 1, "changed": 4, "dropped": 1},
-    "montessori-place": {"new": 16, "changed": 6, "dropped": 7},
-    "st-anns": {"new": 6, "changed": 4, "dropped": 6},
-    "st-michaels": {"new": 9, "changed": 6, "dropped": 7},
+    "elton": {"new": 20, "changed": 10, "dropped": 13},
+    "milnthorpe": {"new": 2, "changed": 4, "dropped": 1},
+    "montessori-place": {"new": 28, "changed": 7, "dropped": 9},
+    "st-anns": {"new": 17, "changed": 4, "dropped": 8},
+    "st-michaels": {"new": 20, "changed": 6, "dropped": 8},
 }
 
 
@@ -133,6 +135,7 @@ def test_changes_for_one_school_exact_output(capsys: pytest.CaptureFixture[str])
         "milnthorpe parents-appropriate-use changed unconfirmed\n"
         "milnthorpe parents-inappropriate-use changed unconfirmed\n"
         "milnthorpe parents-childrens-use changed unconfirmed\n"
+        "milnthorpe parents-groups-and-events new unconfirmed\n"
         "milnthorpe parents-escalation changed unconfirmed\n"
         "milnthorpe review-related-policies dropped unconfirmed\n"
         "milnthorpe review-parents new unconfirmed\n"
@@ -337,13 +340,13 @@ def test_school_page_lists_its_changes_with_links(shipped: tuple[dict[str, str |
     outputs, counts = shipped
     page = str(outputs["schools/elton.md"])
     section = page.split("\n## Changes to confirm {#changes-to-confirm data-search-exclude}\n", 1)[1]
-    assert section.count("Awaiting confirmation.") == counts["elton"] == 27
+    assert section.count("Awaiting confirmation.") == counts["elton"] == 43
     assert (
-        "**[6.3 Sharing nudes and semi-nudes](#procedures-sharing-nudes): changed from the school's policy.** "
+        "**[6.7 Sharing nudes and semi-nudes](#procedures-sharing-nudes): changed from the school's policy.** "
         "Awaiting confirmation."
     ) in section
     assert "- **Why:** UKCIS guidance on sharing nudes and semi-nudes (2024) (ukcis-nudes)." in section
-    assert "- **Changes to confirm:** 27 of 27 awaiting confirmation ([the list](#changes-to-confirm))" in page
+    assert "- **Changes to confirm:** 43 of 43 awaiting confirmation ([the list](#changes-to-confirm))" in page
 
 
 @pytest.mark.parametrize("slug", ["elton", "milnthorpe", "montessori-place", "st-anns", "st-michaels"])
@@ -358,7 +361,7 @@ def test_docx_annex_lists_every_change(shipped: tuple[dict[str, str | bytes], di
     assert all(t.endswith("Awaiting confirmation.") for t in annex[0::3])
     assert all(t.startswith("What: ") for t in annex[1::3]) and all(t.startswith("Why: ") for t in annex[2::3])
     if slug == "elton":
-        assert "6.3 Sharing nudes and semi-nudes: changed from the school's policy. Awaiting confirmation." in annex
+        assert "6.7 Sharing nudes and semi-nudes: changed from the school's policy. Awaiting confirmation." in annex
 
 
 def test_contacts_box_on_page_and_in_docx(shipped: tuple[dict[str, str | bytes], dict[str, int]]) -> None:

@@ -188,3 +188,60 @@ def test_one_list_of_details_feeds_page_documents_dashboard_and_comparison(tmp_p
     )
     matrix = json.loads(str(out["comparison/matrix.json"]))
     assert [(v["id"], v["label"]) for v in matrix["values"]] == [(d.id, d.label) for d in details_in(COMPARISON)]
+
+
+# The clauses added for the 2026 topics (review of December 2026, section 5; issue 16), new to every school.
+TOPICS_2026 = [
+    "staff-generative-ai",
+    "staff-running-school-accounts",
+    "staff-livestreaming",
+    "staff-parent-groups",
+    "procedures-ai-images",
+    "procedures-sextortion",
+    "procedures-child-on-child",
+    "procedures-searching-devices",
+    "procedures-pupils-devices",
+    "procedures-harmful-content",
+    "procedures-reporting-routes",
+]
+
+
+@pytest.mark.parametrize("clause_id", TOPICS_2026)
+def test_2026_topic_is_in_every_policy_it_addresses_and_new_to_every_source(
+    shipped_pages: dict[str, str], clause_id: str
+) -> None:
+    """Each 2026 topic is a library clause with a note and a current reference; it appears in the policy of
+    every shipped school whose audiences it addresses, and as a "new" change for each such school that has a
+    source (no source policy had it, so no provenance may hide it from a school's changes to confirm)."""
+    from policies.load.changes import school_changes
+
+    project, _ = load_and_check(ROOT)
+    clause = project.clauses[clause_id]
+    assert clause.meta.provenance == [] and clause.meta.note, clause_id
+    assert any(project.references[ref].status == "current" for ref in clause.meta.references), clause_id
+    addressed = [slug for slug, school in project.schools.items() if set(clause.meta.audiences) & set(school.audiences)]
+    assert addressed, f"{clause_id} is in no shipped school's policy"
+    for slug, school in project.schools.items():
+        page = without_changes_annex(shipped_pages[f"schools/{slug}.md"])
+        heading = re.search(rf"^#+ .* \{{#{re.escape(clause_id)}[ }}]", page, re.M)
+        assert (heading is not None) == (slug in addressed), f"{clause_id} in {slug}"
+        if slug in addressed and school.source is not None:
+            kinds = {change.kind for change in school_changes(project, slug) if change.clause == clause_id}
+            assert kinds == {"new"}, f"{clause_id} for {slug}: {kinds}"
+
+
+def test_the_shipped_library_is_plain_and_short() -> None:
+    """Issue 16's targets: no clause over its audiences' reading level (unless its front matter justifies a
+    ceiling), no ruled-out term, no rule stated twice in one policy, and each staff policy within the
+    outline's limit of words (4,500), with every local fact still present (test above)."""
+    from policies.resolve.length import policy_words
+    from policies.resolve.prepare import check_all
+
+    project, problems = check_all(ROOT)
+    in_clauses = [str(p) for p in problems.warnings if str(p).startswith("clauses/")]
+    assert in_clauses == []
+    assert not [str(p) for p in problems.warnings if "over the limit" in str(p)]
+    assert project.outline is not None and project.outline.max_words == 4500
+    words = {policy.slug: policy_words(policy) for policy in policies_of(ROOT)}
+    staff = {slug: n for slug, n in words.items() if slug != "milnthorpe"}
+    assert len(staff) == 4 and max(staff.values()) <= 4500, staff
