@@ -19,7 +19,11 @@ serve them all, and ``pipeline``, ``serve`` and ``cli`` sit on top.  Imports nev
       project            load every file into a Project
       selection          which clauses, in which variants, a school's policy contains
       values             the values a clause may read, from a school's model
+      files              read one input file into located data, or record why it could not be used
+      documents          clauses/documents.yml: the documents a school publishes, and what each holds
+      check_documents    the library's documents, and those each school publishes
       organisations      organisations/*.yml: shared values and choices, inherited by member schools
+      organisations_load load organisations/*.yml; each member school with what it inherits
       check_organisations  organisations' choices, and members departing from them without a reason
       changes            where a school's policy departs from its source policy
       status             review status against the build date

@@ -74,7 +74,8 @@ def _build(args: argparse.Namespace) -> int:
         )
     else:
         where = f" and built {SITE_DIR}/ ({site.rewritten} files changed)"
-    print(f"Generated {result.schools} school policies ({len(result.changed)} files changed){where}")
+    documents = f"in {result.documents} documents, " if result.documents > result.schools else ""
+    print(f"Generated {result.schools} school policies ({documents}{len(result.changed)} files changed){where}")
     return 0
 
 
@@ -85,7 +86,8 @@ def _matrix(args: argparse.Namespace) -> int:
     if _report(problems):
         print("no matrix: fix the problems above", file=sys.stderr)
         return 1
-    sys.stdout.write(render(build_matrix(project, policies), args.format, index_scope(project, len(policies))))
+    matrix = build_matrix(project, policies)
+    sys.stdout.write(render(matrix, args.format, index_scope(project, len(matrix.schools))))
     return 0
 
 

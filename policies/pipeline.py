@@ -41,7 +41,8 @@ SITE_DIR = "site"
 @dataclass
 class BuildResult:
     problems: Problems
-    schools: int = 0  # policies generated (the policies themselves are freed before the site build)
+    schools: int = 0  # schools whose documents were generated (freed before the site build)
+    documents: int = 0  # their documents (a school publishes one or more)
     changed: list[Path] = field(default_factory=list)
     removed: list[Path] = field(default_factory=list)
     stages: dict[str, float] = field(default_factory=dict)
@@ -238,7 +239,8 @@ def _first_half(
     stages = _Stages(report, result.stages)
     report.begin("load and check")
     prepared = prepare(root, run.today)
-    result.problems, result.schools = prepared.problems, len(prepared.policies)
+    result.problems, result.schools = prepared.problems, len({policy.slug for policy in prepared.policies})
+    result.documents = len(prepared.policies)
     stages.end("load and check")
 
     # Nothing is written before this point: bad input leaves every output as it was.

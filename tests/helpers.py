@@ -214,7 +214,13 @@ def checked(root: Path) -> tuple[Project, list[ResolvedPolicy]]:
 
 
 def policies_of(root: Path) -> list[ResolvedPolicy]:
+    """Every document of every school (a school's main document first)."""
     return checked(root)[1]
+
+
+def main_policies(root: Path) -> dict[str, ResolvedPolicy]:
+    """Each school's main document (its page, schools/<slug>.md), by slug."""
+    return {policy.slug: policy for policy in policies_of(root) if policy.main}
 
 
 TEXT_OUTPUTS = (".md", ".csv", ".json")
@@ -263,13 +269,16 @@ def docx_of(root: Path) -> dict[str, bytes]:
     return {name: data for name, data in made.items() if name.endswith(".docx") and isinstance(data, bytes)}
 
 
+def school_pages(pages: dict[str, str], slug: str) -> str:
+    """Every page of one school's documents, its main page first: what the school publishes."""
+    others = sorted(name for name in pages if name.startswith("documents/") and name.endswith(f"/{slug}.md"))
+    return "\n".join([pages[f"schools/{slug}.md"], *(pages[name] for name in others)])
+
+
 def pdfs_of(root: Path) -> dict[str, bytes]:
-    """Each school's PDF, as the build writes it, by slug."""
-    return {
-        name.split("/")[1].removesuffix("-social-media-policy.pdf"): data
-        for name, data in outputs_of(root).items()
-        if name.endswith(".pdf") and isinstance(data, bytes)
-    }
+    """Each school's main document's PDF, as the build writes it, by slug."""
+    stems = {f"downloads/{policy.stem}.pdf": slug for slug, policy in main_policies(root).items()}
+    return {stems[name]: data for name, data in outputs_of(root).items() if name in stems and isinstance(data, bytes)}
 
 
 # --- readers ---------------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ import pytest
 from policies.load.models import AUDIENCES
 from policies.resolve.details import COMPARISON, DASHBOARD, DOCUMENTS, PAGE, detail_rows, details_in
 
-from .helpers import ALPHA, LOCAL_FACTS, ROOT, SEEDS, load_and_check, open_docx, outputs_of, policies_of
+from .helpers import ALPHA, LOCAL_FACTS, ROOT, SEEDS, load_and_check, open_docx, outputs_of, policies_of, school_pages
 from .minimal import write_minimal
 
 # Outdated references and seed mistakes (shared/domain.md) that no output may contain.
@@ -58,7 +58,7 @@ FORBIDDEN = [
 
 @pytest.mark.parametrize("slug", sorted(LOCAL_FACTS))
 def test_school_page_carries_its_local_facts(shipped_pages: dict[str, str], slug: str) -> None:
-    page = shipped_pages[f"schools/{slug}.md"].replace("&#39;", "'")
+    page = school_pages(shipped_pages, slug).replace("&#39;", "'")  # its page and its other documents
     missing = [fact for fact in LOCAL_FACTS[slug] if fact.replace("&amp;", "&") not in page]
     assert not missing, f"{slug}: missing {missing}"
 
@@ -78,7 +78,7 @@ def test_no_outdated_reference_or_seed_mistake_in_any_output(shipped_pages: dict
     for name, page in shipped_pages.items():
         if name == "references.md":
             continue
-        if name.startswith("schools/"):
+        if name.startswith(("schools/", "documents/")):
             assert page.count(CHANGES_HEADING) == 1 and "\n## " not in page.split(CHANGES_HEADING, 1)[1], name
             page = without_changes_annex(page)
         match = re.search(pattern, page)
@@ -127,7 +127,7 @@ def test_every_audience_is_covered_by_some_school_and_section() -> None:
 
 def test_positions_of_the_seeds_are_reproduced(shipped_pages: dict[str, str]) -> None:
     """The substantive differences in the domain brief show up in the schools' text."""
-    pages = {slug: shipped_pages[f"schools/{slug}.md"] for slug in LOCAL_FACTS}
+    pages = {slug: school_pages(shipped_pages, slug) for slug in LOCAL_FACTS}
     assert "gross misconduct" in pages["elton"] and "gross misconduct" in pages["montessori-place"]
     assert "gross misconduct" not in pages["st-anns"]
     assert "in writing" in pages["montessori-place"]
@@ -184,7 +184,7 @@ def test_one_list_of_details_feeds_page_documents_dashboard_and_comparison(tmp_p
     assert ("Website", "https://alpha.example.org/") in rows and ("Policy covers", "staff") in rows
     header = str(out["index.md"]).split("\n| School | ", 1)[1].split("\n", 1)[0]
     assert header == " | ".join(
-        ["Part of"] + [d.label for d in details_in(DASHBOARD)] + ["Status", "Changes to confirm |"]
+        ["Document", "Part of"] + [d.label for d in details_in(DASHBOARD)] + ["Status", "Changes to confirm |"]
     )
     matrix = json.loads(str(out["comparison/matrix.json"]))
     assert [(v["id"], v["label"]) for v in matrix["values"]] == [(d.id, d.label) for d in details_in(COMPARISON)]

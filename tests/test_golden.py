@@ -49,6 +49,11 @@ def test_a_page_per_school_and_per_clause(shipped_pages: dict[str, str]) -> None
         for folder in ("organisations", "comparison")
     }
     assert len(organisations) == 10  # each shipped school's local authority: its page and its comparison
-    assert names == schools | clauses | top | organisations, (
-        "a page that is neither a school, a clause, an organisation nor a top page"
+    documents = {
+        "documents/acceptable-use-agreement/elton.md",
+        "documents/pupils-rules/elton.md",
+        "documents/pupils-rules/montessori-place.md",
+    }  # each school's documents after its main one (its page)
+    assert names == schools | documents | clauses | top | organisations, (
+        "a page that is neither a school's document, a clause, an organisation nor a top page"
     )

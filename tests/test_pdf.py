@@ -28,7 +28,17 @@ import policies.pipeline as build_module
 from policies.documents.pdf_pool import PdfJob, compile_batch
 from policies.runtime.write import Made as PdfOutcome
 
-from .helpers import LOCAL_FACTS, build, copy_project, main, pdf_text, policies_of, require, synthesise, tree_digest
+from .helpers import (
+    LOCAL_FACTS,
+    build,
+    copy_project,
+    main,
+    main_policies,
+    pdf_text,
+    require,
+    synthesise,
+    tree_digest,
+)
 from .minimal import write_minimal
 
 
@@ -202,7 +212,7 @@ def test_every_docx_opens_in_libreoffice(tmp_path: Path) -> None:
         check=True,
         timeout=300,
     )
-    policies = {p.slug: p for p in policies_of(root)}
+    policies = main_policies(root)
     for slug, facts in LOCAL_FACTS.items():
         text = " ".join((out / f"{slug}-social-media-policy.txt").read_text(encoding="utf-8-sig").split())
         position = 0

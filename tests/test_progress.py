@@ -46,7 +46,7 @@ def test_a_build_reports_each_stage_with_its_count(project: Path) -> None:
     assert render["unit"] == "pages" and render["total"] == pages == render["done"][-1]  # type: ignore[index]
     assert render["done"] == sorted(render["done"])  # type: ignore[type-var]
     docx = by_name["docx"]
-    assert docx["unit"] == "documents" and docx["total"] == 5 == docx["done"][-1]  # type: ignore[index]
+    assert docx["unit"] == "documents" and docx["total"] == 8 == docx["done"][-1]  # type: ignore[index]
     site = by_name["site"]
     assert site["total"] == pages == site["done"][-1], "MkDocs' pages are counted as they are written"  # type: ignore[index]
     assert set(result.stages) == set(names)
@@ -58,7 +58,7 @@ def test_the_pdf_stage_counts_the_pdfs_made(project: Path) -> None:
     names = [stage["stage"] for stage in recorder.stages]
     assert names == ["load and check", "render", "docx", "write", "pdf"]
     pdf = recorder.stages[4]
-    assert pdf["unit"] == "documents" and pdf["total"] == 5 == pdf["done"][-1]  # type: ignore[index]
+    assert pdf["unit"] == "documents" and pdf["total"] == 8 == pdf["done"][-1]  # type: ignore[index]
     again = Recorder()
     build(project, site=False, progress=again)  # nothing changed: no PDF to make
     assert [stage["total"] for stage in again.stages if stage["stage"] == "pdf"] == [0]
@@ -120,7 +120,7 @@ def test_a_terminal_gets_bars_and_a_log_gets_plain_lines(project: Path) -> None:
     school.write_text(school.read_text(encoding="utf-8").replace("  name: Sheffield City Council", "  name: Sheffield"))
     logged = _run_build(project, terminal=False)
     assert "\x1b" not in logged and "\r" not in logged and "━" not in logged
-    assert "Generated 5 school policies (8 files changed) and built site/ (9 files changed)" in logged
+    assert "Generated 5 school policies (in 8 documents, 8 files changed) and built site/ (9 files changed)" in logged
     for line in logged.splitlines():
         if line.startswith(("load and check:", "render:", "docx:", "write:", "site:")):
             assert line.endswith(" s"), line

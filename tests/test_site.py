@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from .helpers import LOCAL_FACTS, POLICIES, ROOT, copy_project, main, tree_digest, visible_text
+from .helpers import LOCAL_FACTS, POLICIES, ROOT, copy_project, main, policies_of, tree_digest, visible_text
 
 
 @pytest.fixture(scope="module")
@@ -37,12 +37,15 @@ def test_every_generated_page_is_a_site_page_and_every_school_is_searchable(buil
         assert f"schools/{slug}/" in locations
     downloads = {p.name for p in (docs / "downloads").iterdir()}
     assert downloads == {p.name for p in (site / "downloads").iterdir()}
-    assert {n.split("-social-media-policy")[0] for n in downloads} == set(LOCAL_FACTS)
+    stems = {p.stem for p in policies_of(ROOT)}  # <school>-<document stem>, a DOCX and a PDF of each
+    assert downloads == {f"{stem}.{kind}" for stem in stems for kind in ("docx", "pdf")}
+    assert {stem.split("-")[0] for stem in stems} == {slug.split("-")[0] for slug in LOCAL_FACTS}
 
 
 @pytest.mark.parametrize("slug", sorted(LOCAL_FACTS))
 def test_school_page_html_carries_local_facts(built: Path, slug: str) -> None:
-    text = visible_text(built / "site" / "schools" / slug / "index.html")
+    pages = [built / "site" / Path(p.page).with_suffix("") / "index.html" for p in policies_of(ROOT) if p.slug == slug]
+    text = "\n".join(visible_text(page) for page in pages)  # the school's page and its other documents'
     for fact in LOCAL_FACTS[slug]:
         assert html.unescape(fact) in text
 
@@ -96,7 +99,7 @@ def test_build_does_not_modify_tracked_files(tmp_path: Path) -> None:
     # --timings (scripts/bench.py's source): every stage's seconds and what the build made, as JSON
     report = json.loads(timings.read_text(encoding="utf-8"))
     assert {"load and check", "render", "docx", "pdf", "write"} <= set(report)
-    assert report["documents rendered"] == report["pdfs made"] == 5 and report["site processes"] == 0
+    assert report["documents rendered"] == report["pdfs made"] == 8 and report["site processes"] == 0
 
 
 def test_failed_check_leaves_site_and_inputs_untouched(built: Path, capsys: pytest.CaptureFixture[str]) -> None:

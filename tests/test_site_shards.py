@@ -26,7 +26,7 @@ from policies.website.shards import pages_in_order, plan_shards
 
 from .helpers import build, copy_project, main, tree_digest
 
-SHARDS = 6  # of the shipped site, at 30 pages a shard: top, comparison, library in two runs, organisations, schools
+SHARDS = 7  # shipped site, 30 pages a shard: top, comparison, documents, library in two, organisations, schools
 
 
 @pytest.fixture(scope="module")
@@ -274,7 +274,7 @@ def test_background_documents_are_the_same_bytes(project: Path, monkeypatch: pyt
     docs = project / "docs"
     before = tree_digest(docs)
     documents = sorted(docs.glob("downloads/*.docx"))
-    assert len(documents) == 5
+    assert len(documents) == 8
     comparison = sorted((docs / "comparison").iterdir())
     organisations = ["brighton-and-hove", "cheshire-west-and-chester", "sheffield", "westmorland-and-furness"]
     organisations += ["windsor-and-maidenhead"]  # each has a comparison of its schools
@@ -292,7 +292,7 @@ def test_background_documents_are_the_same_bytes(project: Path, monkeypatch: pyt
     )
     parallel = build(project, site=False, pdf=False, jobs=3)  # a core each: pages, DOCX, comparison
     assert forks == [2]
-    assert parallel.documents_rendered == serial.documents_rendered == 5
+    assert parallel.documents_rendered == serial.documents_rendered == 8
     assert parallel.docx_work > 0
     assert parallel.changed == sorted(p.resolve() for p in documents + comparison)
     assert tree_digest(docs) == before

@@ -28,7 +28,8 @@ CSV_COLUMNS = (
     "default",  # the clause's recommended variant id
     "departs",  # clause: "true" when the adopted variant is not the recommended one, else "false"
     "reason",  # the school's recorded justification
-    "number",  # the clause's number in the school's own policy
+    "number",  # the clause's number in the school's document that holds it
+    "document",  # that document's id in clauses/documents.yml (empty: the school publishes one policy)
 )
 
 
@@ -107,6 +108,7 @@ def csv_records(data: dict[str, Any]) -> Iterator[dict[str, str]]:
                     record.update(section=row["section"], default=row["default"] or "", value=cell["label"])
                     record.update(variant=cell["variant"] or "", departs=str(cell["departs"]).lower())
                     record.update(reason=cell["reason"] or "", number=cell["number"] or "")
+                    record["document"] = cell["document"] or ""
                 else:
                     record["value"] = cell["value"] or ""
                 yield record

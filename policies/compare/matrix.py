@@ -47,7 +47,8 @@ class Cell:
     label: str  # the variant's short label, "Shared text" or "Not covered"
     departs: bool  # a variant other than the recommended default
     reason: str | None  # the school's recorded justification (schools/<slug>.yml, variants.<id>.reason)
-    number: str | None  # the clause's number in the school's own policy, e.g. "3.2"
+    number: str | None  # the clause's number in the school's document that holds it, e.g. "3.2"
+    document: str | None = None  # that document's id (clauses/documents.yml); "" for a school's one policy
 
 
 @dataclass(frozen=True)
@@ -133,14 +134,17 @@ class Matrix:
 VALUES: tuple[Detail, ...] = details_in(COMPARISON)
 
 
-def _cell(resolved: ResolvedClause | None, baseline: str | None = None) -> Cell:
-    """``baseline``: the variant a school is compared with where not the recommended one (its organisation's)."""
-    if resolved is None:
+def _cell(held: tuple[ResolvedClause, str] | None, baseline: str | None = None) -> Cell:
+    """``held``: the clause in a school's document and that document's id; ``baseline``: the variant a school
+    is compared with where not the recommended one (its organisation's)."""
+    if held is None:
         return Cell("not-covered", None, NOT_COVERED_LABEL, False, None, None)
+    resolved, document = held
     if not resolved.variant:
-        return Cell("shared", None, SHARED_LABEL, False, resolved.reason, resolved.number)
+        return Cell("shared", None, SHARED_LABEL, False, resolved.reason, resolved.number, document)
     departs = resolved.variant != baseline if baseline else not resolved.is_default
-    return Cell("variant", resolved.variant, resolved.variant_label, departs, resolved.reason, resolved.number)
+    label, reason = resolved.variant_label, resolved.reason
+    return Cell("variant", resolved.variant, label, departs, reason, resolved.number, document)
 
 
 def _used_paths(project: Project, policy: ResolvedPolicy) -> set[str]:
@@ -182,8 +186,13 @@ def build_matrix(project: Project, policies: list[ResolvedPolicy], baseline: Map
     """
     baseline = baseline or {}
     assert project.outline is not None
+    documents: dict[str, list[ResolvedPolicy]] = {}  # a column per school, whatever documents it publishes
+    for policy in policies:
+        documents.setdefault(policy.slug, []).append(policy)
+    policies = [docs[0] for docs in documents.values()]  # each school's main document names it
     by_school = [
-        {clause.id: clause for section in policy.sections for clause in section.clauses} for policy in policies
+        {clause.id: (clause, doc.document) for doc in docs for section in doc.sections for clause in section.clauses}
+        for docs in documents.values()
     ]
     sections = []
     for section in project.outline.sections:
@@ -207,7 +216,7 @@ def build_matrix(project: Project, policies: list[ResolvedPolicy], baseline: Map
         sections.append(Section(section.id, section.title, tuple(section.audiences), tuple(rows)))
     all_rows = [row for section in sections for row in section.clauses]
     schools = tuple(_school(policy, [row.cells[i] for row in all_rows]) for i, policy in enumerate(policies))
-    used = [_used_paths(project, policy) for policy in policies]
+    used = [set().union(*(_used_paths(project, doc) for doc in docs)) for docs in documents.values()]
     values = tuple(
         ValueRow(spec.id, spec.label, tuple(_value_cell(spec, p, u) for p, u in zip(policies, used, strict=True)))
         for spec in VALUES

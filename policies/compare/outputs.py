@@ -52,15 +52,17 @@ def comparison_outputs(project: Project, policies: list[ResolvedPolicy]) -> Iter
     members = members_of(project.memberships, project.organisations)
     named = sorted((o.name, slug) for slug, o in project.organisations.items() if members[slug])
     matrix = build_matrix(project, policies)
-    yield "comparison/index.md", to_markdown(matrix, index_scope(project, len(policies)))
+    yield "comparison/index.md", to_markdown(matrix, index_scope(project, len(matrix.schools)))
     data = matrix_data(matrix)  # once, for both downloads
     yield "comparison/matrix.csv", to_csv(matrix, data)
     yield "comparison/matrix.json", to_json(matrix, data)
     del matrix, data
-    by_slug = {policy.slug: policy for policy in policies}
+    by_slug: dict[str, list[ResolvedPolicy]] = {}  # each school's documents
+    for policy in policies:
+        by_slug.setdefault(policy.slug, []).append(policy)
     for name, slug in named:
         chosen = [by_slug[school] for school in members[slug] if school in by_slug]
-        parts = [chosen[i : i + PER_PAGE] for i in range(0, len(chosen), PER_PAGE)]
+        parts = [[doc for docs in chosen[i : i + PER_PAGE] for doc in docs] for i in range(0, len(chosen), PER_PAGE)]
         pages = tuple([slug] + [f"{slug}-part-{n}" for n in range(2, len(parts) + 1)])
         baseline = {cid: choice.variant for cid, choice in project.organisations[slug].variants.items()}
         for number, part in enumerate(parts, start=1):

@@ -12,6 +12,7 @@ import difflib
 from collections import Counter
 
 from policies.load.check_changes import check_changes
+from policies.load.check_documents import check_documents
 from policies.load.check_organisations import check_organisations
 from policies.load.problems import Problems
 from policies.load.project import Project
@@ -34,6 +35,7 @@ def check_project(project: Project, problems: Problems, today: dt.date | None = 
     _check_registries(project, problems)
     _check_schools(project, problems)
     check_organisations(project, problems)
+    check_documents(project, problems)
     check_changes(project, problems, today)
 
 

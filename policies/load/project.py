@@ -16,12 +16,16 @@ from pydantic import BaseModel
 
 from policies.load import library_models, models
 from policies.load.clauses import Clause, parse_clause
+from policies.load.documents import Document, Published, published
+from policies.load.files import inside as _inside
+from policies.load.files import load_located as _load
+from policies.load.files import load_mapping as _mapping
 from policies.load.models import RESERVED_SLUGS
-from policies.load.organisations import RESERVED as RESERVED_ORGANISATION
-from policies.load.organisations import Organisation, in_order, inherited_data, organisation_files
+from policies.load.organisations import Organisation
+from policies.load.organisations_load import Organisations, inherit, load_organisations
 from policies.load.problems import Problems
 from policies.load.validate import validate_located
-from policies.load.yamlsource import Located, SourceError, load_yaml_file
+from policies.load.yamlsource import Located
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -63,6 +67,8 @@ class Project:
     organisations: dict[str, Organisation] = field(default_factory=dict)
     organisation_lines: dict[str, Located] = field(default_factory=dict)
     memberships: dict[str, list[str]] = field(default_factory=dict)  # school -> organisations, inheritance order
+    documents: dict[str, Document] = field(default_factory=dict)  # clauses/documents.yml (none: one per school)
+    documents_lines: Located = field(default_factory=lambda: Located(None))
 
     @property
     def clauses_dir(self) -> Path:
@@ -82,38 +88,10 @@ class Project:
     def organisation_path(self, slug: str) -> Path:
         return self.organisations_dir / f"{slug}.yml"
 
-
-def _load(path: Path, problems: Problems) -> Located | None:
-    try:
-        located = load_yaml_file(path)
-    except SourceError as exc:
-        problems.error(path, exc.line, exc.message)
-        return None
-    except OSError as exc:
-        problems.error(path, 0, f"cannot read: {exc.strerror}")
-        return None
-    if located.data is None:
-        problems.error(path, 1, "file is empty")
-        return None
-    return located
-
-
-def _mapping(path: Path, problems: Problems, what: str) -> Located | None:
-    located = _load(path, problems)
-    if located is not None and not isinstance(located.data, dict):
-        problems.error(path, 1, f"must be a mapping of {what}")
-        return None
-    return located
-
-
-def _inside(path: Path, root: Path, problems: Problems) -> bool:
-    """Refuse symlinks that lead outside the project (a school file must not read /etc)."""
-    try:
-        path.resolve().relative_to(root.resolve())
-    except ValueError:
-        problems.error(path, 0, "is a link to a file outside the project; copy the file in instead")
-        return False
-    return True
+    def published(self, slug: str) -> list[Published]:
+        """The documents the school publishes, main first (load/documents.py)."""
+        title, stem = (self.outline.title, self.outline.file_stem) if self.outline else ("", "policy")
+        return published(slug, self.schools[slug], self.documents, title, stem)
 
 
 def load_project(root: Path, problems: Problems) -> Project:
@@ -144,8 +122,10 @@ def load_project(root: Path, problems: Problems) -> Project:
     for path in change_registers(clauses_dir):
         project.changes += _changes(path, problems)
     _load_clauses(project, problems)
-    _load_organisations(project, problems)
-    _load_schools(project, problems)
+    organisations = load_organisations(root, problems)
+    project.organisations, project.organisation_lines = organisations.found, organisations.lines
+    project.documents, project.documents_lines = _documents(clauses_dir / "documents.yml", problems)
+    _load_schools(project, organisations, problems)
     return project
 
 
@@ -167,6 +147,11 @@ def _changes(path: Path, problems: Problems) -> list[Registered]:
         if (item := validate_located(located, library_models.Change, path, problems, (index,))) is not None:
             found.append(Registered(item, path, located, index))
     return found
+
+
+def _documents(path: Path, problems: Problems) -> tuple[dict[str, Document], Located]:
+    """clauses/documents.yml, which a library may leave out (each school then publishes one policy)."""
+    return _registry(path, Document, problems) if path.exists() else ({}, Located(None))
 
 
 def _registry(path: Path, model: type[M], problems: Problems) -> tuple[dict[str, M], Located]:
@@ -216,7 +201,7 @@ def _load_clauses(project: Project, problems: Problems) -> None:
             )
 
 
-def _load_schools(project: Project, problems: Problems) -> None:
+def _load_schools(project: Project, organisations: Organisations, problems: Problems) -> None:
     folder = project.schools_dir
     if not folder.is_dir():
         problems.error(folder, 0, "no schools folder")
@@ -251,47 +236,9 @@ def _load_schools(project: Project, problems: Problems) -> None:
         if school is not None:
             project.own_variants[path.stem] = dict(school.variants)
             if school.organisations:
-                school = _inherit(project, path, located, school, problems)
+                school, project.memberships[path.stem] = inherit(organisations, path, located, school, problems)
         if school is not None:
             project.schools[path.stem] = school
             project.school_lines[path.stem] = located
     if not project.schools and not problems.errors:
         problems.error(folder, 0, "no school files (schools/<slug>.yml)")
-
-
-def _load_organisations(project: Project, problems: Problems) -> None:
-    for path in organisation_files(project.organisations_dir):
-        if path.suffix != ".yml" or not SLUG.match(path.stem):
-            problems.error(path, 0, "organisation files are named organisations/<slug>.yml (lowercase, hyphens)")
-            continue
-        if RESERVED_ORGANISATION.search(path.stem):
-            problems.error(path, 1, f"'{path.stem}' cannot be an organisation's file name: the site uses it")
-            continue
-        if not _inside(path, project.root, problems):
-            continue
-        if (located := _mapping(path, problems, "organisation settings")) is None:
-            continue
-        if (organisation := validate_located(located, Organisation, path, problems)) is not None:
-            project.organisations[path.stem] = organisation
-            project.organisation_lines[path.stem] = located
-
-
-def _inherit(
-    project: Project, path: Path, located: Located, school: models.School, problems: Problems
-) -> models.School | None:
-    """The school with its organisations' values and choices beneath its own (see load/organisations.py)."""
-    kinds: dict[str, str] = {}
-    for index, slug in enumerate(school.organisations):
-        line = located.line_of(("organisations", index))
-        organisation = project.organisations.get(slug)
-        if organisation is None:
-            if not project.organisation_path(slug).exists():
-                problems.error(path, line, f"organisations: unknown organisation '{slug}' (organisations/{slug}.yml)")
-            continue  # an organisation file that failed to load has reported its own errors
-        if (other := kinds.setdefault(organisation.kind, slug)) != slug:
-            problems.error(path, line, f"organisations: '{slug}' and '{other}' are both a {organisation.kind}")
-    order = in_order(list(dict.fromkeys(school.organisations)), project.organisations)
-    project.memberships[path.stem] = order
-    raw = {slug: project.organisation_lines[slug].data for slug in order}
-    merged = Located(inherited_data(located.data, order, raw), located.lines)
-    return validate_located(merged, models.School, path, problems)

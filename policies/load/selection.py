@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from policies.load.clauses import DEFAULT, Clause
+from policies.load.documents import Published
 from policies.load.library_models import Section
 from policies.load.models import School
 from policies.load.project import Project
@@ -25,13 +26,23 @@ def covers(school: School, clause: Clause) -> bool:
     return addresses(school, clause.meta.audiences)
 
 
-def sections_for(project: Project, school: School) -> Iterator[tuple[Section, list[Clause]]]:
+def sections_for(
+    project: Project, school: School, document: Published | None = None
+) -> Iterator[tuple[Section, list[Clause]]]:
+    """The sections of the school's policy, each with its clauses; of one of its documents if given.
+
+    A document holds the sections it names (all, by default) that address one of its audiences, and
+    in them the clauses that do; without one, the school's whole policy: everything for its audiences.
+    """
     assert project.outline is not None
+    audiences = document.audiences if document is not None else frozenset(school.audiences)
     for section in project.outline.sections:
-        if not addresses(school, section.audiences):
+        if document is not None and document.sections is not None and section.id not in document.sections:
+            continue
+        if audiences.isdisjoint(section.audiences):
             continue
         clauses = [project.clauses[cid] for cid in section.clauses if cid in project.clauses]
-        clauses = [clause for clause in clauses if covers(school, clause)]
+        clauses = [clause for clause in clauses if not audiences.isdisjoint(clause.meta.audiences)]
         if clauses:
             yield section, clauses
 

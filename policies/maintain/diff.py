@@ -17,7 +17,7 @@ import re
 import subprocess
 import tarfile
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import markdown
@@ -83,7 +83,12 @@ def export_revision(root: Path, revision: str, dest: Path) -> Path:
 
 
 def render_revision(root: Path) -> dict[str, ResolvedPolicy]:
-    return {p.slug: p for p in prepare(root).policies}
+    """Each school's policy at a revision: its documents' sections together, under its main document."""
+    schools: dict[str, ResolvedPolicy] = {}
+    for policy in prepare(root).policies:
+        main = schools.get(policy.slug)
+        schools[policy.slug] = policy if main is None else replace(main, sections=main.sections + policy.sections)
+    return schools
 
 
 def _details(policy: ResolvedPolicy) -> str:

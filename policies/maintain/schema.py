@@ -13,6 +13,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
+from policies.load.documents import Documents
 from policies.load.library_models import ClauseMeta
 from policies.load.models import School
 from policies.load.organisations import Organisation
@@ -21,6 +22,7 @@ SCHEMAS: dict[str, type[BaseModel]] = {
     "school.schema.json": School,
     "clause.schema.json": ClauseMeta,
     "organisation.schema.json": Organisation,
+    "documents.schema.json": Documents,
 }
 FOLDER = "schema"
 

@@ -11,6 +11,7 @@ dicts and strings only.
 from __future__ import annotations
 
 import datetime as dt
+import posixpath
 from collections.abc import Iterator
 from typing import Any
 
@@ -21,7 +22,7 @@ from policies.load.changes import KIND_LABELS
 from policies.load.clauses import Clause
 from policies.load.models import AUDIENCES, audience_label
 from policies.load.project import Project
-from policies.load.selection import covers, variant_for
+from policies.load.selection import variant_for
 from policies.load.status import LABELS, review_status
 from policies.load.values import placeholder_context
 from policies.load.xrefs import fill_links
@@ -41,9 +42,17 @@ def _render(template: str, **data: Any) -> str:
 def policy_data(policy: ResolvedPolicy, today: dt.date, pdf: bool = True) -> dict[str, Any]:
     """Plain data for templates: dicts, lists and strings only; ``pdf``: whether its PDF is published."""
     status = review_status(policy.dates.review, today)
+    here = posixpath.dirname(policy.page)
     return {
         "slug": policy.slug,
         "stem": policy.stem,
+        "page": policy.page,
+        "main": policy.main,
+        "root": Markup("../" * policy.page.count("/")),  # from its page to the top of the docs tree
+        "documents": [
+            {"title": d.title, "href": Markup(posixpath.relpath(d.page, here)), "current": d.page == policy.page}
+            for d in policy.documents
+        ],
         "pdf": pdf,
         "title": policy.title,
         "name": policy.name,
@@ -99,10 +108,19 @@ def clause_data(project: Project, clause: Clause, policies: list[ResolvedPolicy]
     meta = clause.meta
     adopters: dict[str, list[dict[str, Any]]] = {v: [] for v in clause.variant_ids}
     not_covered = []
+    holding = {p.slug: p.page for p in policies if any(c.id == meta.id for s in p.sections for c in s.clauses)}
     for policy in policies:
-        entry: dict[str, Any] = {"slug": policy.slug, "name": policy.name, "group": policy.organisations[-1:]}
+        if not policy.main:
+            continue  # a school once, with the document that holds the clause
+        page = holding.get(policy.slug, policy.page)
+        entry: dict[str, Any] = {
+            "slug": policy.slug,
+            "name": policy.name,
+            "group": policy.organisations[-1:],
+            "href": Markup(posixpath.relpath(page, "library")),
+        }
         school = project.schools[policy.slug]
-        if covers(school, clause):
+        if policy.slug in holding:
             adopters[variant_for(clause, school)].append(entry)
         else:
             not_covered.append(entry)
@@ -231,11 +249,11 @@ def iter_site_pages(
     ``pdf``: whether the build publishes PDFs, decided before any page is rendered, so a page links
     a PDF only when there is one.
     """
-    rows = [policy_data(p, today, pdf) for p in policies]
+    rows = [policy_data(p, today, pdf) for p in policies]  # a row per document: the dashboard lists each
     family = project.outline.family_name if project.outline else ""
     title, family_title = f"Harmonised school {family} policies", f"{family[:1].upper()}{family[1:]} policies"
     columns = [detail.label for detail in details_in(DASHBOARD)]
-    by_slug = {row["slug"]: row for row in rows}
+    by_slug = {row["slug"]: row for row in rows if row["main"]}  # a school by its main document
     members = organisation_members(project)
     index = organisations_index(project, members, by_slug)
     home = {
@@ -244,7 +262,7 @@ def iter_site_pages(
         "title": title,
         "family": family_title,
         "today": today.isoformat(),
-        "per_school": len(rows) <= PER_PAGE,
+        "per_school": len(by_slug) <= PER_PAGE,
         "organisations": index,
     }
     yield "index.md", _render("home.md.jinja", **home)
@@ -256,7 +274,7 @@ def iter_site_pages(
         data = organisation_data(project, slug, members[slug], by_slug)
         yield f"organisations/{slug}.md", _render("organisation.md.jinja", org=data)
     for row in rows:
-        yield f"schools/{row['slug']}.md", _render("school.md.jinja", policy=row)
+        yield row["page"], _render("school.md.jinja", policy=row)
     for clause in project.clauses.values():
         data = clause_data(project, clause, policies)
         yield f"library/{clause.meta.id}.md", _render("clause.md.jinja", clause=data)

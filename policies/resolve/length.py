@@ -43,9 +43,10 @@ def check_length(project: Project, policies: list[ResolvedPolicy], problems: Pro
         if total <= outline.max_words:
             continue
         longest = sorted(clause_words(policy).items(), key=lambda item: (-item[1], item[0]))[:3]
+        which = "the policy" if not policy.document else f"its {policy.title}"
         problems.warning(
             project.school_path(policy.slug),
             1,
-            f"the policy is {total:,} words, over the limit of {outline.max_words:,} ({where}); its longest "
+            f"{which} is {total:,} words, over the limit of {outline.max_words:,} ({where}); its longest "
             f"clauses: {', '.join(f'{cid} ({count:,})' for cid, count in longest)}",
         )

@@ -8,6 +8,7 @@ library id, which is the stable permalink anchor across editions.
 from __future__ import annotations
 
 import json
+import posixpath
 import re
 from dataclasses import dataclass, replace
 from typing import Any
@@ -17,12 +18,13 @@ from jinja2.sandbox import SecurityError
 
 from policies.load.changes import ChangeItem, school_changes
 from policies.load.clauses import Clause
-from policies.load.models import Policy
+from policies.load.documents import COMBINED, Published
+from policies.load.models import AUDIENCES, Policy, School
 from policies.load.problems import Problems
 from policies.load.project import Project
 from policies.load.selection import sections_for, variant_for
 from policies.load.values import school_context
-from policies.load.xrefs import fill_links
+from policies.load.xrefs import fill_links, links_in
 from policies.templating.escape import escape_markdown
 
 
@@ -68,10 +70,27 @@ class ResolvedPolicy:
     changes: tuple[ChangeItem, ...] = ()  # changes from the school's source policy, to confirm
     source_title: str | None = None  # the title of that source policy, when the school records one
     organisations: tuple[tuple[str, str], ...] = ()  # (slug, name) of each, in inheritance order
+    document: str = COMBINED  # its id in clauses/documents.yml ("" for a school that publishes one policy)
+    page: str = ""  # its page in the docs tree: schools/<slug>.md for the main document
+    documents: tuple[DocumentLink, ...] = ()  # every document the school publishes, this one included
 
     @property
     def title(self) -> str:
         return str(self.values["policy"]["title"])
+
+    @property
+    def main(self) -> bool:
+        return self.page == f"schools/{self.slug}.md"
+
+
+@dataclass(frozen=True)
+class DocumentLink:
+    """One of a school's documents, as its other documents link it."""
+
+    id: str
+    title: str
+    page: str
+    stem: str
 
 
 def tidy_markdown(text: str) -> str:
@@ -101,30 +120,87 @@ def render_clause(clause: Clause, variant: str, context: dict[str, Any]) -> str:
     return text
 
 
-def _numbered_links(sections: list[ResolvedSection]) -> list[ResolvedSection]:
-    """Cross-references filled with the target's number and title in this policy ("2.8 Monitoring ...")."""
-    labels = {c.id: f"{c.number} {escape_markdown(c.title)}" for s in sections for c in s.clauses}
+def _numbers(project: Project, school: School, document: Published) -> dict[str, str]:
+    """Each clause's number in one of the school's documents."""
+    return {
+        clause.meta.id: f"{s_index}.{c_index}"
+        for s_index, (_, clauses) in enumerate(sections_for(project, school, document), start=1)
+        for c_index, clause in enumerate(clauses, start=1)
+    }
+
+
+def _numbered_links(
+    project: Project, slug: str, document: Published, sections: list[ResolvedSection], problems: Problems
+) -> list[ResolvedSection]:
+    """Cross-references filled with the target's number and title ("2.8 Monitoring ...") in this document,
+    or, for a clause in another of the school's documents, that document's too, linking its page."""
     if not any("](#" in c.body for s in sections for c in s.clauses):
         return sections
-    return [
-        replace(
-            s,
-            clauses=tuple(
-                replace(c, body=fill_links(c.body, labels.get, lambda target: f"#{target}")) for c in s.clauses
-            ),
+    school = project.schools[slug]
+    labels = {c.id: f"{c.number} {escape_markdown(c.title)}" for s in sections for c in s.clauses}
+    hrefs = {cid: f"#{cid}" for cid in labels}
+    for other in project.published(slug):
+        if other.page == document.page:
+            continue
+        relative = posixpath.relpath(other.page, posixpath.dirname(document.page))
+        for cid, number in _numbers(project, school, other).items():
+            if cid not in labels:
+                title = escape_markdown(project.clauses[cid].meta.title)
+                labels[cid] = f"{number} {title}, in the {escape_markdown(other.title)}"
+                hrefs[cid] = f"{relative}#{cid}"
+    result = []
+    for section in sections:
+        clauses = []
+        for clause in section.clauses:
+            for line, target in links_in(project.clauses[clause.id]):
+                if target not in labels and target in project.clauses:
+                    problems.error(
+                        project.clauses[clause.id].path,
+                        line,
+                        f"links to '{target}', which no document of {slug} holds (schools/{slug}.yml)",
+                    )
+            clauses.append(replace(clause, body=fill_links(clause.body, labels.get, lambda t: hrefs.get(t, f"#{t}"))))
+        result.append(replace(section, clauses=tuple(clauses)))
+    return result
+
+
+def resolve_documents(project: Project, slug: str, problems: Problems) -> list[ResolvedPolicy]:
+    """Every document the school publishes, resolved, main first (none if one could not be)."""
+    documents = project.published(slug)
+    links = tuple(DocumentLink(d.id, d.title, d.page, f"{slug}-{d.stem}") for d in documents)
+    changes = school_changes(project, slug)
+    numbered = [_numbers(project, project.schools[slug], d) for d in documents]
+    anywhere = set().union(*numbered) if numbered else set()
+    resolved = []
+    for document, numbers in zip(documents, numbered, strict=True):
+        mine = tuple(
+            replace(item, number=numbers[item.clause]) if item.clause in numbers else item
+            for item in changes
+            if item.clause in numbers or (document.main and item.clause not in anywhere)
         )
-        for s in sections
-    ]
+        policy = resolve_policy(project, slug, problems, document, mine, links)
+        if policy is not None:
+            resolved.append(policy)
+    return resolved
 
 
-def resolve_policy(project: Project, slug: str, problems: Problems) -> ResolvedPolicy | None:
+def resolve_policy(
+    project: Project,
+    slug: str,
+    problems: Problems,
+    document: Published | None = None,
+    changes: tuple[ChangeItem, ...] | None = None,
+    links: tuple[DocumentLink, ...] = (),
+) -> ResolvedPolicy | None:
+    """One document of the school (its main one by default), numbered and rendered."""
     assert project.outline is not None
     school = project.schools[slug]
+    document = document or project.published(slug)[0]
     context = school_context(school)
-    context["policy"]["title"] = school.policy.title or project.outline.title  # the title's one home
+    context["policy"]["title"] = document.title  # the title's one home
     sections = []
     failed = False
-    for s_index, (section, clauses) in enumerate(sections_for(project, school), start=1):
+    for s_index, (section, clauses) in enumerate(sections_for(project, school, document), start=1):
         resolved = []
         for c_index, clause in enumerate(clauses, start=1):
             variant = variant_for(clause, school)
@@ -158,11 +234,12 @@ def resolve_policy(project: Project, slug: str, problems: Problems) -> ResolvedP
                     body=tidy_markdown(body),
                 )
             )
-        covered = tuple(a for a in section.audiences if a in school.audiences)
-        sections.append(ResolvedSection(str(s_index), section.id, section.title, tuple(resolved), covered))
+        covered = tuple(a for a in section.audiences if a in document.audiences)
+        title = dict(document.titles).get(section.id, section.title)
+        sections.append(ResolvedSection(str(s_index), section.id, title, tuple(resolved), covered))
     if failed:
         return None
-    sections = _numbered_links(sections)
+    sections = _numbered_links(project, slug, document, sections, problems)
     source = project.sources.get(school.source) if school.source else None
     return ResolvedPolicy(
         slug,
@@ -170,10 +247,13 @@ def resolve_policy(project: Project, slug: str, problems: Problems) -> ResolvedP
         tuple(sections),
         name=school.school.name,
         governance=school.school.governance,
-        audiences=tuple(school.audiences),
+        audiences=tuple(a for a in AUDIENCES if a in document.audiences),
         dates=school.policy,
-        stem=f"{slug}-{project.outline.file_stem}",
-        changes=tuple(school_changes(project, slug)),
+        stem=f"{slug}-{document.stem}",
+        changes=tuple(school_changes(project, slug)) if changes is None else changes,
         source_title=source.title if source else None,
         organisations=tuple((org, project.organisations[org].name) for org in project.memberships.get(slug, [])),
+        document=document.id,
+        page=document.page,
+        documents=links or (DocumentLink(document.id, document.title, document.page, f"{slug}-{document.stem}"),),
     )

@@ -18,7 +18,7 @@ from policies.load.check_changes import check_changes_notices
 from policies.load.problems import Problems
 from policies.load.project import Project, load_project
 from policies.resolve.length import check_length
-from policies.resolve.policy import ResolvedPolicy, resolve_policy
+from policies.resolve.policy import ResolvedPolicy, resolve_documents
 from policies.runtime.clock import BuildClock
 
 
@@ -60,11 +60,10 @@ def check_all(root: Path) -> tuple[Project, Problems]:
 
 
 def resolve_all(project: Project, problems: Problems) -> list[ResolvedPolicy]:
+    """Every document of every school, by school (slug order), each school's main document first."""
     policies = []
     for slug in sorted(project.schools):
-        policy = resolve_policy(project, slug, problems)
-        if policy is not None:
-            policies.append(policy)
+        policies += resolve_documents(project, slug, problems)
     return policies
 
 

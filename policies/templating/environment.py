@@ -74,6 +74,14 @@ def safe_url(value: Any) -> Markup:
     return Markup(text)
 
 
+def safe_path(value: Any) -> Markup:
+    """A page of the docs tree for a link target: slugs and folders only, ending in .md."""
+    text = str(value)
+    if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*(?:/[a-z0-9]+(?:-[a-z0-9]+)*)*\.md", text):
+        raise ValueError(f"'{text}' is not a page of the site")
+    return Markup(text)
+
+
 def make_environment() -> ImmutableSandboxedEnvironment:
     env = ImmutableSandboxedEnvironment(
         undefined=StrictUndefined,
@@ -94,6 +102,7 @@ def make_environment() -> ImmutableSandboxedEnvironment:
             "safe_id": safe_id,
             "anchor": anchor,
             "safe_url": safe_url,
+            "safe_path": safe_path,
             "length": len,
             "join": join,
             "lower": lambda value: str(value).lower(),
