@@ -105,8 +105,8 @@ def test_each_document_has_its_page_numbering_docx_and_pdf(tmp_path: Path) -> No
     assert "[Staff Social Media Policy](../../schools/alpha.md); Online Safety Rules (this one)" in page
     # A clause of another document: its number there and the document's title, linking its page.
     assert (
-        "Staff follow [1.1 Contact with pupils, in the Staff Social Media Policy](../../schools/alpha.md#staff-contact)."
-        in page
+        "Staff follow [1.1 Contact with pupils, in the Staff Social Media Policy]"
+        "(../../schools/alpha.md#staff-contact)." in page
     )
     assert "[Online Safety Rules](../documents/pupils-rules/alpha.md)" in str(out["schools/alpha.md"])
     home = str(out["index.md"])
@@ -132,7 +132,8 @@ def test_a_school_without_documents_publishes_one_policy(tmp_path: Path) -> None
 
 def test_document_mistakes_are_errors_at_their_lines(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     documents = DOCUMENTS.replace("sections: [pupils]", "sections: [pupils, nowhere]")
-    documents += "    parents-code:\n      title: Code\n      stem: social-media-policy\n      description: x\n      audiences: [parents]\n"
+    documents += "    parents-code:\n      title: Code\n      stem: social-media-policy\n"
+    documents += "      description: x\n      audiences: [parents]\n"
     root = project(
         tmp_path,
         school="documents: [staff-policy, parents-code, leaflet]\n",
