@@ -49,6 +49,14 @@ class ClauseMeta(Model):
     default: Id | None = None
     variants: dict[Id, VariantMeta] = {}
     reading_level: ReadingLevel | None = None
+    jurisdictions: Annotated[
+        list[Literal["england", "wales"]],
+        Field(
+            min_length=1,
+            description="Where the clause's text is true: a clause that states English law or guidance only "
+            "is [england], and a school in Wales does not print it",
+        ),
+    ] = ["england", "wales"]
 
     @model_validator(mode="after")
     def _variants(self) -> ClauseMeta:
@@ -97,6 +105,22 @@ class Outline(Model):
     def file_stem(self) -> str:
         """What a school's downloads are named after, following its slug: "social-media-policy"."""
         return self.stem or re.sub(r"[^a-z0-9]+", "-", self.title.lower()).strip("-")
+
+
+class Replacement(Model):
+    """One term of the library's (England's) text and the term a jurisdiction uses instead."""
+
+    find: Text  # whole words, as written (case matters: "DSL" is not "dsl")
+    replace: Text
+
+
+class Jurisdiction(Model):
+    """clauses/jurisdictions.yml: one country's terms, guidance and the terms that must not reach its schools."""
+
+    name: Text
+    replacements: list[Replacement] = []  # applied in order to the text of its schools' documents
+    references: dict[Id, Id] = {}  # a reference the library cites -> the one this country's policies cite
+    avoid: list[Text] = []  # terms that must never reach its schools' documents (checked)
 
 
 class Reference(Model):

@@ -260,6 +260,7 @@ class School(Model):
     scenario: Scenario | None = None
     related_policies: list[RelatedPolicy] = []
     variants: dict[Id, Annotated[VariantChoice, BeforeValidator(_choice)]] = {}
+    jurisdiction: Literal["england", "wales"] = "england"  # whose law, guidance and terms its documents use
     documents: list[Id] = []  # the documents it publishes (clauses/documents.yml), main first; none: one policy
     organisations: list[Id] = []  # organisations/<slug>.yml it belongs to, whose values it inherits
     source: Annotated[str, Field(pattern=r"^\d{3}$")] | None = None  # id in clauses/sources.yml; none if new

@@ -73,6 +73,7 @@ class SharedSchoolInfo(Model):
 class SharedValues(Model):
     """What an organisation's members may inherit: a school file's values, without its identity or dates."""
 
+    jurisdiction: Literal["england", "wales"] | None = None
     school: SharedSchoolInfo | None = None
     leadership: Leadership | None = None
     dsl: Dsl | None = None

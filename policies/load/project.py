@@ -69,6 +69,8 @@ class Project:
     memberships: dict[str, list[str]] = field(default_factory=dict)  # school -> organisations, inheritance order
     documents: dict[str, Document] = field(default_factory=dict)  # clauses/documents.yml (none: one per school)
     documents_lines: Located = field(default_factory=lambda: Located(None))
+    jurisdictions: dict[str, library_models.Jurisdiction] = field(default_factory=dict)  # jurisdictions.yml
+    jurisdictions_lines: Located = field(default_factory=lambda: Located(None))
 
     @property
     def clauses_dir(self) -> Path:
@@ -125,6 +127,10 @@ def load_project(root: Path, problems: Problems) -> Project:
     organisations = load_organisations(root, problems)
     project.organisations, project.organisation_lines = organisations.found, organisations.lines
     project.documents, project.documents_lines = _documents(clauses_dir / "documents.yml", problems)
+    if (clauses_dir / "jurisdictions.yml").exists():
+        project.jurisdictions, project.jurisdictions_lines = _registry(
+            clauses_dir / "jurisdictions.yml", library_models.Jurisdiction, problems
+        )
     _load_schools(project, organisations, problems)
     return project
 
