@@ -116,9 +116,11 @@ def _new_school(args: argparse.Namespace) -> int:
 
     problems = Problems(args.root)
     project = load_project(args.root, problems)
-    path = new_school(project, args.slug, args.name)
+    organisations, documents = tuple(args.organisation or ()), tuple(args.document or ())
+    path = new_school(project, args.slug, args.name, args.jurisdiction, organisations, documents)
     rel = path.relative_to(args.root).as_posix()
-    print(f"Wrote {rel}. Next steps:")
+    missing = [n for n, line in enumerate(path.read_text(encoding="utf-8").split("\n"), 1) if ": TO FILL" in line]
+    print(f"Wrote {rel}: {len(missing)} values still to fill in. Next steps:")
     print(f"  1. Replace every TO FILL in {rel}; `policies check` lists each with its line.")
     print("  2. Keep or change the variant choices at the end of the file (the recommended ones are set).")
     print("  3. Run `policies check` until it reports no error, then `policies build` to publish.")
@@ -202,6 +204,9 @@ def parser() -> argparse.ArgumentParser:
     new_cmd = sub.add_parser("new-school", help="write schools/SLUG.yml with every field to fill in")
     new_cmd.add_argument("slug", help="the school's file name: lowercase letters, digits and hyphens")
     new_cmd.add_argument("--name", required=True, help="the school's full name")
+    new_cmd.add_argument("--jurisdiction", choices=("england", "wales"), default="england", help="its country")
+    new_cmd.add_argument("--organisation", action="append", metavar="SLUG", help="an organisation it belongs to")
+    new_cmd.add_argument("--document", action="append", metavar="ID", help="a document it publishes (default: all)")
     new_cmd.set_defaults(func=_new_school)
     diff_cmd = sub.add_parser("diff", help="which schools' policies a change alters, with word-level redlines")
     diff_cmd.add_argument("base", help="git revision to compare from, e.g. main")

@@ -140,3 +140,29 @@ def test_review_notices_against_build_date(
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1893456000")  # 1 January 2030: overdue
     assert main(["-C", str(root), "check"]) == 0
     assert "notice: policy review overdue: Summer 2028 (build date 2030-01-01)" in capsys.readouterr().err
+
+
+def test_new_school_asks_only_what_its_documents_use_and_its_organisations_do_not_give(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = copy_project(tmp_path / "project")
+    argv = ["-C", str(root), "new-school", "oak-view", "--name", "Oak View Primary"]
+    argv += ["--organisation", "cheshire-west-and-chester", "--document", "parents-code"]
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    text = (root / "schools" / "oak-view.yml").read_text(encoding="utf-8")
+    markers = text.count(": TO FILL")
+    assert f"Wrote schools/oak-view.yml: {markers} values still to fill in." in out and markers == 13
+    assert "documents: [parents-code]" in text and "audiences: [parents]" in text
+    assert "organisations: [cheshire-west-and-chester]" in text
+    # The authority gives its police, front door and local authority: the file does not ask for them.
+    for given in ("police", "front_door", "local_authority"):
+        assert f"\n{given}:" not in text and f"# {given}: from Cheshire West and Chester Council" in text
+    # The parents' code uses no filtering, homework platforms or staff variant choices.
+    assert "\nfiltering:" not in text and "\nplatforms:" not in text and "variants: {}" in text
+    assert main(["-C", str(root), "check"]) == 1
+    flagged = re.findall(r"^schools/oak-view\.yml:\d+: (\S+): still to fill in", capsys.readouterr().err, re.M)
+    assert len(flagged) == markers
+    for unknown in (["--organisation", "nowhere"], ["--document", "leaflet"]):
+        assert main(["-C", str(root), "new-school", "elm", "--name", "Elm", *unknown]) == 1
+        assert "policies new-school: no " in capsys.readouterr().err and not (root / "schools" / "elm.yml").exists()
