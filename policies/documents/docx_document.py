@@ -64,7 +64,7 @@ def cover_rows(policy: ResolvedPolicy, links: dict[str, str]) -> list[tuple[str,
 def _contacts(policy: ResolvedPolicy, links: dict[str, str]) -> str:
     """The contacts box, the same rows as the page's "Who to contact"."""
     rows = [[para("TableHeading", run("Role")), para("TableHeading", run("Contact"))]]
-    for row in contact_rows(policy.values):
+    for row in contact_rows(policy.values, policy.terms):
         person = _contact({"name": row.name, "phone": row.phone, "email": row.email}, links)
         if row.note:
             person += run(f"; {row.note}")

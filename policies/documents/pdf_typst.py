@@ -133,7 +133,7 @@ def cover_rows(policy: ResolvedPolicy) -> list[tuple[str, str]]:
 def _contacts(policy: ResolvedPolicy) -> list[str]:
     """The contacts box: contacts.py's rows, as the page's "Who to contact" and the DOCX have them."""
     rows = [[text("Role"), text("Contact")]]
-    for row in contact_rows(policy.values):
+    for row in contact_rows(policy.values, policy.terms):
         person = _contact({"name": row.name, "phone": row.phone, "email": row.email})
         if row.note:
             person += text(f"; {row.note}")

@@ -48,6 +48,8 @@ class Clause:
     used: dict[str, dict[str, tuple[int, bool]]] = field(default_factory=dict)  # variant -> path -> (line, required)
     rendered: dict[tuple[str, str], str] = field(default_factory=dict)  # (variant, values read) -> text
     body: str = ""  # the Markdown body as written, variant blocks and all (read by the plain-text checks)
+    sources: dict[str, str] = field(default_factory=dict)  # variant -> its template source
+    localised: dict[str, Template] = field(default_factory=dict)  # jurisdictions.py: per variant and country
 
     @property
     def variant_ids(self) -> list[str]:
@@ -208,6 +210,7 @@ def _compile(clause: Clause, variant: str, source: str, problems: Problems) -> N
         return
     clause.used[variant] = _variables(ast, clause.body_line)
     clause.templates[variant] = ENV.from_string(source)
+    clause.sources[variant] = source
 
 
 def _variables(ast: nodes.Template, body_line: int) -> dict[str, tuple[int, bool]]:

@@ -22,8 +22,9 @@ def addresses(school: School, audiences: Iterable[str]) -> bool:
 
 
 def covers(school: School, clause: Clause) -> bool:
-    """The one test of "is this clause in this school's policy" (its section is then too: see check)."""
-    return addresses(school, clause.meta.audiences)
+    """The one test of "is this clause in this school's policy" (its section is then too: see check):
+    it addresses one of the school's audiences and its text is true where the school is."""
+    return addresses(school, clause.meta.audiences) and school.jurisdiction in clause.meta.jurisdictions
 
 
 def sections_for(
@@ -42,7 +43,11 @@ def sections_for(
         if audiences.isdisjoint(section.audiences):
             continue
         clauses = [project.clauses[cid] for cid in section.clauses if cid in project.clauses]
-        clauses = [clause for clause in clauses if not audiences.isdisjoint(clause.meta.audiences)]
+        clauses = [
+            clause
+            for clause in clauses
+            if not audiences.isdisjoint(clause.meta.audiences) and school.jurisdiction in clause.meta.jurisdictions
+        ]
         if clauses:
             yield section, clauses
 

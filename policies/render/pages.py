@@ -63,7 +63,7 @@ def policy_data(policy: ResolvedPolicy, today: dt.date, pdf: bool = True) -> dic
         "cells": detail_cells(policy, DASHBOARD),  # its dashboard row
         "status": status,
         "status_label": LABELS[status],
-        "contacts": [row_data(row) for row in contact_rows(policy.values)],
+        "contacts": [row_data(row) for row in contact_rows(policy.values, policy.terms)],
         "source_title": policy.source_title,
         "organisations": [{"slug": slug, "name": name} for slug, name in policy.organisations],
         "changes": [

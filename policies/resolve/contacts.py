@@ -8,8 +8,10 @@ The DSL row is always there ("not recorded" until the school names one).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
+
+from policies.load.jurisdictions import Replacements, localise_label
 
 POLICE_NUMBERS = "999 in an emergency, 101 otherwise"
 NOT_RECORDED = "not recorded"
@@ -30,8 +32,14 @@ def _person(role: str, entry: dict[str, Any] | None) -> ContactRow | None:
     return ContactRow(role, entry["name"], entry.get("phone"), entry.get("email"))
 
 
-def contact_rows(values: dict[str, Any]) -> list[ContactRow]:
-    """The school's contacts, in the order someone with a concern needs them."""
+def contact_rows(values: dict[str, Any], terms: Replacements = ()) -> list[ContactRow]:
+    """The school's contacts, in the order someone with a concern needs them; the roles the library names
+    in the terms of the school's country (``terms``)."""
+    rows = _rows(values)
+    return [replace(row, role=localise_label(row.role, terms)) if terms else row for row in rows]
+
+
+def _rows(values: dict[str, Any]) -> list[ContactRow]:
     rows: list[ContactRow | None] = []
     dsl = values["dsl"]
     head = values["leadership"]["head_title"]

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from policies.load.changes import KIND_LABELS, ChangeItem
+from policies.load.jurisdictions import localise_label
 from policies.load.models import audience_label
 from policies.load.values import lookup
 from policies.resolve.policy import ResolvedPolicy
@@ -107,7 +108,8 @@ def detail_rows(policy: ResolvedPolicy, where: str = DOCUMENTS) -> list[DetailRo
     for detail in details_in(where):
         value = detail_value(detail, policy)
         if value is not None or detail.required:
-            rows.append((detail.label, value or NOT_RECORDED, value if detail.link else None))
+            label = localise_label(detail.label, policy.terms)  # in the terms of the school's country
+            rows.append((label, value or NOT_RECORDED, value if detail.link else None))
     return rows
 
 

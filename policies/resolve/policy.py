@@ -19,6 +19,7 @@ from jinja2.sandbox import SecurityError
 from policies.load.changes import ChangeItem, school_changes
 from policies.load.clauses import Clause
 from policies.load.documents import COMBINED, Published
+from policies.load.jurisdictions import Replacements, found_terms, localise, template_for
 from policies.load.models import AUDIENCES, Policy, School
 from policies.load.problems import Problems
 from policies.load.project import Project
@@ -73,6 +74,8 @@ class ResolvedPolicy:
     document: str = COMBINED  # its id in clauses/documents.yml ("" for a school that publishes one policy)
     page: str = ""  # its page in the docs tree: schools/<slug>.md for the main document
     documents: tuple[DocumentLink, ...] = ()  # every document the school publishes, this one included
+    jurisdiction: str = "england"  # whose law, guidance and terms the text uses
+    terms: tuple[tuple[str, str], ...] = ()  # that jurisdiction's replacements, for the labels outputs print
 
     @property
     def title(self) -> str:
@@ -106,7 +109,7 @@ def _value_at(context: dict[str, Any], path: str) -> Any:
     return value
 
 
-def render_clause(clause: Clause, variant: str, context: dict[str, Any]) -> str:
+def render_clause(clause: Clause, variant: str, context: dict[str, Any], replacements: Replacements = ()) -> str:
     """A clause's Markdown for one school, reusing the text of any school with the same values.
 
     A clause's text depends only on its variant and the variables it reads, so
@@ -114,9 +117,11 @@ def render_clause(clause: Clause, variant: str, context: dict[str, Any]) -> str:
     reads the local authority once per authority.
     """
     used = sorted(clause.used.get(variant, {}))
-    key = (variant, json.dumps([_value_at(context, path) for path in used], sort_keys=True, default=str))
+    where = str(context.get("jurisdiction", "england"))
+    values = json.dumps([_value_at(context, path) for path in used], sort_keys=True, default=str)
+    key = (f"{variant}\x00{where}", values)
     if (text := clause.rendered.get(key)) is None:
-        text = clause.rendered[key] = clause.templates[variant].render(context)
+        text = clause.rendered[key] = template_for(clause, variant, where, replacements).render(context)
     return text
 
 
@@ -198,6 +203,11 @@ def resolve_policy(
     document = document or project.published(slug)[0]
     context = school_context(school)
     context["policy"]["title"] = document.title  # the title's one home
+    country = project.jurisdictions.get(school.jurisdiction)
+    terms: Replacements = tuple((r.find, r.replace) for r in country.replacements) if country else ()
+    if "role" not in school.dsl.model_fields_set:  # the library's default title, in the country's terms
+        context["dsl"]["role"] = localise(context["dsl"]["role"], terms)
+    cited = country.references if country else {}
     sections = []
     failed = False
     for s_index, (section, clauses) in enumerate(sections_for(project, school, document), start=1):
@@ -205,7 +215,7 @@ def resolve_policy(
         for c_index, clause in enumerate(clauses, start=1):
             variant = variant_for(clause, school)
             try:
-                body = render_clause(clause, variant, context)
+                body = render_clause(clause, variant, context, terms)
             except (TemplateError, SecurityError, TypeError, ValueError) as exc:
                 problems.error(
                     project.school_path(slug),
@@ -220,13 +230,13 @@ def resolve_policy(
                 ResolvedClause(
                     number=f"{s_index}.{c_index}",
                     id=clause.meta.id,
-                    title=clause.meta.title,
+                    title=localise(clause.meta.title, terms),
                     variant=variant,
                     variant_label=meta.label if meta else "",
                     is_default=variant == (clause.meta.default or ""),
                     reason=choice.reason if choice else None,
                     references=tuple(
-                        ref
+                        cited.get(ref, ref)
                         for ref in clause.meta.references
                         if school.school.governance
                         in clause.meta.governance_references.get(ref, [school.school.governance])
@@ -235,11 +245,12 @@ def resolve_policy(
                 )
             )
         covered = tuple(a for a in section.audiences if a in document.audiences)
-        title = dict(document.titles).get(section.id, section.title)
+        title = localise(dict(document.titles).get(section.id, section.title), terms)
         sections.append(ResolvedSection(str(s_index), section.id, title, tuple(resolved), covered))
     if failed:
         return None
     sections = _numbered_links(project, slug, document, sections, problems)
+    _check_terms(project, slug, sections, terms, problems)
     source = project.sources.get(school.source) if school.source else None
     return ResolvedPolicy(
         slug,
@@ -256,4 +267,34 @@ def resolve_policy(
         document=document.id,
         page=document.page,
         documents=links or (DocumentLink(document.id, document.title, document.page, f"{slug}-{document.stem}"),),
+        jurisdiction=school.jurisdiction,
+        terms=terms,
     )
+
+
+def _check_terms(
+    project: Project, slug: str, sections: list[ResolvedSection], terms: Replacements, problems: Problems
+) -> None:
+    """No term of another jurisdiction reaches the school's text: an error at the clause, or at the school's
+    file when the term came in with one of its own values."""
+    school = project.schools[slug]
+    country = project.jurisdictions.get(school.jurisdiction)
+    if country is None or not country.avoid:
+        return
+    for section in sections:
+        for resolved in section.clauses:
+            clause = project.clauses[resolved.id]
+            library = localise(f"{clause.meta.title}\n{clause.sources.get(resolved.variant, '')}", terms)
+            for term in found_terms(f"{resolved.title}\n{resolved.body}", country.avoid):
+                in_text = bool(found_terms(library, [term]))
+                problems.error(
+                    clause.path if in_text else project.school_path(slug),
+                    clause.body_line if in_text else 1,
+                    f"'{term}' is not a term of {country.name}, but {slug} is a school there ({resolved.id}"
+                    f"{'' if in_text else ', from a value in its file'}): "
+                    + (
+                        "give the clause its wording there, or mark where it is true (jurisdictions)"
+                        if in_text
+                        else "use the term of its country"
+                    ),
+                )
