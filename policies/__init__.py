@@ -40,6 +40,7 @@ serve them all, and ``pipeline``, ``serve`` and ``cli`` sit on top.  Imports nev
       contacts           the contacts box rows
       details            the one list of a school's details (page, DOCX/PDF cover, dashboard, comparison)
       length             words of policy text per school, against the outline's max_words
+      country            no term of another country's law reaches a school outside England
       prepare            load + check + resolve in one step: what every reader of a project calls
     render/              3. the site's Markdown pages
       pages              page view-models rendered through templates/

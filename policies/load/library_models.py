@@ -120,6 +120,7 @@ class Jurisdiction(Model):
     name: Text
     replacements: list[Replacement] = []  # applied in order to the text of its schools' documents
     references: dict[Id, Id] = {}  # a reference the library cites -> the one this country's policies cite
+    omit: list[Id] = []  # references of another country's law or guidance that its policies do not print
     avoid: list[Text] = []  # terms that must never reach its schools' documents (checked)
 
 

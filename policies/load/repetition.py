@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from policies.load.plaintext import readable, sentences, shorten, words
 from policies.load.problems import Problems
 from policies.load.project import Project
-from policies.load.selection import selected_clauses
+from policies.load.selection import sections_for, variant_for
 
 MIN_WORDS = 6
 THRESHOLD = 0.8
@@ -40,13 +40,19 @@ class Repeat:
 
 
 def check_repetition(project: Project, problems: Problems) -> None:
-    """A warning for each near-identical pair of sentences in two clauses of some school's policy."""
+    """A warning for each near-identical pair of sentences in two clauses of one document of some school."""
     if project.outline is None:
         return
-    policies: dict[frozenset[Unit], list[str]] = defaultdict(list)
+    policies: dict[frozenset[Unit], list[str]] = defaultdict(list)  # each document's clauses -> its schools
     for slug, school in sorted(project.schools.items()):
-        units = frozenset((clause.meta.id, variant) for clause, variant in selected_clauses(project, school))
-        policies[units].append(slug)
+        for document in project.published(slug):  # a rule may be told to two readers in two documents
+            units = frozenset(
+                (clause.meta.id, variant_for(clause, school))
+                for _, clauses in sections_for(project, school, document)
+                for clause in clauses
+            )
+            if slug not in policies[units]:
+                policies[units].append(slug)
     repeats = find_repeats(project, set().union(*policies) if policies else set())
     schools: dict[tuple[str, int, str, int], set[str]] = defaultdict(set)  # by clause and line, any variant
     shown: dict[tuple[str, int, str, int], Repeat] = {}

@@ -19,13 +19,14 @@ from jinja2.sandbox import SecurityError
 from policies.load.changes import ChangeItem, school_changes
 from policies.load.clauses import Clause
 from policies.load.documents import COMBINED, Published
-from policies.load.jurisdictions import Replacements, found_terms, localise, template_for
+from policies.load.jurisdictions import Replacements, localise, template_for
 from policies.load.models import AUDIENCES, Policy, School
 from policies.load.problems import Problems
 from policies.load.project import Project
 from policies.load.selection import sections_for, variant_for
 from policies.load.values import school_context
 from policies.load.xrefs import fill_links, links_in
+from policies.resolve.country import check_country
 from policies.templating.escape import escape_markdown
 
 
@@ -207,7 +208,7 @@ def resolve_policy(
     terms: Replacements = tuple((r.find, r.replace) for r in country.replacements) if country else ()
     if "role" not in school.dsl.model_fields_set:  # the library's default title, in the country's terms
         context["dsl"]["role"] = localise(context["dsl"]["role"], terms)
-    cited = country.references if country else {}
+    cited, omitted = (country.references, set(country.omit)) if country else ({}, set())
     sections = []
     failed = False
     for s_index, (section, clauses) in enumerate(sections_for(project, school, document), start=1):
@@ -238,7 +239,8 @@ def resolve_policy(
                     references=tuple(
                         cited.get(ref, ref)
                         for ref in clause.meta.references
-                        if school.school.governance
+                        if ref not in omitted
+                        and school.school.governance
                         in clause.meta.governance_references.get(ref, [school.school.governance])
                     ),
                     body=tidy_markdown(body),
@@ -250,7 +252,7 @@ def resolve_policy(
     if failed:
         return None
     sections = _numbered_links(project, slug, document, sections, problems)
-    _check_terms(project, slug, sections, terms, problems)
+    check_country(project, slug, sections, terms, problems)
     source = project.sources.get(school.source) if school.source else None
     return ResolvedPolicy(
         slug,
@@ -270,31 +272,3 @@ def resolve_policy(
         jurisdiction=school.jurisdiction,
         terms=terms,
     )
-
-
-def _check_terms(
-    project: Project, slug: str, sections: list[ResolvedSection], terms: Replacements, problems: Problems
-) -> None:
-    """No term of another jurisdiction reaches the school's text: an error at the clause, or at the school's
-    file when the term came in with one of its own values."""
-    school = project.schools[slug]
-    country = project.jurisdictions.get(school.jurisdiction)
-    if country is None or not country.avoid:
-        return
-    for section in sections:
-        for resolved in section.clauses:
-            clause = project.clauses[resolved.id]
-            library = localise(f"{clause.meta.title}\n{clause.sources.get(resolved.variant, '')}", terms)
-            for term in found_terms(f"{resolved.title}\n{resolved.body}", country.avoid):
-                in_text = bool(found_terms(library, [term]))
-                problems.error(
-                    clause.path if in_text else project.school_path(slug),
-                    clause.body_line if in_text else 1,
-                    f"'{term}' is not a term of {country.name}, but {slug} is a school there ({resolved.id}"
-                    f"{'' if in_text else ', from a value in its file'}): "
-                    + (
-                        "give the clause its wording there, or mark where it is true (jurisdictions)"
-                        if in_text
-                        else "use the term of its country"
-                    ),
-                )
