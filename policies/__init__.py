@@ -22,6 +22,7 @@ serve them all, and ``pipeline``, ``serve`` and ``cli`` sit on top.  Imports nev
       files              read one input file into located data, or record why it could not be used
       documents          clauses/documents.yml: the documents a school publishes, and what each holds
       jurisdictions      a school's country (England, Wales): its terms in the library's text
+      translations       a clause's text in a second language beside it, checked against its digest
       check_documents    the library's documents, and those each school publishes
       organisations      organisations/*.yml: shared values and choices, inherited by member schools
       organisations_load load organisations/*.yml; each member school with what it inherits

@@ -21,6 +21,7 @@ from policies.load.repetition import check_repetition
 from policies.load.selection import covers, selected_clauses
 from policies.load.status import review_status
 from policies.load.terms import check_terms
+from policies.load.translations import check_translations
 from policies.load.values import lookup, school_context, variable_paths
 from policies.load.xrefs import check_cross_references
 
@@ -36,6 +37,7 @@ def check_project(project: Project, problems: Problems, today: dt.date | None = 
     _check_schools(project, problems)
     check_organisations(project, problems)
     check_documents(project, problems)
+    check_translations(project.clauses, project.translations, problems)
     check_changes(project, problems, today)
 
 

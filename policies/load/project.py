@@ -24,6 +24,7 @@ from policies.load.models import RESERVED_SLUGS
 from policies.load.organisations import Organisation
 from policies.load.organisations_load import Organisations, inherit, load_organisations
 from policies.load.problems import Problems
+from policies.load.translations import TRANSLATION, Translation, parse_translation
 from policies.load.validate import validate_located
 from policies.load.yamlsource import Located
 
@@ -71,6 +72,7 @@ class Project:
     documents_lines: Located = field(default_factory=lambda: Located(None))
     jurisdictions: dict[str, library_models.Jurisdiction] = field(default_factory=dict)  # jurisdictions.yml
     jurisdictions_lines: Located = field(default_factory=lambda: Located(None))
+    translations: list[Translation] = field(default_factory=list)  # clauses/*/<id>.<language>.md
 
     @property
     def clauses_dir(self) -> Path:
@@ -186,6 +188,10 @@ def _files(folder: Path, pattern: str, problems: Problems, root: Path) -> list[P
 def _load_clauses(project: Project, problems: Problems) -> None:
     for path in _files(project.clauses_dir, "*.md", problems, project.root):
         if path.name == "README.md" and path.parent == project.clauses_dir:
+            continue
+        if TRANSLATION.match(path.name):  # <id>.<language>.md: a clause's translation (load/translations.py)
+            if (translation := parse_translation(path, problems)) is not None:
+                project.translations.append(translation)
             continue
         clause = parse_clause(path, problems)
         if clause is None:
