@@ -180,3 +180,23 @@ def test_the_shipped_schools_publish_the_documents_their_sources_had() -> None:
     assert [s.id for s in elton["acceptable-use-agreement"].sections] == ["agreement"]
     assert [s.id for s in elton["pupils-rules"].sections] == ["pupils"]
     assert "pupils" not in [s.id for s in elton["staff-policy"].sections]
+
+
+def test_a_documents_reading_level_is_checked_for_its_clauses(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    hard = PUPILS.replace(
+        "Be kind online.",
+        "Notwithstanding considerable institutional responsibilities, communications necessitate extraordinary "
+        "consideration regarding appropriateness, proportionality and confidentiality.",
+    )
+    documents = DOCUMENTS.replace("      sections: [pupils]\n", "      sections: [pupils]\n      reading_level: 3\n")
+    readability = (ROOT / "clauses" / "readability.yml").read_text(encoding="utf-8")
+    files = {"clauses/documents.yml": documents, "clauses/pupils/pupils-rules.md": hard}
+    root = project(tmp_path, **files, **{"clauses/readability.yml": readability})
+    status, err = run_check(root, capsys)
+    assert status == 0
+    assert any(
+        line.startswith("clauses/pupils/pupils-rules.md:") and "the Online Safety Rules (target 3)" in line
+        for line in err
+    ), err

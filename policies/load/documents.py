@@ -37,6 +37,7 @@ class Document(Model):
     audiences: Annotated[list[Audience], Field(min_length=1)]
     sections: list[Id] = []
     voice: Text | None = None
+    reading_level: Annotated[float, Field(ge=1, le=20)] | None = None  # the highest grade of its text (check)
     titles: dict[Id, Text] = {}  # a section's own title in this document, where the outline's does not fit
 
 

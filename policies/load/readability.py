@@ -53,12 +53,16 @@ def check_readability(project: Project, problems: Problems) -> None:
     readers = _readers(project, config)
     order = [str(audience) for audience in config.targets]
     default = {str(audience): target for audience, target in config.targets.items()}
+    documents = _document_targets(project)
     for clause_id, clause in sorted(project.clauses.items()):
         audiences = sorted(readers.get(clause_id, ()), key=order.index)
-        if not audiences or not readable(clause):
+        if not (audiences or documents.get(clause_id)) or not readable(clause):
             continue
         exception = clause.meta.reading_level
         targets = {a: exception.max if exception else default[a] for a in audiences}
+        for label, target in documents.get(clause_id, []):  # the document's own target, where it sets one
+            audiences.append(label)
+            targets[label] = exception.max if exception else target
         measured = _hardest(clause)
         if measured is None:
             continue
@@ -73,6 +77,23 @@ def check_readability(project: Project, problems: Problems) -> None:
             hardest[0].line,
             f"reading level grade {level:.1f}{which} for {', '.join(over)}: {quoted}",
         )
+
+
+def _document_targets(project: Project) -> dict[str, list[tuple[str, float]]]:
+    """Clause id -> (the document, its target) for each document some school publishes that sets a
+    reading level (clauses/documents.yml ``reading_level``) and holds the clause."""
+    published = {doc_id for school in project.schools.values() for doc_id in school.documents}
+    sections = {s.id: s for s in project.outline.sections} if project.outline else {}
+    result: dict[str, list[tuple[str, float]]] = defaultdict(list)
+    for doc_id, document in project.documents.items():
+        if document.reading_level is None or doc_id not in published:
+            continue
+        for section_id in document.sections or list(sections):
+            for clause_id in sections[section_id].clauses if section_id in sections else []:
+                clause = project.clauses.get(clause_id)
+                if clause is not None and not set(document.audiences).isdisjoint(clause.meta.audiences):
+                    result[clause_id].append((f"the {document.title}", document.reading_level))
+    return result
 
 
 def _readers(project: Project, config: Readability) -> dict[str, set[str]]:
