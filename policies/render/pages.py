@@ -101,14 +101,27 @@ def policy_data(policy: ResolvedPolicy, today: dt.date, pdf: bool = True) -> dic
     }
 
 
-def clause_data(project: Project, clause: Clause, policies: list[ResolvedPolicy]) -> dict[str, Any]:
-    """A clause for its library page: placeholder text per variant, and who uses which."""
+def holders(policies: list[ResolvedPolicy]) -> dict[str, dict[str, str]]:
+    """Clause id -> school slug -> the page of the school's document that holds the clause (one pass)."""
+    found: dict[str, dict[str, str]] = {}
+    for policy in policies:
+        for section in policy.sections:
+            for clause in section.clauses:
+                found.setdefault(clause.id, {}).setdefault(policy.slug, policy.page)
+    return found
+
+
+def clause_data(
+    project: Project, clause: Clause, policies: list[ResolvedPolicy], held: dict[str, str] | None = None
+) -> dict[str, Any]:
+    """A clause for its library page: placeholder text per variant, and who uses which (``held``: the
+    schools whose documents hold it, from ``holders``)."""
     placeholders = placeholder_context()
     placeholders["policy"]["title"] = "‹policy.title›"
     meta = clause.meta
     adopters: dict[str, list[dict[str, Any]]] = {v: [] for v in clause.variant_ids}
     not_covered = []
-    holding = {p.slug: p.page for p in policies if any(c.id == meta.id for s in p.sections for c in s.clauses)}
+    holding = held if held is not None else holders(policies).get(meta.id, {})
     for policy in policies:
         if not policy.main:
             continue  # a school once, with the document that holds the clause
@@ -275,6 +288,7 @@ def iter_site_pages(
         yield f"organisations/{slug}.md", _render("organisation.md.jinja", org=data)
     for row in rows:
         yield row["page"], _render("school.md.jinja", policy=row)
+    held = holders(policies)
     for clause in project.clauses.values():
-        data = clause_data(project, clause, policies)
+        data = clause_data(project, clause, policies, held.get(clause.meta.id, {}))
         yield f"library/{clause.meta.id}.md", _render("clause.md.jinja", clause=data)
