@@ -154,14 +154,18 @@ def test_document_mistakes_are_errors_at_their_lines(tmp_path: Path, capsys: pyt
     assert "Traceback" not in text
 
 
-def test_clauses_no_published_document_holds_are_a_warning(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_an_audience_no_published_document_is_for_is_a_warning(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     root = project(tmp_path, school="documents: [staff-policy]\n")
     status, err = run_check(root, capsys)
     assert status == 0
     assert any(
-        "documents: no document this school publishes holds pupils-rules, though its audiences call for them" in line
-        for line in err
-    )
+        "documents: its audiences name pupils, but no document it publishes is for them" in line for line in err
+    ), err
+    # What it publishes decides what it holds: the pupils' clause is in none of its documents.
+    (policy,) = policies_of(root)
+    assert [c.id for s in policy.sections for c in s.clauses] == ["staff-contact", "staff-former-pupils"]
 
 
 def test_the_shipped_schools_publish_the_documents_their_sources_had() -> None:

@@ -18,7 +18,7 @@ from policies.load.problems import Problems
 from policies.load.project import Project
 from policies.load.readability import check_readability
 from policies.load.repetition import check_repetition
-from policies.load.selection import covers, selected_clauses
+from policies.load.selection import holds, selected_clauses
 from policies.load.status import review_status
 from policies.load.terms import check_terms
 from policies.load.translations import check_translations
@@ -122,7 +122,7 @@ def _check_clauses(project: Project, problems: Problems) -> None:
 def _schools_with(project: Project, clause_id: str) -> list[str]:
     """Slugs of the schools whose policy includes the clause."""
     clause = project.clauses[clause_id]
-    return [slug for slug, school in sorted(project.schools.items()) if covers(school, clause)]
+    return [slug for slug, school in sorted(project.schools.items()) if holds(project, school, clause)]
 
 
 def check_plain_text(project: Project, problems: Problems) -> None:
@@ -222,12 +222,12 @@ def _check_schools(project: Project, problems: Problems) -> None:
                     f"variants: clause '{clause_id}' has no variant '{choice.variant}' "
                     f"(choose from: {', '.join(clause.meta.variants)})",
                 )
-            elif not covers(school, clause):
+            elif not holds(project, school, clause):
                 problems.warning(
                     path,
                     line,
                     f"variants: clause '{clause_id}' is not in this school's policy "
-                    "(none of its audiences is covered), so the choice has no effect",
+                    "(no document it publishes holds it), so the choice has no effect",
                 )
         for key, what in (
             ("adopted", "the date the policy was adopted"),

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from policies.load.problems import Problems
 from policies.load.project import Project
-from policies.load.selection import covers, sections_for
 
 
 def check_documents(project: Project, problems: Problems) -> None:
@@ -38,17 +37,12 @@ def check_documents(project: Project, problems: Problems) -> None:
                 )
         if not school.documents:
             continue
-        held = {
-            clause.meta.id
-            for document in project.published(slug)
-            for _, clauses in sections_for(project, school, document)
-            for clause in clauses
-        }
-        left = [cid for cid, clause in project.clauses.items() if covers(school, clause) and cid not in held]
-        if left:
+        published = [project.documents[d] for d in school.documents if d in project.documents]
+        addressed = {audience for document in published for audience in document.audiences}
+        if left := [audience for audience in school.audiences if audience not in addressed]:
             problems.warning(
                 school_path,
                 lines.line_of(("documents",)),
-                f"documents: no document this school publishes holds {', '.join(left)}, though its audiences "
-                "call for them: add the document that does",
+                f"documents: its audiences name {', '.join(left)}, but no document it publishes is for them: "
+                "add one that is, or take them out of its audiences",
             )

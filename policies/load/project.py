@@ -94,8 +94,11 @@ class Project:
 
     def published(self, slug: str) -> list[Published]:
         """The documents the school publishes, main first (load/documents.py)."""
+        return self.published_for(self.schools[slug], slug)
+
+    def published_for(self, school: models.School, slug: str = "school") -> list[Published]:
         title, stem = (self.outline.title, self.outline.file_stem) if self.outline else ("", "policy")
-        return published(slug, self.schools[slug], self.documents, title, stem)
+        return published(slug, school, self.documents, title, stem)
 
 
 def load_project(root: Path, problems: Problems) -> Project:

@@ -60,6 +60,18 @@ def variant_for(clause: Clause, school: School) -> str:
 
 
 def selected_clauses(project: Project, school: School) -> Iterator[tuple[Clause, str]]:
-    for _, clauses in sections_for(project, school):
-        for clause in clauses:
-            yield clause, variant_for(clause, school)
+    """Every clause the school publishes, once, in outline order: those its documents hold (or, for a school
+    that lists no documents, those its one policy holds), each in the variant it takes."""
+    documents = [d for d in project.published_for(school)] if school.documents else [None]
+    seen: set[str] = set()
+    for document in documents:
+        for _, clauses in sections_for(project, school, document):
+            for clause in clauses:
+                if clause.meta.id not in seen:
+                    seen.add(clause.meta.id)
+                    yield clause, variant_for(clause, school)
+
+
+def holds(project: Project, school: School, clause: Clause) -> bool:
+    """Whether the school publishes the clause (in one of its documents)."""
+    return any(found is clause for found, _ in selected_clauses(project, school))
