@@ -182,6 +182,7 @@ def test_a_broken_link_fails_the_build_and_leaves_the_previous_site(generated: P
     assert not list(root.glob(".site-*"))
     assert sorted(p.name for p in cache.iterdir()) == [
         "comparison",
+        "documents",
         "library-001",
         "library-002",
         "organisations",
