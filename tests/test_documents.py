@@ -204,3 +204,60 @@ def test_a_documents_reading_level_is_checked_for_its_clauses(
         line.startswith("clauses/pupils/pupils-rules.md:") and "the Online Safety Rules (target 3)" in line
         for line in err
     ), err
+
+
+@pytest.mark.slow  # a real build of the shipped library, PDFs included
+def test_the_phase_rules_hold_their_own_clauses_at_their_reading_level(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A school that publishes the rules for young children and for secondary pupils (an all-through school)
+    gets a page, DOCX and PDF of each, holding that phase's clauses only, each within the document's grade."""
+    from policies.load.clauses import DEFAULT
+    from policies.load.plaintext import VALUE_WORD, sentences
+    from policies.load.readability import grade
+
+    from .helpers import checked, copy_project, pdf_text
+
+    root = copy_project(tmp_path / "project")
+    # Elton's values, as a new all-through school (no source policy) that publishes both.
+    elton = (root / "schools" / "elton.yml").read_text(encoding="utf-8")
+    school = (
+        elton.replace("  phase: primary\n", "  phase: all-through\n")
+        .replace("Elton Primary School & Nursery", "Phases All-through School")
+        .replace("Elton Primary School and Nursery", "Phases All-through School")
+        .replace('source: "003"', "")
+        .replace(
+            "documents: [staff-policy, pupils-rules, acceptable-use-agreement]",
+            "documents: [staff-policy, pupils-rules-early, pupils-rules-secondary, acceptable-use-agreement]",
+        )
+    )
+    assert school.count("pupils-rules-early") == 1 and "\nsource:" not in school
+    (root / "schools" / "phases.yml").write_text(school, encoding="utf-8")
+    wanted = {"pupils-rules-early": ("pupils-early", 2), "pupils-rules-secondary": ("pupils-secondary", 8)}
+    documents = {p.document: p for p in policies_of(root) if p.slug == "phases"}
+    project, _ = checked(root)
+    sections = {s.id: s.clauses for s in project.outline.sections}
+    out = built(root)
+    for doc_id, (section, level) in wanted.items():
+        policy = documents[doc_id]
+        held = [c.id for s in policy.sections for c in s.clauses]
+        assert held == sections[section] and len(held) >= 4, doc_id
+        assert [s.id for s in policy.sections] == [section]
+        page = str(out[policy.page])
+        docx = all_text(open_docx(bytes(out[f"downloads/{policy.stem}.docx"])))
+        pdf = pdf_text(bytes(out[f"downloads/{policy.stem}.pdf"]))
+        assert page.startswith(f"# Phases All-through School: {project.documents[doc_id].title}\n")
+        for clause_id in held:
+            clause = project.clauses[clause_id]
+            assert f"{{#{clause_id}" in page, clause_id
+            for title_in in (docx, pdf):
+                assert clause.meta.title in title_in, (doc_id, clause_id)
+            text = [s.text for s in sentences(clause, DEFAULT, VALUE_WORD)]
+            measured = grade(" ".join(t if t[-1] in ".!?" else t + "." for t in text))
+            assert measured <= level, (clause_id, measured)
+        other = "pupils-secondary" if section == "pupils-early" else "pupils-early"
+        assert f"{{#{sections[other][0]}" not in page
+    # `policies check` applies each document's reading level to the clauses it holds: no warning for them.
+    status, err = run_check(root, capsys)
+    assert status == 0
+    assert not [line for line in err if "clauses/pupils-" in line and "reading level" in line], err
