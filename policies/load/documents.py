@@ -38,6 +38,7 @@ class Document(Model):
     sections: list[Id] = []
     voice: Text | None = None
     reading_level: Annotated[float, Field(ge=1, le=20)] | None = None  # the highest grade of its text (check)
+    default: bool = True  # offered by `policies new-school` unless the school names its documents
     titles: dict[Id, Text] = {}  # a section's own title in this document, where the outline's does not fit
 
 

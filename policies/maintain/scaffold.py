@@ -199,7 +199,7 @@ def scaffold_text(
     documents: tuple[str, ...] = (),
 ) -> str:
     """A school file asking only for what the chosen documents use and its organisations do not give."""
-    chosen = list(documents) or list(project.documents)
+    chosen = list(documents) or [doc_id for doc_id, document in project.documents.items() if document.default]
     audiences: set[str] = {a for d in chosen if d in project.documents for a in project.documents[d].audiences}
     audiences = audiences or {"staff", "governors", "pupils", "parents"}
     country = project.jurisdictions.get(jurisdiction)
