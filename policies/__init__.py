@@ -34,6 +34,7 @@ serve them all, and ``pipeline``, ``serve`` and ``cli`` sit on top.  Imports nev
       prepare            load + check + resolve in one step: what every reader of a project calls
     render/              3. the site's Markdown pages
       pages              page view-models rendered through templates/
+      reuse              school pages whose inputs did not change: not rendered or written again
     documents/           4. the downloads: DOCX and PDF
       docx_package       WordprocessingML blocks and a reproducible zip writer
       docx_styles        the house style, as WordprocessingML

@@ -23,11 +23,12 @@ from policies.errors import DocumentError
 from policies.load.problems import Problems
 from policies.load.project import Project
 from policies.render.pages import iter_site_pages, site_page_count
+from policies.render.reuse import SchoolPages, page_key
 from policies.resolve.policy import ResolvedPolicy
 from policies.resolve.prepare import Prepared, prepare
 from policies.runtime.background import Background
 from policies.runtime.clock import BuildClock
-from policies.runtime.incremental import CACHE_DIR, docx_key, load_state, save_state, site_stamp
+from policies.runtime.incremental import CACHE_DIR, DocumentPlan, load_state, plan_documents, save_state, site_stamp
 from policies.runtime.isolate import run_isolated
 from policies.runtime.progress import Progress
 from policies.runtime.runlock import project_lock
@@ -62,36 +63,6 @@ BACKGROUND_DOCX = 40  # fewer documents than this are quicker to make in place t
 # Schools: below this the comparison takes under 0.3 s, less than a fork saves.  A third process beside the
 # documents on two cores only slows both and adds memory, so it needs a spare core.
 BACKGROUND_COMPARISON = 200
-
-
-@dataclass(frozen=True)
-class DocumentPlan:
-    """Which documents this build makes, decided before any page is rendered."""
-
-    docx: list[ResolvedPolicy]  # whose DOCX to make: its key changed or its file is missing
-    pdf: list[ResolvedPolicy]  # whose PDF to make (none when the build makes no PDFs)
-    pdf_links: bool  # a page links its PDF only if the build publishes every PDF
-    keys: dict[str, str]  # each published document's key, by path in the docs tree (the new state)
-
-
-def plan_documents(
-    project: Project, policies: list[ResolvedPolicy], docs: Path, state: dict[str, str], pdf: bool
-) -> DocumentPlan:
-    """With ``pdf=False`` no PDF is made, and the previous PDFs stay published only if all are current."""
-    keys: dict[str, str] = {}
-    docx_todo, pdf_todo, pdf_current = [], [], True
-    for policy in policies:
-        stem, key = f"downloads/{policy.stem}", docx_key(project, policy)
-        keys[f"{stem}.docx"] = key
-        if state.get(f"{stem}.docx") != key or not (docs / f"{stem}.docx").is_file():
-            docx_todo.append(policy)
-        if state.get(f"{stem}.pdf") != key or not (docs / f"{stem}.pdf").is_file():
-            pdf_todo.append(policy)
-            pdf_current = False
-    pdf_links = pdf or pdf_current
-    if pdf_links:
-        keys.update({name[: -len(".docx")] + ".pdf": key for name, key in list(keys.items())})
-    return DocumentPlan(docx_todo, pdf_todo if pdf else [], pdf_links, keys)
 
 
 def write_documents(project: Project, policies: list[ResolvedPolicy], docs: Path) -> Iterator[Made]:
@@ -285,10 +256,16 @@ def _pages_and_documents(
     writer = TreeWriter(docs)
     report.begin("render", site_page_count(project, policies) + 1, "pages")  # and the comparison
     done = 0
-    for relative, content in iter_site_pages(project, policies, today, pdf=plan.pdf_links):
-        writer.write(relative, content)
+    keys = {p.slug: page_key(plan.keys[f"downloads/{p.stem}.docx"], today, plan.pdf_links) for p in policies}
+    memo = SchoolPages(_cache(project.root), docs, keys)  # school pages whose inputs did not change stay as they are
+    for relative, content in iter_site_pages(project, policies, today, pdf=plan.pdf_links, memo=memo):
+        if content is None:
+            writer.keep(relative)
+        else:
+            writer.write(relative, content)
         done += 1
         report.update(done)
+    memo.save()
     for made in _collect(comparing, [comparison], Progress())[0]:  # comparison/index.md, matrix.*
         writer.keep(made.name, changed=made.changed)
     report.update(done + 1)

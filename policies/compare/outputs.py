@@ -6,9 +6,9 @@ and ``policies matrix`` cannot disagree.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
-from policies.compare.export import matrix_data, to_csv, to_json
+from policies.compare.export import json_chunks, matrix_data, to_csv, to_json
 from policies.compare.matrix import Matrix, build_matrix
 from policies.compare.page import to_markdown
 from policies.load.project import Project
@@ -21,8 +21,8 @@ def render(matrix: Matrix, fmt: str) -> str:
     return {"md": to_markdown, "csv": to_csv, "json": to_json}[fmt](matrix)
 
 
-def comparison_outputs(project: Project, policies: list[ResolvedPolicy]) -> Iterator[tuple[str, str]]:
-    """The comparison page and its downloads, (path in the docs tree, text), one at a time.
+def comparison_outputs(project: Project, policies: list[ResolvedPolicy]) -> Iterator[tuple[str, str | Iterable[str]]]:
+    """The comparison page and its downloads, (path in the docs tree, text or its pieces), one at a time.
 
     Each is written and let go before the next is made: at 2,000 schools they
     are 44 MB of text, and the build's memory peaks while they are made.
@@ -31,4 +31,4 @@ def comparison_outputs(project: Project, policies: list[ResolvedPolicy]) -> Iter
     yield "comparison/index.md", to_markdown(matrix)
     data = matrix_data(matrix)  # once, for both downloads
     yield "comparison/matrix.csv", to_csv(matrix, data)
-    yield "comparison/matrix.json", to_json(matrix, data)
+    yield "comparison/matrix.json", json_chunks(matrix, data)  # in pieces, written as they come

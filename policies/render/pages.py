@@ -23,6 +23,7 @@ from policies.load.project import Project
 from policies.load.selection import covers, variant_for
 from policies.load.status import LABELS, review_status
 from policies.load.values import placeholder_context
+from policies.render.reuse import SchoolPages
 from policies.resolve.contacts import contact_rows, row_data
 from policies.resolve.details import DASHBOARD, PAGE, REVIEW_LABEL, detail_cells, detail_rows, details_in
 from policies.resolve.policy import ResolvedPolicy, tidy_markdown
@@ -199,14 +200,32 @@ def site_page_count(project: Project, policies: list[ResolvedPolicy]) -> int:
 
 
 def iter_site_pages(
-    project: Project, policies: list[ResolvedPolicy], today: dt.date, *, pdf: bool = True
-) -> Iterator[tuple[str, str]]:
+    project: Project,
+    policies: list[ResolvedPolicy],
+    today: dt.date,
+    *,
+    pdf: bool = True,
+    memo: SchoolPages | None = None,
+) -> Iterator[tuple[str, str | None]]:
     """(path in the docs tree, Markdown) of every page, one at a time: the build writes each and lets it go.
 
     ``pdf``: whether the build publishes PDFs, decided before any page is rendered, so a page links
-    a PDF only when there is one.
+    a PDF only when there is one.  With a ``memo`` (reuse.py), a school page whose inputs did not
+    change is not rendered: it comes as (path, None), and the file stays as it is.  School pages
+    come first, so only their dashboard rows are held for the home page.
     """
-    rows = [policy_data(p, today, pdf) for p in policies]
+    rows = []
+    for policy in policies:
+        row = memo.current_row(policy.slug) if memo is not None else None
+        if row is None:
+            data = policy_data(policy, today, pdf)
+            if memo is not None:
+                memo.rendered(policy.slug, data)
+            yield f"schools/{policy.slug}.md", _render("school.md.jinja", policy=data)
+            row = {name: value for name, value in data.items() if name != "sections"}
+        else:
+            yield f"schools/{policy.slug}.md", None
+        rows.append(row)
     family = project.outline.family_name if project.outline else ""
     title, family_title = f"Harmonised school {family} policies", f"{family[:1].upper()}{family[1:]} policies"
     columns = [detail.label for detail in details_in(DASHBOARD)]
@@ -215,8 +234,6 @@ def iter_site_pages(
     yield "library/index.md", _render("library-index.md.jinja", sections=library_index(project))
     yield "references.md", _render("references.md.jinja", groups=reference_groups(project))
     yield "adopt.md", _render("adopt.md.jinja")
-    for row in rows:
-        yield f"schools/{row['slug']}.md", _render("school.md.jinja", policy=row)
     for clause in project.clauses.values():
         data = clause_data(project, clause, policies)
         yield f"library/{clause.meta.id}.md", _render("clause.md.jinja", clause=data)
