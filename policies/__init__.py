@@ -52,6 +52,7 @@ serve them all, and ``pipeline``, ``serve`` and ``cli`` sit on top.  Imports nev
     website/             6. the static site, by MkDocs run as a command
       shards             which pages each MkDocs run builds; cache keys and records
       units              each folder page's output cached on its own, keyed by its inputs
+      copies             the downloads, copied into the site outside MkDocs when they change
       runner             ``mkdocs build`` processes side by side, logs cut to the problems
       assemble           the shards joined into one site; unchanged files kept
       publish            ``build_site``: plan -> run -> assemble -> swap site/ in

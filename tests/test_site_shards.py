@@ -123,10 +123,14 @@ def test_a_changed_page_rebuilds_only_itself(generated: Path, single: Path, tmp_
     index = root / "docs" / "index.md"  # the dashboard: the primary shard's
     index.write_text(index.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
     assert _sharded(root, cache=cache)[1].processes == 1
-    download = next((root / "docs" / "downloads").glob("*.docx"))  # copied by the primary shard
+    download = next((root / "docs" / "downloads").glob("*.docx"))  # copied outside MkDocs (copies.py)
     download.write_bytes(download.read_bytes() + b"\0")
     site, report = _sharded(root, cache=cache)
-    assert report.processes == 1 and (site / "downloads" / download.name).read_bytes() == download.read_bytes()
+    assert report.processes == 0 and (site / "downloads" / download.name).read_bytes() == download.read_bytes()
+    with (site / "downloads" / download.name).open("r+b") as handle:  # through the site's name: the cache's copy
+        handle.write(b"edited")
+    site, report = _sharded(root, cache=cache)
+    assert (site / "downloads" / download.name).read_bytes() == download.read_bytes()
 
     other, report = _sharded(root, cache=cache)
     assert report.processes == 0
@@ -179,7 +183,13 @@ def test_a_broken_link_fails_the_build_and_leaves_the_previous_site(generated: P
     assert "INFO" not in message
     assert tree_digest(site) == before
     assert not list(root.glob(".site-*"))
-    assert sorted(p.name for p in cache.iterdir()) == ["page-store", "page-store.json", "pages"]
+    assert sorted(p.name for p in cache.iterdir()) == [
+        "downloads",
+        "downloads.json",
+        "page-store",
+        "page-store.json",
+        "pages",
+    ]
 
     for page in broken:
         page.write_text(page.read_text(encoding="utf-8").replace("(no-such-page.md)", "(../index.md)"), "utf-8")
@@ -291,7 +301,7 @@ def test_pages_urls_and_links(tmp_path: Path) -> None:
 def test_shard_excludes_leave_out_exactly_the_other_pages(tmp_path: Path) -> None:
     docs = _pages(tmp_path, 30)
     primary = primary_shard(pages_in_order(docs))
-    assert primary.exclude_docs().splitlines() == ["/*/**/*.md"]  # pages in folders; downloads stay
+    assert primary.exclude_docs().splitlines() == ["/*/**/*.md", "/downloads/"]  # pages in folders; downloads
     run = Shard("run-001", ("library/a.md", "schools/s001.md"), primary=False)
     assert run.exclude_docs().splitlines() == ["*", "!/library/a.md", "!/schools/s001.md"]
 

@@ -28,11 +28,15 @@ def _link(source: Path, target: Path) -> None:
         shutil.copy2(source, target)
 
 
-def assemble(primary: Path, pages: list[str], store: PageStore, site: Path) -> None:
-    """The whole site: the primary shard's files and each folder page's, linked; search indexes and sitemaps joined.
+def assemble(primary: Path, pages: list[str], store: PageStore, site: Path, cache: Path, copied: list[str]) -> None:
+    """The whole site: the primary shard's files, each folder page's and the downloads, linked; search
+    indexes and sitemaps joined.
 
-    ``pages`` are the folder pages in MkDocs' order, every one of them current in ``store``.
+    ``pages`` are the folder pages in MkDocs' order, every one of them current in ``store``; ``copied``
+    the downloads, as copies.py keeps them in ``cache``.
     """
+    for relative in copied:
+        _link(cache / relative, site / relative)
     indexes: list[Any] = []
     sitemaps: list[str] = []
     for relative, path in files(primary):

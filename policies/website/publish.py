@@ -10,12 +10,15 @@ import errno
 import os
 import shutil
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from policies.runtime.runlock import recover_dir, replace_dir
 from policies.website.assemble import assemble, keep_unchanged
+from policies.website.copies import COPIED, sync
+from policies.website.copies import RECORD as COPIES_RECORD
 from policies.website.runner import PageProgress, Run, joined, run_mkdocs
 from policies.website.shards import (
     SHARD_PAGES,
@@ -42,6 +45,7 @@ class SiteReport:
     processes: int = 0  # of which were run now (the others came from the cache)
     pages: int = 0  # pages MkDocs built now
     rewritten: int = 0  # site files that are new or whose bytes changed
+    copied: list[str] = field(default_factory=list)  # files taken from the docs tree as they are (copies.py)
 
 
 def build_site(
@@ -90,7 +94,8 @@ def build_site(
                 root, docs, pages, cache_dir, stamp, source_date_epoch, jobs, shard_pages, progress, report
             )
             try:
-                assemble(cache_dir / primary_shard(pages).name, [p for p in pages if "/" in p], store, staging)
+                folder_pages = [page for page in pages if "/" in page]
+                assemble(cache_dir / primary_shard(pages).name, folder_pages, store, staging, cache_dir, report.copied)
             except BaseException:
                 shutil.rmtree(staging, ignore_errors=True)
                 raise
@@ -123,19 +128,19 @@ def _build_shards(
     primary = primary_shard(pages)
     folder_pages = [page for page in pages if "/" in page]
     for entry in cache.iterdir():  # what an earlier layout or an interrupted run left
-        if entry.name not in (primary.name, STORE, RECORD):
+        if entry.name not in (primary.name, STORE, RECORD, COPIED, COPIES_RECORD):
             shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
     names = sorted(p.relative_to(docs).as_posix() for p in docs.rglob("*") if p.is_file())
     common = common_digest(stamp, source_date_epoch)
     store = PageStore(cache, user_config(root).get("use_directory_urls", True) is not False)
     store.keep_only(folder_pages)
-    keys = page_keys(docs, folder_pages, names, common)
+    keys = page_keys(docs, folder_pages, names, common, store)
     weights = {page: page_weight((docs / page).stat().st_size) for page in folder_pages}
     report.shards = 1 + len(plan_runs(folder_pages, weights, shard_pages, jobs))
     stale = plan_runs(
         [page for page in folder_pages if not store.current(page, keys[page])], weights, shard_pages, jobs
     )
-    key = primary_key(docs, names, set(folder_pages), common)
+    key = primary_key(docs, names, {*folder_pages, *(n for n in names if n.startswith(f"{COPIED}/"))}, common)
     shards = ([] if is_current(cache / primary.name, key) else [primary]) + stale
     inherited = inherited_excludes(root)
     runs = [
@@ -147,8 +152,10 @@ def _build_shards(
         )
         for shard in shards
     ]
+    copying = ThreadPoolExecutor(1).submit(sync, docs, cache)  # the downloads, beside MkDocs (copies.py)
     try:
         failures = run_mkdocs(root, runs, source_date_epoch, jobs, progress)
+        report.copied = copying.result()
         for shard, run in zip(shards, runs, strict=True):  # the primary first: the others' files are checked against it
             if not run.output.is_dir() or run.failed:
                 continue  # the good runs are kept even when another failed
@@ -160,6 +167,7 @@ def _build_shards(
                 shared = cache / primary.name
                 store.take(run.output, list(shard.pages), keys, shared if shared.is_dir() else None)
     finally:
+        copying.result()
         store.save()
         for run in runs:
             shutil.rmtree(run.output, ignore_errors=True)

@@ -12,6 +12,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from policies.website.copies import COPIED
+
 # Pages per run at most.  MkDocs spends about 0.5 s starting and some 20-30 ms a school page here: 250 pages
 # keep the start-ups near 5% of a run.  A rebuild runs only the pages that changed (units.py).
 SHARD_PAGES = 250
@@ -34,7 +36,7 @@ class Shard:
     def exclude_docs(self) -> str:
         """``exclude_docs`` patterns (gitignore syntax, relative to docs/) that leave out the other shards' pages."""
         if self.primary:
-            return "/*/**/*.md\n"  # every page in a folder
+            return f"/*/**/*.md\n/{COPIED}/\n"  # every page in a folder; the downloads (copies.py)
         return "*\n" + "".join(f"!/{page}\n" for page in self.pages)
 
     def describe(self) -> str:
