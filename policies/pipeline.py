@@ -216,8 +216,10 @@ def _first_half(
     docs = root / DOCS_DIR
     plan = plan_documents(prepared.project, prepared.policies, docs, state, pdf)
     result.documents_rendered, result.pdfs_made = len(plan.docx), len(plan.pdf)
-    writer, made, result.docx_work = _pages_and_documents(prepared, plan, docs, run.today, jobs, stages)
-    pdf_todo = pdf_jobs(prepared.project, plan.pdf, docs, sources)
+    sources_of = partial(pdf_jobs, prepared.project, plan.pdf, docs, sources)
+    writer, made, result.docx_work, pdf_todo = _pages_and_documents(
+        prepared, plan, docs, run.today, jobs, stages, sources_of
+    )
 
     report.begin("write")
     changed = {item.name for item in made if item.changed}
@@ -235,14 +237,21 @@ def _cache(root: Path) -> Path:
 
 
 def _pages_and_documents(
-    prepared: Prepared, plan: DocumentPlan, docs: Path, today: dt.date, jobs: int, stages: _Stages
-) -> tuple[TreeWriter, list[Made], float]:
+    prepared: Prepared,
+    plan: DocumentPlan,
+    docs: Path,
+    today: dt.date,
+    jobs: int,
+    stages: _Stages,
+    pdf_sources: Callable[[], list[PdfJob]],
+) -> tuple[TreeWriter, list[Made], float, list[PdfJob]]:
     """Render and write every page here while the DOCX are made aside; the ``render`` and ``docx`` stages.
 
     Pages are written as they are rendered, so the build holds one at a time.  The DOCX go to one
     forked process (a full build: 5 s of work at 2,000 schools), the comparison to a forked process of
-    its own on a spare core.  (The PDFs come after, once the build has freed its memory: see _build.)
-    Returns the writer (which knows what changed), what the DOCX stage made, and its work in seconds.
+    its own on a spare core.  The PDFs' Typst sources are written before the wait for the DOCX (the
+    PDFs come after, once the build has freed its memory: see _build).  Returns the writer (which knows
+    what changed), what the DOCX stage made, its work in seconds, and the PDF jobs.
     """
     project, policies, report = prepared.project, prepared.policies, stages.report
     docx_aside = jobs > 1 and len(plan.docx) >= BACKGROUND_DOCX
@@ -271,6 +280,7 @@ def _pages_and_documents(
     report.update(done + 1)
     stages.end("render")
     report.begin("docx", len(plan.docx), "documents")
+    pdf_todo = pdf_sources()  # while the DOCX process works, if it does: part of the docx stage
     made_documents, docx_work = _collect(making, works, report)
     stages.end("docx")
-    return writer, made_documents, docx_work
+    return writer, made_documents, docx_work, pdf_todo

@@ -7,6 +7,7 @@ library id, which is the stable permalink anchor across editions.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from dataclasses import dataclass
@@ -77,6 +78,11 @@ def tidy_markdown(text: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines))
 
 
+# A clause's text is the same for every school with the same values (render_clause), so it is tidied once:
+# at 2,000 schools, 112,000 clause texts of which about 4,500 differ.
+_tidy_body = functools.lru_cache(maxsize=16384)(tidy_markdown)
+
+
 def _value_at(context: dict[str, Any], path: str) -> Any:
     value: Any = context
     for part in path.split("."):
@@ -136,7 +142,7 @@ def resolve_policy(project: Project, slug: str, problems: Problems) -> ResolvedP
                         if school.school.governance
                         in clause.meta.governance_references.get(ref, [school.school.governance])
                     ),
-                    body=tidy_markdown(body),
+                    body=_tidy_body(body),
                 )
             )
         covered = tuple(a for a in section.audiences if a in school.audiences)
