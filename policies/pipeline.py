@@ -78,14 +78,16 @@ def write_documents(project: Project, policies: list[ResolvedPolicy], docs: Path
         yield Made(name, writer.write(name, build_docx(policy, project.references, subject=subject)))
 
 
-def write_comparison(project: Project, policies: list[ResolvedPolicy], docs: Path) -> Iterator[Made]:
-    """Write the comparison page and its CSV and JSON downloads, saying which changed.
+def write_comparison(
+    project: Project, policies: list[ResolvedPolicy], docs: Path, parts: tuple[str, ...] = ("page", "data")
+) -> Iterator[Made]:
+    """Write the comparison page and (or) its CSV and JSON downloads, saying which changed.
 
-    At 2,000 schools they take as long as every school page together, so a
-    large build makes them in a process of their own when a core is spare.
+    At 2,000 schools they take longer than every school page together (2.6 s), so a
+    large build makes the page and the data in two processes of their own when a core is spare.
     """
     writer = TreeWriter(docs)
-    for name, content in comparison_outputs(project, policies):
+    for name, content in comparison_outputs(project, policies, parts):
         yield Made(name, writer.write(name, content))
 
 
@@ -248,20 +250,21 @@ def _pages_and_documents(
     """Render and write every page here while the DOCX are made aside; the ``render`` and ``docx`` stages.
 
     Pages are written as they are rendered, so the build holds one at a time.  The DOCX go to one
-    forked process (a full build: 5 s of work at 2,000 schools), the comparison to a forked process of
-    its own on a spare core.  The PDFs' Typst sources are written before the wait for the DOCX (the
-    PDFs come after, once the build has freed its memory: see _build).  Returns the writer (which knows
-    what changed), what the DOCX stage made, its work in seconds, and the PDF jobs.
+    forked process (a full build: 5 s of work at 2,000 schools), the comparison's page and data to two
+    forked processes of their own on a spare core.  The PDFs' Typst sources are written before the wait
+    for the DOCX (the PDFs come after, once the build has freed its memory: see _build).  Returns the
+    writer (which knows what changed), what the DOCX stage made, its work in seconds, and the PDF jobs.
     """
     project, policies, report = prepared.project, prepared.policies, stages.report
     docx_aside = jobs > 1 and len(plan.docx) >= BACKGROUND_DOCX
     works: list[Work] = [partial(write_documents, project, plan.docx, docs)]
-    comparison = partial(write_comparison, project, policies, docs)
     comparison_aside = jobs - 1 - int(docx_aside) > 0 and len(policies) >= BACKGROUND_COMPARISON
-    aside: list[Work] = [*(works if docx_aside else []), *([comparison] if comparison_aside else [])]
+    parts = [("page",), ("data",)] if comparison_aside else [("page", "data")]
+    comparisons: list[Work] = [partial(write_comparison, project, policies, docs, part) for part in parts]
+    aside: list[Work] = [*(works if docx_aside else []), *(comparisons if comparison_aside else [])]
     forked = Background.start_all(aside)
-    comparing = forked[-1:] if comparison_aside else []
-    making = forked[:-1] if comparison_aside else forked
+    split = len(forked) - (len(comparisons) if comparison_aside else 0)
+    making, comparing = forked[:split], forked[split:]
     writer = TreeWriter(docs)
     report.begin("render", site_page_count(project, policies) + 1, "pages")  # and the comparison
     done = 0
@@ -275,7 +278,7 @@ def _pages_and_documents(
         done += 1
         report.update(done)
     memo.save()
-    for made in _collect(comparing, [comparison], Progress())[0]:  # comparison/index.md, matrix.*
+    for made in _collect(comparing, comparisons, Progress())[0]:  # comparison/index.md, matrix.*
         writer.keep(made.name, changed=made.changed)
     report.update(done + 1)
     stages.end("render")

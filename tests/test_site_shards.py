@@ -325,14 +325,14 @@ def test_background_documents_are_the_same_bytes(project: Path, monkeypatch: pyt
     monkeypatch.setattr(
         Background, "start_all", lambda works, real=Background.start_all: forks.append(len(works)) or real(works)
     )
-    parallel = build(project, site=False, pdf=False, jobs=3)  # a core each: pages, DOCX, comparison
-    assert forks == [2]
+    parallel = build(project, site=False, pdf=False, jobs=3)  # a core each: pages, DOCX, comparison (page, data)
+    assert forks == [3]
     assert parallel.documents_rendered == serial.documents_rendered == 5
     assert parallel.docx_work > 0
     assert parallel.changed == sorted(p.resolve() for p in documents + comparison)
     assert tree_digest(docs) == before
     again = build(project, site=False, pdf=False, jobs=2)  # no DOCX to make: the comparison has the spare core
-    assert forks == [2, 1]
+    assert forks == [3, 2]
     assert again.changed == [] and again.removed == [] and again.documents_rendered == 0
 
 

@@ -16,7 +16,8 @@ the project) with ``exclude_docs`` leaving out the pages of the other shards:
 
 - the primary shard builds the pages at the top of the tree (the dashboard,
   references, the adoption guide) and copies every file that is not a page
-  (downloads, comparison data, theme assets); its output is cached whole;
+  (comparison data, theme assets) but the downloads, which ``copies.py``
+  copies itself, only when they change; its output is cached whole;
 - every page in a folder (a school, a clause, the comparison) is cached on its
   own (``units.py``), under the key of what its HTML depends on: its Markdown,
   the configuration and theme, the build date and whether the files it links
@@ -39,8 +40,9 @@ Files whose bytes did not change keep the previous build's file (same inode,
 same modification time), so a deployment by ``rsync`` or a look at
 modification times shows what really changed.
 
-The jobs, one module each: ``shards`` plans the runs and keys the primary, ``units`` keeps each
-folder page's output, ``runner`` runs ``mkdocs build`` processes side by side, ``assemble`` joins
-the primary and the pages into one site and keeps unchanged files, ``publish`` (``build_site``)
-does plan -> run -> assemble -> swap.
+The jobs, one module each: ``shards`` plans the runs and keys the primary,
+``units`` keeps each folder page's output, ``copies`` the downloads, ``runner``
+runs ``mkdocs build`` processes side by side, ``assemble`` joins the primary,
+the pages and the downloads into one site and keeps unchanged files,
+``publish`` (``build_site``) does plan -> run -> assemble -> swap.
 """
