@@ -45,7 +45,9 @@ serve them all, and ``pipeline``, ``serve`` and ``cli`` sit on top.  Imports nev
       prepare            load + check + resolve in one step: what every reader of a project calls
     render/              3. the site's Markdown pages
       pages              page view-models rendered through templates/
+      library            the clause library's pages: each clause, its variants and who uses them
       organisations      each organisation's page and the organisations index
+      reuse              school pages whose inputs did not change: not rendered or written again
     documents/           4. the downloads: DOCX and PDF
       docx_package       WordprocessingML blocks and a reproducible zip writer
       docx_styles        the house style, as WordprocessingML
@@ -62,6 +64,8 @@ serve them all, and ``pipeline``, ``serve`` and ``cli`` sit on top.  Imports nev
       outputs            every format, for ``policies matrix`` and the docs tree
     website/             6. the static site, by MkDocs run as a command
       shards             which pages each MkDocs run builds; cache keys and records
+      units              each folder page's output cached on its own, keyed by its inputs
+      copies             the downloads, copied into the site outside MkDocs when they change
       runner             ``mkdocs build`` processes side by side, logs cut to the problems
       assemble           the shards joined into one site; unchanged files kept
       publish            ``build_site``: plan -> run -> assemble -> swap site/ in

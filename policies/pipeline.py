@@ -23,11 +23,12 @@ from policies.errors import DocumentError
 from policies.load.problems import Problems
 from policies.load.project import Project
 from policies.render.pages import iter_site_pages, site_page_count
+from policies.render.reuse import SchoolPages, page_key
 from policies.resolve.policy import ResolvedPolicy
 from policies.resolve.prepare import Prepared, prepare
 from policies.runtime.background import Background
 from policies.runtime.clock import BuildClock
-from policies.runtime.incremental import CACHE_DIR, docx_key, load_state, save_state, site_stamp
+from policies.runtime.incremental import CACHE_DIR, DocumentPlan, load_state, plan_documents, save_state, site_stamp
 from policies.runtime.isolate import run_isolated
 from policies.runtime.progress import Progress
 from policies.runtime.runlock import project_lock
@@ -65,36 +66,6 @@ BACKGROUND_DOCX = 40  # fewer documents than this are quicker to make in place t
 BACKGROUND_COMPARISON = 200
 
 
-@dataclass(frozen=True)
-class DocumentPlan:
-    """Which documents this build makes, decided before any page is rendered."""
-
-    docx: list[ResolvedPolicy]  # whose DOCX to make: its key changed or its file is missing
-    pdf: list[ResolvedPolicy]  # whose PDF to make (none when the build makes no PDFs)
-    pdf_links: bool  # a page links its PDF only if the build publishes every PDF
-    keys: dict[str, str]  # each published document's key, by path in the docs tree (the new state)
-
-
-def plan_documents(
-    project: Project, policies: list[ResolvedPolicy], docs: Path, state: dict[str, str], pdf: bool
-) -> DocumentPlan:
-    """With ``pdf=False`` no PDF is made, and the previous PDFs stay published only if all are current."""
-    keys: dict[str, str] = {}
-    docx_todo, pdf_todo, pdf_current = [], [], True
-    for policy in policies:
-        stem, key = f"downloads/{policy.stem}", docx_key(project, policy)
-        keys[f"{stem}.docx"] = key
-        if state.get(f"{stem}.docx") != key or not (docs / f"{stem}.docx").is_file():
-            docx_todo.append(policy)
-        if state.get(f"{stem}.pdf") != key or not (docs / f"{stem}.pdf").is_file():
-            pdf_todo.append(policy)
-            pdf_current = False
-    pdf_links = pdf or pdf_current
-    if pdf_links:
-        keys.update({name[: -len(".docx")] + ".pdf": key for name, key in list(keys.items())})
-    return DocumentPlan(docx_todo, pdf_todo if pdf else [], pdf_links, keys)
-
-
 def write_documents(project: Project, policies: list[ResolvedPolicy], docs: Path) -> Iterator[Made]:
     """Write each policy's DOCX into the docs tree as it is made, saying whether its bytes changed.
 
@@ -108,14 +79,16 @@ def write_documents(project: Project, policies: list[ResolvedPolicy], docs: Path
         yield Made(name, writer.write(name, build_docx(policy, project.references, subject=subject)))
 
 
-def write_comparison(project: Project, policies: list[ResolvedPolicy], docs: Path) -> Iterator[Made]:
-    """Write the comparison page and its CSV and JSON downloads, saying which changed.
+def write_comparison(
+    project: Project, policies: list[ResolvedPolicy], docs: Path, parts: tuple[str, ...] = ("page", "data")
+) -> Iterator[Made]:
+    """Write the comparison page and (or) its CSV and JSON downloads, saying which changed.
 
-    At 2,000 schools they take as long as every school page together, so a
-    large build makes them in a process of their own when a core is spare.
+    At 2,000 schools they take longer than every school page together (2.6 s), so a
+    large build makes the page and the data in two processes of their own when a core is spare.
     """
     writer = TreeWriter(docs)
-    for name, content in comparison_outputs(project, policies):
+    for name, content in comparison_outputs(project, policies, parts):
         yield Made(name, writer.write(name, content))
 
 
@@ -247,8 +220,10 @@ def _first_half(
     docs = root / DOCS_DIR
     plan = plan_documents(prepared.project, prepared.policies, docs, state, pdf)
     result.documents_rendered, result.pdfs_made = len(plan.docx), len(plan.pdf)
-    writer, made, result.docx_work = _pages_and_documents(prepared, plan, docs, run.today, jobs, stages)
-    pdf_todo = pdf_jobs(prepared.project, plan.pdf, docs, sources)
+    sources_of = partial(pdf_jobs, prepared.project, plan.pdf, docs, sources)
+    writer, made, result.docx_work, pdf_todo = _pages_and_documents(
+        prepared, plan, docs, run.today, jobs, stages, sources_of
+    )
 
     report.begin("write")
     changed = {item.name for item in made if item.changed}
@@ -266,34 +241,50 @@ def _cache(root: Path) -> Path:
 
 
 def _pages_and_documents(
-    prepared: Prepared, plan: DocumentPlan, docs: Path, today: dt.date, jobs: int, stages: _Stages
-) -> tuple[TreeWriter, list[Made], float]:
+    prepared: Prepared,
+    plan: DocumentPlan,
+    docs: Path,
+    today: dt.date,
+    jobs: int,
+    stages: _Stages,
+    pdf_sources: Callable[[], list[PdfJob]],
+) -> tuple[TreeWriter, list[Made], float, list[PdfJob]]:
     """Render and write every page here while the DOCX are made aside; the ``render`` and ``docx`` stages.
 
     Pages are written as they are rendered, so the build holds one at a time.  The DOCX go to one
-    forked process (a full build: 5 s of work at 2,000 schools), the comparison to a forked process of
-    its own on a spare core.  (The PDFs come after, once the build has freed its memory: see _build.)
-    Returns the writer (which knows what changed), what the DOCX stage made, and its work in seconds.
+    forked process (a full build: 5 s of work at 2,000 schools), the comparison's page and data to two
+    forked processes of their own on a spare core.  The PDFs' Typst sources are written before the wait
+    for the DOCX (the PDFs come after, once the build has freed its memory: see _build).  Returns the
+    writer (which knows what changed), what the DOCX stage made, its work in seconds, and the PDF jobs.
     """
     project, policies, report = prepared.project, prepared.policies, stages.report
     docx_aside = jobs > 1 and len(plan.docx) >= BACKGROUND_DOCX
     works: list[Work] = [partial(write_documents, project, plan.docx, docs)]
-    comparison = partial(write_comparison, project, policies, docs)
     comparison_aside = jobs - 1 - int(docx_aside) > 0 and len(policies) >= BACKGROUND_COMPARISON
-    aside: list[Work] = [*(works if docx_aside else []), *([comparison] if comparison_aside else [])]
+    parts = [("page",), ("data",)] if comparison_aside else [("page", "data")]
+    comparisons: list[Work] = [partial(write_comparison, project, policies, docs, part) for part in parts]
+    aside: list[Work] = [*(works if docx_aside else []), *(comparisons if comparison_aside else [])]
     forked = Background.start_all(aside)
-    comparing = forked[-1:] if comparison_aside else []
-    making = forked[:-1] if comparison_aside else forked
+    split = len(forked) - (len(comparisons) if comparison_aside else 0)
+    making, comparing = forked[:split], forked[split:]
     writer = TreeWriter(docs)
     report.begin("render", (pages := site_page_count(project, policies) + comparison_pages(project)), "pages")
-    for done, (relative, content) in enumerate(iter_site_pages(project, policies, today, pdf=plan.pdf_links), 1):
-        writer.write(relative, content)
+    keys = {p.page: page_key(plan.keys[f"downloads/{p.stem}.docx"], today, plan.pdf_links) for p in policies}
+    memo = SchoolPages(_cache(project.root), docs, keys)  # school pages whose inputs did not change stay as they are
+    pages_made = iter_site_pages(project, policies, today, pdf=plan.pdf_links, memo=memo)
+    for done, (relative, content) in enumerate(pages_made, 1):
+        if content is None:
+            writer.keep(relative)
+        else:
+            writer.write(relative, content)
         report.update(done)
-    for made in _collect(comparing, [comparison], Progress())[0]:  # comparison/index.md, matrix.*
+    memo.save()
+    for made in _collect(comparing, comparisons, Progress())[0]:  # comparison/index.md, matrix.*
         writer.keep(made.name, changed=made.changed)
     report.update(pages)
     stages.end("render")
     report.begin("docx", len(plan.docx), "documents")
+    pdf_todo = pdf_sources()  # while the DOCX process works, if it does: part of the docx stage
     made_documents, docx_work = _collect(making, works, report)
     stages.end("docx")
-    return writer, made_documents, docx_work
+    return writer, made_documents, docx_work, pdf_todo

@@ -26,8 +26,9 @@ processes, one per shard of about 250 school pages, whose output is cached
 - load+check: reading, validating and resolving every school's policy;
 - render: the site pages and comparison data, written as rendered;
 - docx wait (work): the time the build waited for the DOCX process once the
-  pages were written (what DOCX adds to the wall time), and the time that
-  process worked; "docx ms/school" is that work per school, on one core;
+  pages were written (what DOCX adds to the wall time; the PDFs' Typst sources
+  are written meanwhile), and the time that process worked; "docx ms/school"
+  is that work per school, on one core;
 - pdf s (made): the time the build waited for the PDF workers after the DOCX,
   and how many PDFs they made (policies/documents/pdf_pool.py);
 - site (MkDocs runs): wall time of the site build and how many MkDocs ran;

@@ -22,11 +22,10 @@ from policies.errors import SiteBuildError
 from policies.runtime.background import Background, BackgroundError
 from policies.runtime.clock import build_epoch
 from policies.website.publish import SiteReport, build_site
-from policies.website.shards import pages_in_order, plan_shards
+from policies.website.shards import Shard, page_weight, pages_in_order, plan_runs, primary_shard
+from policies.website.units import link_targets, page_url
 
 from .helpers import build, copy_project, main, tree_digest
-
-SHARDS = 7  # shipped site, 30 pages a shard: top, comparison, documents, library in two, organisations, schools
 
 
 @pytest.fixture(scope="module")
@@ -68,7 +67,7 @@ def _sharded(root: Path, name: str = "site", jobs: int = 2, cache: Path | None =
 @pytest.mark.slow
 def test_sharded_site_is_byte_identical_to_a_single_build(generated: Path, single: Path) -> None:
     sharded, report = _sharded(generated, "site-sharded", jobs=3)
-    assert (report.shards, report.processes) == (SHARDS, SHARDS)
+    assert report.processes == report.shards == 7  # the primary, and the folder pages in six balanced runs
     assert tree_digest(sharded) == tree_digest(single)
     assert len(list((sharded / "schools").glob("*/index.html"))) == 5
     assert not list(generated.glob(".site-*")), "staging folders are cleaned up"
@@ -100,21 +99,21 @@ def _identity(folder: Path) -> dict[str, tuple[int, int]]:
 
 
 @pytest.mark.slow
-def test_a_changed_page_rebuilds_only_its_shard(generated: Path, single: Path, tmp_path: Path) -> None:
+def test_a_changed_page_rebuilds_only_itself(generated: Path, single: Path, tmp_path: Path) -> None:
     root = _copy_docs(generated, tmp_path / "project")
     cache = root / ".policies-cache" / "site"
     site, first = _sharded(root, cache=cache)
-    assert (first.shards, first.processes) == (SHARDS, SHARDS)
+    assert first.processes == first.shards == 5  # the primary, and the folder pages in four runs (two jobs)
     before = _identity(site)
 
     same, report = _sharded(root, cache=cache)
     assert report.processes == 0 and report.rewritten == 0
     assert _identity(same) == before, "an unchanged rebuild links the same files"
 
-    page = sorted((root / "docs" / "schools").glob("*.md"))[-1]  # the school pages' shard
+    page = sorted((root / "docs" / "schools").glob("*.md"))[-1]
     page.write_text(page.read_text(encoding="utf-8").replace("social media", "social-media", 1), encoding="utf-8")
     site, report = _sharded(root, cache=cache)
-    assert (report.processes, report.pages) == (1, 5)
+    assert (report.processes, report.pages) == (1, 1)
     changed = sorted(name for name, identity in _identity(site).items() if before.get(name) != identity)
     assert changed == [f"schools/{page.stem}/index.html"]  # the edit is outside the indexed text
     single_build = build_site(root, root / "site-single", build_epoch(root), docs_dir=root / "docs", shard_pages=99)
@@ -124,17 +123,21 @@ def test_a_changed_page_rebuilds_only_its_shard(generated: Path, single: Path, t
     index = root / "docs" / "index.md"  # the dashboard: the primary shard's
     index.write_text(index.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
     assert _sharded(root, cache=cache)[1].processes == 1
-    download = next((root / "docs" / "downloads").glob("*.docx"))  # copied by the primary shard
+    download = next((root / "docs" / "downloads").glob("*.docx"))  # copied outside MkDocs (copies.py)
     download.write_bytes(download.read_bytes() + b"\0")
     site, report = _sharded(root, cache=cache)
-    assert report.processes == 1 and (site / "downloads" / download.name).read_bytes() == download.read_bytes()
+    assert report.processes == 0 and (site / "downloads" / download.name).read_bytes() == download.read_bytes()
+    with (site / "downloads" / download.name).open("r+b") as handle:  # through the site's name: the cache's copy
+        handle.write(b"edited")
+    site, report = _sharded(root, cache=cache)
+    assert (site / "downloads" / download.name).read_bytes() == download.read_bytes()
 
     other, report = _sharded(root, cache=cache)
     assert report.processes == 0
     with_stamp = build_site(
         root, other, build_epoch(root), docs_dir=root / "docs", shard_pages=30, cache_dir=cache, stamp="new theme"
     )
-    assert with_stamp.processes == SHARDS, "a new configuration, theme or generator rebuilds every shard"
+    assert with_stamp.processes == with_stamp.shards == 3, "a new configuration, theme or generator rebuilds all"
 
     whole = build_site(root, site, build_epoch(root), docs_dir=root / "docs", shard_pages=99, cache_dir=cache)
     assert whole.shards == 1 and not cache.exists(), "a site small enough for one build drops the shards"
@@ -174,26 +177,54 @@ def test_a_broken_link_fails_the_build_and_leaves_the_previous_site(generated: P
     with pytest.raises(SiteBuildError) as failure:
         _sharded(root, jobs=jobs, cache=cache)
     message = str(failure.value)
-    assert f"(shard library-002: library/{library[len(library) // 2].name} to library/{library[-1].name})" in message
-    assert f"(shard schools: schools/{pages[0].name} to schools/{pages[-1].name})" in message
-    assert message.count("mkdocs build failed") == 2 and "WARNING" in message and "no-such-page.md" in message
+    assert f"library/{broken[0].name}" in message and f"schools/{broken[1].name}" in message
+    assert message.count("mkdocs build failed") == 2  # a run each (up to two runs a core): both reported
+    assert "WARNING" in message and "no-such-page.md" in message
     assert "INFO" not in message
     assert tree_digest(site) == before
     assert not list(root.glob(".site-*"))
     assert sorted(p.name for p in cache.iterdir()) == [
-        "comparison",
-        "documents",
-        "library-001",
-        "library-002",
-        "organisations",
+        "downloads",
+        "downloads.json",
+        "page-store",
+        "page-store.json",
         "pages",
-        "schools",
     ]
 
     for page in broken:
         page.write_text(page.read_text(encoding="utf-8").replace("(no-such-page.md)", "(../index.md)"), "utf-8")
     _, report = _sharded(root, jobs=jobs, cache=cache)
-    assert report.processes == 2, "the primary shard's good build was kept; only the fixed shards run again"
+    assert (report.processes, report.pages) == (2, 2), "the primary's good build was kept; only the fixed pages run"
+
+
+@pytest.mark.slow
+def test_added_and_removed_pages_rebuild_only_what_they_change(generated: Path, tmp_path: Path) -> None:
+    """A new school page runs MkDocs on it and the top pages (whose links it may change), not every page after it;
+    a page whose link target is gone is built again (and fails), never taken from the cache."""
+    root = _copy_docs(generated, tmp_path / "project")
+    cache = root / ".policies-cache" / "site"
+    _sharded(root, cache=cache)
+    schools = sorted((root / "docs" / "schools").glob("*.md"))
+    added = schools[1].with_name(f"{schools[1].stem}-a.md")  # sorts among the others
+    added.write_text(schools[1].read_text(encoding="utf-8").replace("social media", "social-media", 1), "utf-8")
+    site, report = _sharded(root, cache=cache)
+    top = len(primary_shard(pages_in_order(root / "docs")).pages)
+    assert (report.processes, report.pages) == (2, top + 1)
+    single_build = build_site(root, root / "site-single", build_epoch(root), docs_dir=root / "docs", shard_pages=99)
+    assert tree_digest(site) == tree_digest(root / "site-single")
+
+    added.unlink()
+    site, report = _sharded(root, cache=cache)
+    assert (report.processes, report.pages) == (1, top)
+    assert not (site / "schools" / added.stem).exists() and single_build.shards == 1
+
+    download = next(
+        target for target in link_targets("schools/x.md", schools[0].read_text("utf-8")) if "downloads/" in target
+    )
+    (root / "docs" / download).unlink()
+    with pytest.raises(SiteBuildError) as failure:
+        _sharded(root, cache=cache)
+    assert download.rsplit("/", 1)[-1] in str(failure.value)
 
 
 @pytest.mark.slow
@@ -239,34 +270,41 @@ def test_pages_are_in_mkdocs_order(tmp_path: Path) -> None:
     ]
 
 
-def test_shards_are_the_top_pages_then_each_folder_in_even_runs(tmp_path: Path) -> None:
+def test_folder_pages_are_built_in_balanced_runs(tmp_path: Path) -> None:
     docs = _pages(tmp_path, 41)
-    shards = plan_shards(docs, shard_pages=10)
-    assert [shard.name for shard in shards] == [
-        "pages",
-        "comparison",
-        "library",
-        *(f"schools-{n:03d}" for n in range(1, 6)),
-    ]
-    assert shards[0].primary and shards[0].pages == ("index.md", "adopt.md")
-    assert [len(shard.pages) for shard in shards[3:]] == [8, 8, 8, 8, 9]
-    assert [page for shard in shards for page in shard.pages] == pages_in_order(docs)
+    pages = pages_in_order(docs)
+    assert primary_shard(pages).primary and primary_shard(pages).pages == ("index.md", "adopt.md")
+    folder = [page for page in pages if "/" in page]
+    weights = {page: page_weight(100) for page in folder} | {"comparison/index.md": page_weight(400_000)}
+    runs = plan_runs(folder, weights, shard_pages=10, jobs=2)
+    assert len(runs) == 5 and all(len(run.pages) <= 10 for run in runs)
+    assert sorted(page for run in runs for page in run.pages) == sorted(folder)
+    assert all(list(run.pages) == [p for p in pages if p in run.pages] for run in runs), "each run in page order"
+    assert runs[0].pages[0] == "comparison/index.md" and len(runs[0].pages) < 10, "the heaviest first, with fewer"
+    assert len(plan_runs(folder[:3], weights, shard_pages=10, jobs=2)) == 3, "a run a page, up to two a core"
+    assert len(plan_runs(folder[:9], weights, shard_pages=10, jobs=2)) == 4
+    assert plan_runs(folder[:1], weights, shard_pages=10, jobs=2)[0].pages == (folder[0],)
+    assert plan_runs([], weights, shard_pages=10, jobs=2) == []
 
 
-def test_small_sites_are_one_build(tmp_path: Path) -> None:
-    docs = _pages(tmp_path, 10)
-    (only,) = plan_shards(docs, shard_pages=16)
-    assert only.primary and only.pages == tuple(pages_in_order(docs))
-    assert len(plan_shards(docs, shard_pages=15)) == 4
+def test_pages_urls_and_links(tmp_path: Path) -> None:
+    assert page_url("schools/a.md", True) == "schools/a/" and page_url("schools/index.md", True) == "schools/"
+    assert (
+        page_url("schools/a.md", False) == "schools/a.html"
+        and page_url("library/index.md", False) == "library/index.html"
+    )
+    text = (
+        '[a](../downloads/a.pdf) [b](b.md#x) [c](#here) [d](https://x.org/y) <a href="../index.md">i</a>\n[r]: c.md\n'
+    )
+    assert link_targets("schools/s.md", text) == ["downloads/a.pdf", "index.md", "schools/b.md", "schools/c.md"]
 
 
-def test_shard_excludes_leave_out_exactly_the_other_shards(tmp_path: Path) -> None:
+def test_shard_excludes_leave_out_exactly_the_other_pages(tmp_path: Path) -> None:
     docs = _pages(tmp_path, 30)
-    primary, _comparison, library, *schools = plan_shards(docs, shard_pages=15)
-    assert primary.exclude_docs().splitlines() == ["/*/**/*.md"]  # pages in folders; downloads stay
-    assert library.exclude_docs().splitlines() == ["*", "!/library/index.md", "!/library/a.md", "!/library/b.md"]
-    assert schools[0].exclude_docs().splitlines() == ["*", *(f"!/{p}" for p in schools[0].pages)]
-    assert set(schools[0].pages).isdisjoint(schools[1].pages)
+    primary = primary_shard(pages_in_order(docs))
+    assert primary.exclude_docs().splitlines() == ["/*/**/*.md", "/downloads/"]  # pages in folders; downloads
+    run = Shard("run-001", ("library/a.md", "schools/s001.md"), primary=False)
+    assert run.exclude_docs().splitlines() == ["*", "!/library/a.md", "!/schools/s001.md"]
 
 
 def test_background_documents_are_the_same_bytes(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -291,14 +329,14 @@ def test_background_documents_are_the_same_bytes(project: Path, monkeypatch: pyt
     monkeypatch.setattr(
         Background, "start_all", lambda works, real=Background.start_all: forks.append(len(works)) or real(works)
     )
-    parallel = build(project, site=False, pdf=False, jobs=3)  # a core each: pages, DOCX, comparison
-    assert forks == [2]
+    parallel = build(project, site=False, pdf=False, jobs=3)  # a core each: pages, DOCX, comparison (page, data)
+    assert forks == [3]
     assert parallel.documents_rendered == serial.documents_rendered == 8
     assert parallel.docx_work > 0
     assert parallel.changed == sorted(p.resolve() for p in documents + comparison)
     assert tree_digest(docs) == before
     again = build(project, site=False, pdf=False, jobs=2)  # no DOCX to make: the comparison has the spare core
-    assert forks == [2, 1]
+    assert forks == [3, 2]
     assert again.changed == [] and again.removed == [] and again.documents_rendered == 0
 
 

@@ -6,9 +6,9 @@ and ``policies matrix`` cannot disagree.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
-from policies.compare.export import matrix_data, to_csv, to_json
+from policies.compare.export import json_chunks, matrix_data, to_csv, to_json
 from policies.compare.matrix import Matrix, build_matrix
 from policies.compare.page import Scope, to_markdown
 from policies.load.organisations import members_of
@@ -40,31 +40,39 @@ def comparison_pages(project: Project) -> int:
     return 1 + sum(-(-len(schools) // PER_PAGE) for schools in members.values())
 
 
-def comparison_outputs(project: Project, policies: list[ResolvedPolicy]) -> Iterator[tuple[str, str]]:
-    """The comparison pages and downloads, (path in the docs tree, text), one at a time.
+def comparison_outputs(
+    project: Project, policies: list[ResolvedPolicy], parts: tuple[str, ...] = ("page", "data")
+) -> Iterator[tuple[str, str | Iterable[str]]]:
+    """The comparison pages and downloads, (path in the docs tree, text or its pieces), one at a time.
 
     comparison/index.md compares every school, with a column per school up to ``PER_PAGE`` schools
     and only the counts above; each organisation with members gets its own comparison, in parts of at
     most ``PER_PAGE`` schools (comparison/<slug>.md, <slug>-part-2.md, ...), so no page grows with the
     site.  Each is written and let go before the next is made: at 2,000 schools the downloads are 44 MB
-    of text, and the build's memory peaks while they are made.
+    of text, and the build's memory peaks while they are made.  ``parts``: the pages ("page"), the CSV
+    and JSON downloads ("data"), or both (a rebuild makes the two in processes of their own, side by side).
     """
     members = members_of(project.memberships, project.organisations)
     named = sorted((o.name, slug) for slug, o in project.organisations.items() if members[slug])
     matrix = build_matrix(project, policies)
-    yield "comparison/index.md", to_markdown(matrix, index_scope(project, len(matrix.schools)))
-    data = matrix_data(matrix)  # once, for both downloads
-    yield "comparison/matrix.csv", to_csv(matrix, data)
-    yield "comparison/matrix.json", to_json(matrix, data)
-    del matrix, data
+    if "page" in parts:
+        yield "comparison/index.md", to_markdown(matrix, index_scope(project, len(matrix.schools)))
+    if "data" in parts:
+        data = matrix_data(matrix)  # once, for both downloads
+        yield "comparison/matrix.csv", to_csv(matrix, data)
+        yield "comparison/matrix.json", json_chunks(matrix, data)  # in pieces, written as they come
+        del data
+    del matrix
+    if "page" not in parts:
+        return
     by_slug: dict[str, list[ResolvedPolicy]] = {}  # each school's documents
     for policy in policies:
         by_slug.setdefault(policy.slug, []).append(policy)
     for name, slug in named:
         chosen = [by_slug[school] for school in members[slug] if school in by_slug]
-        parts = [[doc for docs in chosen[i : i + PER_PAGE] for doc in docs] for i in range(0, len(chosen), PER_PAGE)]
-        pages = tuple([slug] + [f"{slug}-part-{n}" for n in range(2, len(parts) + 1)])
+        groups = [[doc for docs in chosen[i : i + PER_PAGE] for doc in docs] for i in range(0, len(chosen), PER_PAGE)]
+        pages = tuple([slug] + [f"{slug}-part-{n}" for n in range(2, len(groups) + 1)])
         baseline = {cid: choice.variant for cid, choice in project.organisations[slug].variants.items()}
-        for number, part in enumerate(parts, start=1):
+        for number, group in enumerate(groups, start=1):
             scope = Scope(True, name, slug, len(chosen), number, pages)
-            yield f"comparison/{pages[number - 1]}.md", to_markdown(build_matrix(project, part, baseline), scope)
+            yield f"comparison/{pages[number - 1]}.md", to_markdown(build_matrix(project, group, baseline), scope)

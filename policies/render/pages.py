@@ -19,20 +19,17 @@ from markupsafe import Markup
 
 from policies.compare.outputs import PER_PAGE
 from policies.load.changes import KIND_LABELS
-from policies.load.clauses import Clause
-from policies.load.models import AUDIENCES, audience_label
+from policies.load.models import audience_label
 from policies.load.project import Project
-from policies.load.selection import variant_for
 from policies.load.status import LABELS, review_status
-from policies.load.values import placeholder_context
-from policies.load.xrefs import fill_links
+from policies.render.library import clause_data, holders, library_index
 from policies.render.organisations import members as organisation_members
 from policies.render.organisations import organisation_data, organisations_index
+from policies.render.reuse import SchoolPages
 from policies.resolve.contacts import contact_rows, row_data
 from policies.resolve.details import DASHBOARD, PAGE, REVIEW_LABEL, detail_cells, detail_rows, details_in
 from policies.resolve.policy import ResolvedPolicy, tidy_markdown
 from policies.templating.environment import ENV
-from policies.templating.escape import escape_markdown
 
 
 def _render(template: str, **data: Any) -> str:
@@ -101,114 +98,6 @@ def policy_data(policy: ResolvedPolicy, today: dt.date, pdf: bool = True) -> dic
     }
 
 
-def holders(policies: list[ResolvedPolicy]) -> dict[str, dict[str, str]]:
-    """Clause id -> school slug -> the page of the school's document that holds the clause (one pass)."""
-    found: dict[str, dict[str, str]] = {}
-    for policy in policies:
-        for section in policy.sections:
-            for clause in section.clauses:
-                found.setdefault(clause.id, {}).setdefault(policy.slug, policy.page)
-    return found
-
-
-def clause_data(
-    project: Project, clause: Clause, policies: list[ResolvedPolicy], held: dict[str, str] | None = None
-) -> dict[str, Any]:
-    """A clause for its library page: placeholder text per variant, and who uses which (``held``: the
-    schools whose documents hold it, from ``holders``)."""
-    placeholders = placeholder_context()
-    placeholders["policy"]["title"] = "‹policy.title›"
-    meta = clause.meta
-    adopters: dict[str, list[dict[str, Any]]] = {v: [] for v in clause.variant_ids}
-    not_covered = []
-    holding = held if held is not None else holders(policies).get(meta.id, {})
-    for policy in policies:
-        if not policy.main:
-            continue  # a school once, with the document that holds the clause
-        page = holding.get(policy.slug, policy.page)
-        entry: dict[str, Any] = {
-            "slug": policy.slug,
-            "name": policy.name,
-            "group": policy.organisations[-1:],
-            "href": Markup(posixpath.relpath(page, "library")),
-        }
-        school = project.schools[policy.slug]
-        if policy.slug in holding:
-            adopters[variant_for(clause, school)].append(entry)
-        else:
-            not_covered.append(entry)
-    section = next(s for s in project.outline.sections if s.id == meta.section) if project.outline else None
-    return {
-        "id": meta.id,
-        "title": meta.title,
-        "section": section.title if section else meta.section,
-        "audiences": [AUDIENCES[a] for a in meta.audiences],
-        "variables": meta.variables,
-        "note": meta.note,
-        "references": [
-            {"id": ref, "title": project.references[ref].title, "edition": project.references[ref].edition}
-            for ref in meta.references
-            if ref in project.references
-        ],
-        "provenance": [
-            {"id": seed, "school": project.sources[seed].school, "title": project.sources[seed].title}
-            for seed in meta.provenance
-            if seed in project.sources
-        ],
-        "variants": [
-            {
-                "id": variant,
-                "label": meta.variants[variant].label if variant else "",
-                "summary": meta.variants[variant].summary if variant else "",
-                "recommended": variant == (meta.default or ""),
-                "text": Markup(_library_links(project, tidy_markdown(clause.templates[variant].render(placeholders)))),
-                "schools": adopters[variant],
-                "groups": _by_organisation(adopters[variant]),
-            }
-            for variant in clause.variant_ids
-        ],
-        "not_covered": not_covered,
-    }
-
-
-def _by_organisation(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Schools grouped by their most specific organisation (a trust before its local authority), by name;
-    schools in none come last, in a group without a slug."""
-    groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
-    for entry in entries:
-        slug, name = entry["group"][0] if entry["group"] else ("", "")
-        groups.setdefault((name, slug), []).append(entry)
-    ordered = sorted(groups.items(), key=lambda item: (not item[0][1], item[0][0]))
-    return [{"name": name, "slug": slug, "schools": schools} for (name, slug), schools in ordered]
-
-
-def _library_links(project: Project, markdown: str) -> str:
-    """Cross-references on a library page: the target's title, linking its own library page."""
-    titles = {cid: escape_markdown(clause.meta.title) for cid, clause in project.clauses.items()}
-    return fill_links(markdown, titles.get, lambda target: f"{target}.md")
-
-
-def library_index(project: Project) -> list[dict[str, Any]]:
-    assert project.outline is not None
-    return [
-        {
-            "id": section.id,
-            "title": section.title,
-            "audiences": [AUDIENCES[a] for a in section.audiences],
-            "clauses": [
-                {
-                    "id": cid,
-                    "title": project.clauses[cid].meta.title,
-                    "variants": [v.label for v in project.clauses[cid].meta.variants.values()],
-                }
-                for cid in section.clauses
-                if cid in project.clauses
-            ],
-        }
-        for section in project.outline.sections
-    ]
-
-
 def references_data(project: Project) -> list[dict[str, Any]]:
     cited: dict[str, list[dict[str, str]]] = {}
     for clause in sorted(project.clauses.values(), key=lambda c: c.meta.id):
@@ -255,14 +144,32 @@ def site_page_count(project: Project, policies: list[ResolvedPolicy]) -> int:
 
 
 def iter_site_pages(
-    project: Project, policies: list[ResolvedPolicy], today: dt.date, *, pdf: bool = True
-) -> Iterator[tuple[str, str]]:
+    project: Project,
+    policies: list[ResolvedPolicy],
+    today: dt.date,
+    *,
+    pdf: bool = True,
+    memo: SchoolPages | None = None,
+) -> Iterator[tuple[str, str | None]]:
     """(path in the docs tree, Markdown) of every page, one at a time: the build writes each and lets it go.
 
     ``pdf``: whether the build publishes PDFs, decided before any page is rendered, so a page links
-    a PDF only when there is one.
+    a PDF only when there is one.  With a ``memo`` (reuse.py), a school page whose inputs did not
+    change is not rendered: it comes as (path, None), and the file stays as it is.  School pages
+    come first, so only their dashboard rows are held for the home page.
     """
-    rows = [policy_data(p, today, pdf) for p in policies]  # a row per document: the dashboard lists each
+    rows = []  # a row per document: the dashboard lists each
+    for policy in policies:
+        row = memo.current_row(policy.page) if memo is not None else None
+        if row is None:
+            data = policy_data(policy, today, pdf)
+            if memo is not None:
+                memo.rendered(policy.page, data)
+            yield policy.page, _render("school.md.jinja", policy=data)
+            row = {name: value for name, value in data.items() if name != "sections"}
+        else:
+            yield policy.page, None
+        rows.append(row)
     family = project.outline.family_name if project.outline else ""
     title, family_title = f"Harmonised school {family} policies", f"{family[:1].upper()}{family[1:]} policies"
     columns = [detail.label for detail in details_in(DASHBOARD)]
@@ -286,8 +193,6 @@ def iter_site_pages(
     for slug in sorted(project.organisations):
         data = organisation_data(project, slug, members[slug], by_slug)
         yield f"organisations/{slug}.md", _render("organisation.md.jinja", org=data)
-    for row in rows:
-        yield row["page"], _render("school.md.jinja", policy=row)
     held = holders(policies)
     for clause in project.clauses.values():
         data = clause_data(project, clause, policies, held.get(clause.meta.id, {}))

@@ -7,6 +7,7 @@ library id, which is the stable permalink anchor across editions.
 
 from __future__ import annotations
 
+import functools
 import json
 import posixpath
 import re
@@ -101,6 +102,11 @@ def tidy_markdown(text: str) -> str:
     """Blank lines left by variant blocks and Jinja tags collapse to one."""
     lines = [line.rstrip() for line in text.strip().split("\n")]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines))
+
+
+# A clause's text is the same for every school with the same values (render_clause), so it is tidied once:
+# at 2,000 schools, 112,000 clause texts of which about 4,500 differ.
+_tidy_body = functools.lru_cache(maxsize=16384)(tidy_markdown)
 
 
 def _value_at(context: dict[str, Any], path: str) -> Any:
@@ -243,7 +249,7 @@ def resolve_policy(
                         and school.school.governance
                         in clause.meta.governance_references.get(ref, [school.school.governance])
                     ),
-                    body=tidy_markdown(body),
+                    body=_tidy_body(body),
                 )
             )
         covered = tuple(a for a in section.audiences if a in document.audiences)

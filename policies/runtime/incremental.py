@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
 from policies.load.project import Project
@@ -68,3 +69,33 @@ def save_state(root: Path, state: dict[str, str]) -> None:
     tmp = folder / "state.json.tmp"
     tmp.write_text(json.dumps(state, sort_keys=True, indent=0), encoding="utf-8")
     tmp.replace(folder / "state.json")
+
+
+@dataclass(frozen=True)
+class DocumentPlan:
+    """Which documents this build makes, decided before any page is rendered."""
+
+    docx: list[ResolvedPolicy]  # whose DOCX to make: its key changed or its file is missing
+    pdf: list[ResolvedPolicy]  # whose PDF to make (none when the build makes no PDFs)
+    pdf_links: bool  # a page links its PDF only if the build publishes every PDF
+    keys: dict[str, str]  # each published document's key, by path in the docs tree (the new state)
+
+
+def plan_documents(
+    project: Project, policies: list[ResolvedPolicy], docs: Path, state: dict[str, str], pdf: bool
+) -> DocumentPlan:
+    """With ``pdf=False`` no PDF is made, and the previous PDFs stay published only if all are current."""
+    keys: dict[str, str] = {}
+    docx_todo, pdf_todo, pdf_current = [], [], True
+    for policy in policies:
+        stem, key = f"downloads/{policy.stem}", docx_key(project, policy)
+        keys[f"{stem}.docx"] = key
+        if state.get(f"{stem}.docx") != key or not (docs / f"{stem}.docx").is_file():
+            docx_todo.append(policy)
+        if state.get(f"{stem}.pdf") != key or not (docs / f"{stem}.pdf").is_file():
+            pdf_todo.append(policy)
+            pdf_current = False
+    pdf_links = pdf or pdf_current
+    if pdf_links:
+        keys.update({name[: -len(".docx")] + ".pdf": key for name, key in list(keys.items())})
+    return DocumentPlan(docx_todo, pdf_todo if pdf else [], pdf_links, keys)

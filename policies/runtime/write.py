@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -45,16 +46,66 @@ def write_if_changed(path: Path, data: bytes) -> bool:
     return True
 
 
+def _unchanged_prefix(path: Path, pieces: Iterator[str]) -> tuple[int, bytes | None]:
+    """Read ``path`` along the pieces: the bytes they match, and the first piece that differs (None: the
+    file holds exactly the pieces; b"": it holds more)."""
+    try:
+        old = path.open("rb")
+    except OSError:
+        return 0, b""
+    matched = 0
+    with old:
+        for piece in pieces:
+            data = piece.encode("utf-8")
+            if old.read(len(data)) != data:
+                return matched, data
+            matched += len(data)
+        return matched, None if old.read(1) == b"" else b""
+
+
+def write_pieces_if_changed(path: Path, pieces: Iterable[str]) -> bool:
+    """``write_if_changed`` for a text made in pieces, so the whole text is never in memory: compared with
+    the file as the pieces come; only if they differ is a new file written (the matching start copied from
+    the old one, then the rest of the pieces) and put in its place."""
+    rest = iter(pieces)
+    matched, differing = _unchanged_prefix(path, rest)
+    if differing is None:
+        return False
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tmp.open("wb") as handle:
+            if matched:
+                with path.open("rb") as old:
+                    handle.write(old.read(matched))
+            handle.write(differing)
+            for piece in rest:
+                handle.write(piece.encode("utf-8"))
+        os.replace(tmp, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        if exc.filename is None:
+            exc.filename = str(path)
+        raise
+    return True
+
+
 @dataclass
 class TreeWriter:
     root: Path
     written: set[Path] = field(default_factory=set)
     changed: list[Path] = field(default_factory=list)
 
-    def write(self, relative: str, content: str | bytes) -> bool:
-        """Write ``relative`` unless it already holds ``content``; True when it was written."""
+    def write(self, relative: str, content: str | bytes | Iterable[str]) -> bool:
+        """Write ``relative`` unless it already holds ``content`` (a text, bytes, or a text's pieces); True when
+        it was written."""
         path = self._claim(relative)
-        if not write_if_changed(path, content.encode("utf-8") if isinstance(content, str) else content):
+        if isinstance(content, str | bytes):
+            written = write_if_changed(path, content.encode("utf-8") if isinstance(content, str) else content)
+        else:
+            written = write_pieces_if_changed(path, content)
+        if not written:
             return False
         self.changed.append(path)
         return True

@@ -16,29 +16,33 @@ the project) with ``exclude_docs`` leaving out the pages of the other shards:
 
 - the primary shard builds the pages at the top of the tree (the dashboard,
   references, the adoption guide) and copies every file that is not a page
-  (downloads, comparison data, theme assets);
-- each folder of pages is a shard of its own (the comparison, the clause
-  library), and the school pages are split into consecutive runs of about
-  ``SHARD_PAGES``.
+  (comparison data, theme assets) but the downloads, which ``copies.py``
+  copies itself, only when they change; its output is cached whole;
+- every page in a folder (a school, a clause, the comparison) is cached on its
+  own (``units.py``), under the key of what its HTML depends on: its Markdown,
+  the configuration and theme, the build date and whether the files it links
+  to exist.  The pages whose key changed are built in runs of up to
+  ``SHARD_PAGES`` pages, at least one a core, balanced by their size.
 
-Shards run side by side (``jobs`` at a time, longest first), and each one's
-output is kept in the cache (``.policies-cache/site/``) with the key of its
-inputs, so a rebuild reruns only the shards whose pages changed: editing one
-school's contact reruns the primary (the dashboard lists every school and
-links its DOCX), the comparison and the one shard holding the school's page.
-The site is then assembled from the shards' folders with hard links (no
-copying), the search indexes and sitemaps joined in shard order, which is
+Runs go side by side (``jobs`` at a time, longest first), so a rebuild runs
+MkDocs only on what changed: editing one school's contact reruns the primary
+(the dashboard lists every school and links its DOCX), the comparison and that
+school's page; adding a school adds its page and the pages that list the
+schools, wherever it sorts.  The site is then assembled from the primary and
+the pages with hard links (no copying), the search index and sitemap joined in
 MkDocs' page order: the result is byte-identical to a single ``mkdocs build``
 (tests/test_site_shards.py holds it to that).  MkDocs still knows every
 excluded page, so links to them are rewritten and a link to a missing file
-still fails the strict build; only anchors across shards go unchecked, which
+still fails the strict build; only anchors across runs go unchecked, which
 the unsharded builds of the test suite cover.
 
 Files whose bytes did not change keep the previous build's file (same inode,
 same modification time), so a deployment by ``rsync`` or a look at
 modification times shows what really changed.
 
-The jobs, one module each: ``shards`` plans the shards and keys their cache, ``runner`` runs
-``mkdocs build`` processes side by side, ``assemble`` joins the shards into one site and keeps
-unchanged files, ``publish`` (``build_site``) does plan -> run -> assemble -> swap.
+The jobs, one module each: ``shards`` plans the runs and keys the primary,
+``units`` keeps each folder page's output, ``copies`` the downloads, ``runner``
+runs ``mkdocs build`` processes side by side, ``assemble`` joins the primary,
+the pages and the downloads into one site and keeps unchanged files,
+``publish`` (``build_site``) does plan -> run -> assemble -> swap.
 """

@@ -1,8 +1,8 @@
-"""One site from the shards' outputs, and unchanged files kept from the previous site.
+"""One site from the primary shard and the cached pages (units.py), and unchanged files kept from the previous site.
 
-The shards' files are hard-linked (no copying); Material's search index and MkDocs' sitemap are
-joined in shard order, which is MkDocs' page order, so the result is byte-identical to a single
-``mkdocs build`` (tests/test_site_shards.py holds it to that).
+The files are hard-linked (no copying); Material's search index and MkDocs' sitemap are joined
+in MkDocs' page order (the primary's pages come first), so the result is byte-identical to a
+single ``mkdocs build`` (tests/test_site_shards.py holds it to that).
 """
 
 from __future__ import annotations
@@ -12,13 +12,11 @@ import json
 import os
 import shutil
 from pathlib import Path
+from typing import Any
 
 from policies.errors import SiteBuildError
-from policies.website.shards import Shard, files
-
-SEARCH_INDEX = "search/search_index.json"  # Material's search plugin
-SITEMAP = "sitemap.xml"  # MkDocs' theme template, with a gzipped copy
-SITEMAP_GZ = f"{SITEMAP}.gz"
+from policies.website.shards import files
+from policies.website.units import SEARCH_INDEX, SITEMAP, SITEMAP_GZ, PageStore
 
 
 def _link(source: Path, target: Path) -> None:
@@ -30,59 +28,54 @@ def _link(source: Path, target: Path) -> None:
         shutil.copy2(source, target)
 
 
-def assemble(shards: list[Shard], cache: Path, site: Path) -> None:
-    """The whole site from the cached shards: their files linked, search indexes and sitemaps joined."""
-    indexes: list[Path] = []
-    sitemaps: list[Path] = []
-    for shard in shards:
-        for relative, path in files(cache / shard.name):
+def assemble(primary: Path, pages: list[str], store: PageStore, site: Path, cache: Path, copied: list[str]) -> None:
+    """The whole site: the primary shard's files, each folder page's and the downloads, linked; search
+    indexes and sitemaps joined.
+
+    ``pages`` are the folder pages in MkDocs' order, every one of them current in ``store``; ``copied``
+    the downloads, as copies.py keeps them in ``cache``.
+    """
+    for relative in copied:
+        _link(cache / relative, site / relative)
+    indexes: list[Any] = []
+    sitemaps: list[str] = []
+    for relative, path in files(primary):
+        if relative == SEARCH_INDEX:
+            indexes.append(json.loads(path.read_text(encoding="utf-8")))
+        elif relative == SITEMAP:
+            sitemaps.append(path.read_text(encoding="utf-8"))
+        else:
+            _link(path, site / relative)  # the gzipped sitemap is replaced below by the joined one's
+    for page in pages:
+        entry = store.pages[page]
+        for relative in entry["files"]:
             target = site / relative
-            if relative == SEARCH_INDEX:
-                indexes.append(path)
-            elif relative == SITEMAP:
-                sitemaps.append(path)
-            elif relative == SITEMAP_GZ:
-                if shard.primary:
-                    _link(path, target)  # replaced below by the joined sitemap, gzipped with its time stamp
-            elif not target.exists():
-                _link(path, target)
-            elif target.read_bytes() != path.read_bytes():
+            if target.exists():
                 raise SiteBuildError(f"site shards disagree on {relative}; build with --jobs 1")
+            _link(store.folder / relative, target)
+        if indexes:
+            indexes[0]["docs"] += entry["search"]
+        if sitemaps:
+            sitemaps.append(entry["sitemap"])
     if indexes:
-        _join_search_indexes(indexes, site / SEARCH_INDEX)
+        target = site / SEARCH_INDEX
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(json.dumps(indexes[0], separators=(",", ":"), default=str).encode("utf-8"))
     if sitemaps:
         _join_sitemaps(sitemaps, site / SITEMAP)
 
 
-def _join_search_indexes(parts: list[Path], target: Path) -> None:
-    """Material's index is {"config": ..., "docs": [...]}, written compactly; the docs lists are joined in order."""
-    whole = json.loads(parts[0].read_text(encoding="utf-8"))
-    for path in parts[1:]:
-        part = json.loads(path.read_text(encoding="utf-8"))
-        if whole.get("config") != part.get("config"):
-            raise SiteBuildError("site shards disagree on the search configuration; build with --jobs 1")
-        whole["docs"] += part["docs"]
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(json.dumps(whole, separators=(",", ":"), default=str).encode("utf-8"))
-
-
-def _join_sitemaps(parts: list[Path], target: Path) -> None:
-    """Each shard's ``<url>`` entries in shard order, between the primary's opening and closing lines.
+def _join_sitemaps(parts: list[str], target: Path) -> None:
+    """The primary's sitemap with each page's ``<url>`` entry (units.py) before its closing line.
 
     MkDocs' template writes one entry per page in page order between the
-    ``<urlset>`` line and a final ``\\n</urlset>``, so joining the middles in
-    shard order gives the single build's bytes; the gzipped copy keeps the
-    primary shard's time stamp.
+    ``<urlset>`` line and a final ``\\n</urlset>``, so this gives the single
+    build's bytes; the gzipped copy keeps the primary shard's time stamp.
     """
     close = "\n</urlset>"
-    whole = parts[0].read_text(encoding="utf-8")
-    middles = []
-    for path in parts[1:]:
-        part = path.read_text(encoding="utf-8")
-        opening = part.index(">", part.index("<urlset")) + 1
-        middles.append(part[opening : part.rindex(close)])
+    whole = parts[0]
     cut = whole.rindex(close)
-    whole = whole[:cut] + "".join(middles) + whole[cut:]
+    whole = whole[:cut] + "".join(parts[1:]) + whole[cut:]
     target.write_text(whole, encoding="utf-8")
     packed = target.with_name(SITEMAP_GZ)
     if packed.exists():

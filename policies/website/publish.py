@@ -10,23 +10,31 @@ import errno
 import os
 import shutil
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from policies.runtime.runlock import recover_dir, replace_dir
 from policies.website.assemble import assemble, keep_unchanged
+from policies.website.copies import COPIED, sync
+from policies.website.copies import RECORD as COPIES_RECORD
 from policies.website.runner import PageProgress, Run, joined, run_mkdocs
 from policies.website.shards import (
     SHARD_PAGES,
-    Shard,
+    common_digest,
     inherited_excludes,
     is_current,
-    plan_shards,
+    page_weight,
+    pages_in_order,
+    plan_runs,
+    primary_key,
+    primary_shard,
     shard_config,
-    shard_keys,
+    user_config,
     write_record,
 )
+from policies.website.units import RECORD, STORE, PageStore, page_keys
 
 
 @dataclass
@@ -37,6 +45,7 @@ class SiteReport:
     processes: int = 0  # of which were run now (the others came from the cache)
     pages: int = 0  # pages MkDocs built now
     rewritten: int = 0  # site files that are new or whose bytes changed
+    copied: list[str] = field(default_factory=list)  # files taken from the docs tree as they are (copies.py)
 
 
 def build_site(
@@ -66,26 +75,27 @@ def build_site(
     if staging.exists():
         shutil.rmtree(staging)
     docs = docs_dir or root / "docs"
-    shards = plan_shards(docs, shard_pages)
-    report = SiteReport(shards=len(shards))
+    pages = pages_in_order(docs)
+    report = SiteReport()
     with ExitStack() as stack:
-        if len(shards) == 1:
-            failures = run_mkdocs(root, [Run(None, staging, len(shards[0].pages))], source_date_epoch, jobs, progress)
+        if len(pages) <= shard_pages:
+            failures = run_mkdocs(root, [Run(None, staging, len(pages))], source_date_epoch, jobs, progress)
             if failures:
                 shutil.rmtree(staging, ignore_errors=True)
                 raise joined(failures)
             report.processes = 1
-            report.pages = len(shards[0].pages)
+            report.pages = len(pages)
             if cache_dir is not None and cache_dir.exists():
                 shutil.rmtree(cache_dir)  # shards of a larger site that this one no longer needs
         else:
             if cache_dir is None:
                 cache_dir = Path(stack.enter_context(tempfile.TemporaryDirectory(dir=site_dir.parent)))
-            report.processes, report.pages = _build_shards(
-                root, docs, shards, cache_dir, stamp, source_date_epoch, jobs, progress
+            store = _build_shards(
+                root, docs, pages, cache_dir, stamp, source_date_epoch, jobs, shard_pages, progress, report
             )
             try:
-                assemble(shards, cache_dir, staging)
+                folder_pages = [page for page in pages if "/" in page]
+                assemble(cache_dir / primary_shard(pages).name, folder_pages, store, staging, cache_dir, report.copied)
             except BaseException:
                 shutil.rmtree(staging, ignore_errors=True)
                 raise
@@ -101,45 +111,70 @@ def build_site(
 def _build_shards(
     root: Path,
     docs: Path,
-    shards: list[Shard],
+    pages: list[str],
     cache: Path,
     stamp: str,
     source_date_epoch: int,
     jobs: int,
+    shard_pages: int,
     progress: PageProgress | None,
-) -> tuple[int, int]:
-    """Bring every shard's cached output up to date; returns the MkDocs runs made and the pages they built."""
+    report: SiteReport,
+) -> PageStore:
+    """Bring the primary shard and every folder page's cached output up to date (units.py); returns the store.
+
+    ``report`` gets the MkDocs runs made and the pages they built, and the runs a build from nothing makes.
+    """
     cache.mkdir(parents=True, exist_ok=True)
-    wanted = {shard.name for shard in shards}
-    for entry in cache.iterdir():  # shards of an earlier plan, and runs that were interrupted
-        if entry.name not in wanted:
+    primary = primary_shard(pages)
+    folder_pages = [page for page in pages if "/" in page]
+    for entry in cache.iterdir():  # what an earlier layout or an interrupted run left
+        if entry.name not in (primary.name, STORE, RECORD, COPIED, COPIES_RECORD):
             shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
-    keys = shard_keys(docs, shards, stamp, source_date_epoch)
-    stale = [shard for shard in shards if not is_current(cache / shard.name, keys[shard.name])]
+    names = sorted(p.relative_to(docs).as_posix() for p in docs.rglob("*") if p.is_file())
+    common = common_digest(stamp, source_date_epoch)
+    store = PageStore(cache, user_config(root).get("use_directory_urls", True) is not False)
+    store.keep_only(folder_pages)
+    keys = page_keys(docs, folder_pages, names, common, store)
+    weights = {page: page_weight((docs / page).stat().st_size) for page in folder_pages}
+    report.shards = 1 + len(plan_runs(folder_pages, weights, shard_pages, jobs))
+    stale = plan_runs(
+        [page for page in folder_pages if not store.current(page, keys[page])], weights, shard_pages, jobs
+    )
+    key = primary_key(docs, names, {*folder_pages, *(n for n in names if n.startswith(f"{COPIED}/"))}, common)
+    shards = ([] if is_current(cache / primary.name, key) else [primary]) + stale
     inherited = inherited_excludes(root)
-    stale.sort(key=lambda shard: -sum((docs / page).stat().st_size for page in shard.pages))  # longest first
     runs = [
         Run(
             shard_config(shard, inherited),
             cache / f"{shard.name}.new",
             len(shard.pages),
-            f"shard {shard.name}: {shard.describe()}",
+            f"{shard.name}: {shard.describe()}",
         )
-        for shard in stale
+        for shard in shards
     ]
+    copying = ThreadPoolExecutor(1).submit(sync, docs, cache)  # the downloads, beside MkDocs (copies.py)
     try:
         failures = run_mkdocs(root, runs, source_date_epoch, jobs, progress)
-        for shard, run in zip(stale, runs, strict=True):
-            if run.output.is_dir() and not run.failed:  # kept even when another shard failed: it is good
+        report.copied = copying.result()
+        for shard, run in zip(shards, runs, strict=True):  # the primary first: the others' files are checked against it
+            if not run.output.is_dir() or run.failed:
+                continue  # the good runs are kept even when another failed
+            if shard.primary:
                 keep_unchanged(run.output, cache / shard.name)
-                write_record(run.output, keys[shard.name])
+                write_record(run.output, key)
                 _swap(run.output, cache / shard.name)
+            else:
+                shared = cache / primary.name
+                store.take(run.output, list(shard.pages), keys, shared if shared.is_dir() else None)
     finally:
+        copying.result()
+        store.save()
         for run in runs:
             shutil.rmtree(run.output, ignore_errors=True)
     if failures:
         raise joined(failures)
-    return len(runs), sum(run.pages for run in runs)
+    report.processes, report.pages = len(runs), sum(run.pages for run in runs)
+    return store
 
 
 def _swap(new: Path, target: Path) -> None:

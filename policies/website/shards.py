@@ -1,4 +1,4 @@
-"""Shards of a large site: the plan (which pages each MkDocs run builds), cache keys and records.
+"""Shards of a large site: the plan (which pages each MkDocs run builds), the primary's key and record.
 
 See the package docstring (``policies/website/__init__.py``) for why a site is built in shards.
 """
@@ -12,8 +12,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-# Pages per shard.  MkDocs spends about 0.4 s starting and some 20 ms a school page here: 250 pages keep the
-# start-ups near 5% of a shard, and a one-school change rebuilds 250 school pages besides the shared pages.
+from policies.website.copies import COPIED
+
+# Pages per run at most.  MkDocs spends about 0.5 s starting and some 20-30 ms a school page here: 250 pages
+# keep the start-ups near 5% of a run.  A rebuild runs only the pages that changed (units.py).
 SHARD_PAGES = 250
 RECORD = ".shard.json"  # in each cached shard: the key of its inputs and the size and time of each file
 
@@ -23,8 +25,8 @@ class Shard:
     """One MkDocs run: its name in the cache, the pages it builds, and whether it is the primary shard.
 
     The primary builds the pages at the top of the docs tree and copies every
-    file that is not a page (downloads, data, theme assets); each other shard
-    builds one folder's pages, or a consecutive run of them, and nothing else.
+    file that is not a page (downloads, data, theme assets); each other run
+    builds some pages of folders (plan_runs), and nothing else.
     """
 
     name: str
@@ -34,13 +36,15 @@ class Shard:
     def exclude_docs(self) -> str:
         """``exclude_docs`` patterns (gitignore syntax, relative to docs/) that leave out the other shards' pages."""
         if self.primary:
-            return "/*/**/*.md\n"  # every page in a folder
+            return f"/*/**/*.md\n/{COPIED}/\n"  # every page in a folder; the downloads (copies.py)
         return "*\n" + "".join(f"!/{page}\n" for page in self.pages)
 
     def describe(self) -> str:
         if self.primary:
             return "the pages at the top of the site, with the downloads and theme"
-        return self.pages[0] if len(self.pages) == 1 else f"{self.pages[0]} to {self.pages[-1]}"
+        return (
+            self.pages[0] if len(self.pages) == 1 else f"{len(self.pages)} pages, {self.pages[0]} to {self.pages[-1]}"
+        )
 
 
 def pages_in_order(docs: Path) -> list[str]:
@@ -49,31 +53,41 @@ def pages_in_order(docs: Path) -> list[str]:
     return ["/".join(parts) for parts in sorted(pages, key=lambda parts: (parts[:-1], parts[-1] != "index.md", parts))]
 
 
-def plan_shards(docs: Path, shard_pages: int = SHARD_PAGES) -> list[Shard]:
-    """One shard for a site of up to ``shard_pages`` pages; else the primary, then one per folder of pages.
+def primary_shard(pages: list[str]) -> Shard:
+    """The pages at the top of the tree, with every file that is not a page: one MkDocs run, cached whole."""
+    return Shard("pages", tuple(page for page in pages if "/" not in page), primary=True)
 
-    A folder of more than ``shard_pages`` pages (the school pages) is split
-    into even consecutive runs.  Shards follow MkDocs' page order, so joining
-    their search indexes and sitemaps in shard order gives the single build's;
-    a school keeps its shard while schools are edited (adding or removing one
-    moves the boundaries).
+
+def plan_runs(pages: list[str], weights: dict[str, int], shard_pages: int, jobs: int) -> list[Shard]:
+    """The folder pages to build, in runs that balance the cores: up to two a core, at most ``shard_pages`` pages.
+
+    A page goes to the lightest run so far, heaviest pages first (``weights``: about the work MkDocs does
+    for it); each run keeps MkDocs' page order.  A run's pages need not be neighbours: each page's output
+    is cut out of its run and kept on its own (units.py).
     """
-    pages = pages_in_order(docs)
-    if len(pages) <= shard_pages:
-        return [Shard("site", tuple(pages), primary=True)]
-    folders: dict[str, list[str]] = {}
-    for page in pages:
-        folders.setdefault(page.split("/")[0] if "/" in page else "", []).append(page)
-    shards = [Shard("pages", tuple(folders.pop("", [])), primary=True)]
-    for folder, run in folders.items():
-        count = -(-len(run) // shard_pages)
-        if count == 1:
-            shards.append(Shard(folder, tuple(run), primary=False))
-            continue
-        for k in range(count):
-            part = tuple(run[len(run) * k // count : len(run) * (k + 1) // count])
-            shards.append(Shard(f"{folder}-{k + 1:03d}", part, primary=False))
-    return shards
+    if not pages:
+        return []
+    # Two runs a core: the cores then balance the runs among themselves whatever their real cost (a page
+    # of tables costs MkDocs less a byte than a page of lists), for one more start-up (0.5 s) a core.
+    count = max(-(-len(pages) // shard_pages), min(2 * max(1, jobs), len(pages)))
+    runs: list[list[str]] = [[] for _ in range(count)]
+    loads = [0] * count
+    for page in sorted(pages, key=lambda page: (-weights[page], page)):
+        lightest = min(range(count), key=lambda k: (len(runs[k]) >= shard_pages, loads[k], k))
+        runs[lightest].append(page)
+        loads[lightest] += weights[page]
+    order = {page: n for n, page in enumerate(pages)}
+    heaviest = sorted(range(count), key=lambda k: (-loads[k], k))  # started first
+    return [
+        Shard(f"run-{n + 1:03d}", tuple(sorted(runs[k], key=order.__getitem__)), primary=False)
+        for n, k in enumerate(heaviest)
+        if runs[k]
+    ]
+
+
+def page_weight(size: int) -> int:
+    """About the work MkDocs does for a page of ``size`` bytes of Markdown (its start-up per page, and the rest)."""
+    return 20_000 + size
 
 
 def engine_versions() -> str:
@@ -87,27 +101,24 @@ def engine_versions() -> str:
     return ",".join(versions)
 
 
-def shard_keys(docs: Path, shards: list[Shard], stamp: str, source_date_epoch: int) -> dict[str, str]:
-    """Each shard's key: the hash of every input its output depends on.
-
-    All shards share the configuration and theme (``stamp``), MkDocs' version,
-    the build date and the names of every file in the docs tree (a page's
-    links to the others are checked); each adds the contents of its own pages,
-    and the primary those of every file that is not a page of another shard.
-    """
-    names = sorted(p.relative_to(docs).as_posix() for p in docs.rglob("*") if p.is_file())
+def common_digest(stamp: str, source_date_epoch: int) -> hashlib._Hash:
+    """What every part of the site depends on: configuration and theme (``stamp``), MkDocs' version, the date."""
     common = hashlib.sha256()
-    for part in (stamp, engine_versions(), str(source_date_epoch), *names):
+    for part in (stamp, engine_versions(), str(source_date_epoch)):
         common.update(part.encode("utf-8") + b"\0")
-    elsewhere = {page for shard in shards if not shard.primary for page in shard.pages}
-    keys = {}
-    for shard in shards:
-        digest = common.copy()
-        for name in [n for n in names if n not in elsewhere] if shard.primary else shard.pages:
-            digest.update(name.encode("utf-8") + b"\0")
-            digest.update(hashlib.sha256((docs / name).read_bytes()).digest())
-        keys[shard.name] = digest.hexdigest()
-    return keys
+    return common
+
+
+def primary_key(docs: Path, names: list[str], elsewhere: set[str], common: hashlib._Hash) -> str:
+    """The primary shard's key: the shared inputs, the names of every file in the docs tree (its pages link
+    to them all), and the contents of every file that is not a page of another run (``elsewhere``)."""
+    digest = common.copy()
+    for name in names:
+        digest.update(name.encode("utf-8") + b"\0")
+    for name in [n for n in names if n not in elsewhere]:
+        digest.update(name.encode("utf-8") + b"\0")
+        digest.update(hashlib.sha256((docs / name).read_bytes()).digest())
+    return digest.hexdigest()
 
 
 def shard_config(shard: Shard, inherited: str) -> str:
@@ -115,12 +126,9 @@ def shard_config(shard: Shard, inherited: str) -> str:
     return f"INHERIT: mkdocs.yml\nexclude_docs: |\n{_indent(shard.exclude_docs() + inherited)}"
 
 
-def inherited_excludes(root: Path) -> str:
-    """mkdocs.yml's own ``exclude_docs``, which the shard's replaces: appended so its patterns still win.
-
-    Read with MkDocs' own loader, so ``!ENV`` and ``INHERIT`` mean what they mean to MkDocs (a plain
-    YAML loader refuses those tags, and the shards would silently drop the user's patterns).
-    """
+def user_config(root: Path) -> dict[str, object]:
+    """mkdocs.yml, read with MkDocs' own loader, so ``!ENV`` and ``INHERIT`` mean what they mean to MkDocs
+    (a plain YAML loader refuses those tags); empty if unreadable (MkDocs itself reports that)."""
     import yaml
     from mkdocs.exceptions import ConfigurationError
     from mkdocs.utils.yaml import get_yaml_loader, yaml_load
@@ -131,8 +139,14 @@ def inherited_excludes(root: Path) -> str:
         with (root / "mkdocs.yml").open("rb") as handle:
             config = yaml_load(handle, loader)
     except (OSError, yaml.YAMLError, ConfigurationError):
-        return ""  # MkDocs itself reports an unreadable configuration
-    value = config.get("exclude_docs") if isinstance(config, dict) else None
+        return {}
+    return config if isinstance(config, dict) else {}
+
+
+def inherited_excludes(root: Path) -> str:
+    """mkdocs.yml's own ``exclude_docs``, which the shard's replaces: appended so its patterns still win
+    (else the shards would silently drop the user's patterns)."""
+    value = user_config(root).get("exclude_docs")
     return value if isinstance(value, str) and value.endswith("\n") else f"{value}\n" if value else ""
 
 

@@ -1,0 +1,67 @@
+"""The downloads of a sharded site: copied as they are, outside MkDocs, and only when they change.
+
+MkDocs does nothing to a DOCX or PDF but copy it, yet at 2,000 schools they are 4,000 files and
+about 500 MB: copying them in the primary shard's run, and hashing them for its key, cost seconds
+in every rebuild that reruns the dashboard.  So the primary run leaves ``downloads/`` out
+(``COPIED``; its pages still link there, and a link to a missing file still fails the strict build,
+since MkDocs knows excluded files), and the site takes each download from ``downloads/`` in the
+cache, a copy made when the file in the docs tree is new or changed.  A file is judged by its
+size, modification time and inode, in the docs tree (written only by replacing, so a new file
+gets a new inode) and in the cache (the site links the cached file, so a write through the
+site's name changes it there, and it is copied again).  The copies are the docs tree's bytes,
+as MkDocs' own copies were.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+COPIED = "downloads"  # the folder of the docs tree the site takes as it is
+RECORD = "downloads.json"
+
+
+def _stamp(path: Path) -> list[int]:
+    stat = path.stat()
+    return [stat.st_size, stat.st_mtime_ns, stat.st_ino]
+
+
+def sync(docs: Path, cache: Path) -> list[str]:
+    """Bring ``cache/downloads`` to the docs tree's ``downloads/``; returns the files, relative to the site."""
+    source, target = docs / COPIED, cache / COPIED
+    try:
+        record = json.loads((cache / RECORD).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        record = {}
+    if not isinstance(record, dict):
+        record = {}
+    wanted = (
+        sorted(p.relative_to(source).as_posix() for p in source.rglob("*") if p.is_file()) if source.is_dir() else []
+    )
+    kept = {}
+    for name in wanted:
+        copy = target / name
+        stamps = record.get(name)
+        try:
+            current = stamps == [_stamp(source / name), _stamp(copy)]
+        except OSError:
+            current = False
+        if not current:
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            tmp = copy.with_name(f".{copy.name}.tmp")
+            shutil.copyfile(source / name, tmp)
+            os.replace(tmp, copy)
+        kept[name] = [_stamp(source / name), _stamp(copy)]
+    if target.is_dir():
+        for path in sorted(target.rglob("*"), reverse=True):
+            relative = path.relative_to(target).as_posix()
+            if path.is_file() and relative not in kept:
+                path.unlink()
+            elif path.is_dir() and not any(path.iterdir()):
+                path.rmdir()
+    tmp = cache / f".{RECORD}.tmp"
+    tmp.write_text(json.dumps(kept), encoding="utf-8")
+    os.replace(tmp, cache / RECORD)
+    return [f"{COPIED}/{name}" for name in wanted]

@@ -1,0 +1,129 @@
+"""The caches never publish old text: after any input changes, a rebuild equals a build from nothing.
+
+A rebuild takes school pages from the render memo (policies/render/reuse.py) and site pages from the
+page store (policies/website/units.py).  Each test changes one input -- a clause, a school, the
+outline, a reference, an organisation, the documents, the theme in overrides/, the generator's code --
+rebuilds, and holds docs/ and site/ to a clean build of the changed inputs, byte for byte, and to the
+change being visible.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+import policies.render.pages
+import policies.runtime.incremental
+from policies.runtime.write import write_pieces_if_changed
+from policies.website.publish import build_site
+
+from .helpers import build, copy_project, policies_of, tree_digest
+
+
+def _edit(path: str, old: str, new: str) -> Callable[[Path], None]:
+    def edit(root: Path) -> None:
+        file = root / path
+        text = file.read_text(encoding="utf-8")
+        assert old in text, f"{path} no longer holds {old!r}: choose another edit"
+        file.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+    return edit
+
+
+def _append(path: str, text: str) -> Callable[[Path], None]:
+    def append(root: Path) -> None:
+        with (root / path).open("a", encoding="utf-8") as handle:
+            handle.write(text)
+
+    return append
+
+
+CHANGES = {
+    "clause": _append("clauses/introduction/introduction-parents.md", "\nA sentence added by the cache test.\n"),
+    "school": _edit("schools/st-anns.yml", "review: January 2018", "review: January 2019"),
+    "organisation": _edit("organisations/sheffield.yml", "  name: Sheffield City Council", "  name: Sheffield Council"),
+    "documents": _edit("clauses/documents.yml", "title: Online Safety Rules for Pupils", "title: Online Safety Rules"),
+    "outline": _edit("clauses/outline.yml", "title: Introduction, purpose and scope", "title: Introduction and scope"),
+    "reference": _edit(
+        "clauses/references.yml", "title: Keeping children safe in education", "title: Keeping children safe at school"
+    ),
+    "theme": _edit("overrides/main.html", "{% block styles %}", "{% block styles %}<!-- added by the cache test -->"),
+}
+
+
+def _outputs(root: Path) -> dict[str, str]:
+    return {**{f"docs/{k}": v for k, v in tree_digest(root / "docs").items()}, **tree_digest(root / "site")}
+
+
+@pytest.fixture
+def small_shards(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Sites of more than 20 pages are sharded, so the shipped site goes through the page store too."""
+    assert build_site.__kwdefaults__ is not None
+    monkeypatch.setitem(build_site.__kwdefaults__, "shard_pages", 20)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("change", sorted(CHANGES))
+def test_a_rebuild_after_a_change_equals_a_clean_build(tmp_path: Path, change: str, small_shards: None) -> None:
+    root = copy_project(tmp_path / "project")
+    build(root, pdf=False, jobs=2)
+    before = _outputs(root)
+    CHANGES[change](root)
+    result = build(root, pdf=False, jobs=2)
+    assert result.site is not None and result.site.shards > 1  # the page store is used
+    clean = copy_project(tmp_path / "clean", source=root)
+    build(clean, pdf=False, jobs=2)
+    after = _outputs(root)
+    assert after == _outputs(clean)
+    assert after != before
+
+
+def test_school_pages_are_rendered_again_only_when_their_inputs_change(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No site: the render memo alone.  A school page edited by hand, a new date, a new code version: rendered."""
+    root = copy_project(tmp_path / "project")
+    log = tmp_path / "rendered.txt"  # the build renders in a forked child: it counts into a file
+    original = policies.render.pages._render
+
+    def counting(template: str, **data: object) -> str:
+        with log.open("a", encoding="utf-8") as handle:
+            handle.write(f"{template}\n")
+        return original(template, **data)
+
+    def school_pages_after(edit: Callable[[], object] = lambda: None) -> int:
+        log.write_text("", encoding="utf-8")
+        edit()
+        build(root, site=False, pdf=False)
+        return log.read_text(encoding="utf-8").splitlines().count("school.md.jinja")
+
+    monkeypatch.setattr(policies.render.pages, "_render", counting)
+    schools = school_pages_after()
+    assert schools == len(policies_of(root)) == 8  # a page per document of each school
+
+    assert school_pages_after() == 0
+    page = next((root / "docs" / "schools").glob("*.md"))
+    page.write_text("edited by hand\n", encoding="utf-8")
+    assert school_pages_after() == 1 and page.read_text(encoding="utf-8") != "edited by hand\n"
+    assert school_pages_after(lambda: CHANGES["school"](root)) == 1
+    assert school_pages_after(lambda: monkeypatch.setenv("SOURCE_DATE_EPOCH", "1893456000")) == schools  # 2030
+    fingerprint = policies.runtime.incremental.code_fingerprint()
+    monkeypatch.setattr(policies.runtime.incremental, "code_fingerprint", lambda: fingerprint + "-next")
+    assert school_pages_after() == schools, "a new version of the generator renders every page again"
+    (root / ".policies-cache" / "school-pages.pickle").write_bytes(b"not a pickle")
+    assert school_pages_after() == schools and os.path.getsize(root / ".policies-cache" / "school-pages.pickle") > 100
+
+
+def test_a_text_written_in_pieces_is_compared_before_it_is_written(tmp_path: Path) -> None:
+    """The comparison's JSON is written as the encoder makes it: an unchanged file is left alone (its folder too)."""
+    path = tmp_path / "data" / "matrix.json"
+    assert write_pieces_if_changed(path, ["ab", "cd"]) and path.read_bytes() == b"abcd"
+    folder, file = path.parent.stat().st_mtime_ns, path.stat().st_ino
+    assert not write_pieces_if_changed(path, ["a", "bcd"])
+    assert (path.parent.stat().st_mtime_ns, path.stat().st_ino) == (folder, file)
+    for pieces, whole in ((["ab", "cX", "yz"], "abcXyz"), (["ab"], "ab"), (["ab", "c"], "abc"), (["é", "ü"], "éü")):
+        assert write_pieces_if_changed(path, pieces) and path.read_text(encoding="utf-8") == whole
+    assert not write_pieces_if_changed(path, ["éü"]) and not list(path.parent.glob(".*.tmp"))
