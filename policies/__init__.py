@@ -46,6 +46,7 @@ serve them all, and ``pipeline``, ``serve`` and ``cli`` sit on top.  Imports nev
     render/              3. the site's Markdown pages
       pages              page view-models rendered through templates/
       library            the clause library's pages: each clause, its variants and who uses them
+      review_calendar    the review calendars: each document's review date as iCalendar
       organisations      each organisation's page and the organisations index
       reuse              school pages whose inputs did not change: not rendered or written again
     documents/           4. the downloads: DOCX and PDF

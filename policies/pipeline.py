@@ -22,6 +22,7 @@ from policies.documents.pdf_pool import PdfJob, PdfMaker, pdf_jobs
 from policies.errors import DocumentError
 from policies.load.problems import Problems
 from policies.load.project import Project
+from policies.render.review_calendar import calendar_outputs
 from policies.render.pages import iter_site_pages, site_page_count
 from policies.render.reuse import SchoolPages, page_key
 from policies.resolve.policy import ResolvedPolicy
@@ -279,6 +280,8 @@ def _pages_and_documents(
             writer.write(relative, content)
         report.update(done)
     memo.save()
+    for relative, text in calendar_outputs(policies, today):  # downloads/calendar/*.ics
+        writer.write(relative, text)
     for made in _collect(comparing, comparisons, Progress())[0]:  # comparison/index.md, matrix.*
         writer.keep(made.name, changed=made.changed)
     report.update(pages)

@@ -35,10 +35,13 @@ def test_every_generated_page_is_a_site_page_and_every_school_is_searchable(buil
     locations = {d["location"] for d in index["docs"]}
     for slug in LOCAL_FACTS:
         assert f"schools/{slug}/" in locations
-    downloads = {p.name for p in (docs / "downloads").iterdir()}
-    assert downloads == {p.name for p in (site / "downloads").iterdir()}
+    downloads = {p.relative_to(docs / "downloads").as_posix() for p in (docs / "downloads").rglob("*") if p.is_file()}
+    assert downloads == {
+        p.relative_to(site / "downloads").as_posix() for p in (site / "downloads").rglob("*") if p.is_file()
+    }
     stems = {p.stem for p in policies_of(ROOT)}  # <school>-<document stem>, a DOCX and a PDF of each
-    assert downloads == {f"{stem}.{kind}" for stem in stems for kind in ("docx", "pdf")}
+    calendars = {f"calendar/{slug}.ics" for slug in [*LOCAL_FACTS, "all"]}  # each school's reviews, and all
+    assert downloads == {f"{stem}.{kind}" for stem in stems for kind in ("docx", "pdf")} | calendars
     assert {stem.split("-")[0] for stem in stems} == {slug.split("-")[0] for slug in LOCAL_FACTS}
 
 

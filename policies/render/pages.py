@@ -184,6 +184,10 @@ def iter_site_pages(
         "today": today.isoformat(),
         "per_school": len(by_slug) <= PER_PAGE,
         "organisations": index,
+        "reviews": [  # the dashboard's two lists: what governors act on first
+            {"label": LABELS[status], "documents": [row for row in rows if row["status"] == status]}
+            for status in ("overdue", "due-soon")
+        ],
     }
     yield "index.md", _render("home.md.jinja", **home)
     yield "library/index.md", _render("library-index.md.jinja", sections=library_index(project))
