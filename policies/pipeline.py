@@ -22,9 +22,9 @@ from policies.documents.pdf_pool import PdfJob, PdfMaker, pdf_jobs
 from policies.errors import DocumentError
 from policies.load.problems import Problems
 from policies.load.project import Project
-from policies.render.review_calendar import calendar_outputs
 from policies.render.pages import iter_site_pages, site_page_count
 from policies.render.reuse import SchoolPages, page_key
+from policies.render.review_calendar import calendar_outputs
 from policies.resolve.policy import ResolvedPolicy
 from policies.resolve.prepare import Prepared, prepare
 from policies.runtime.background import Background

@@ -137,7 +137,7 @@ def test_a_changed_page_rebuilds_only_itself(generated: Path, single: Path, tmp_
     with_stamp = build_site(
         root, other, build_epoch(root), docs_dir=root / "docs", shard_pages=30, cache_dir=cache, stamp="new theme"
     )
-    assert with_stamp.processes == with_stamp.shards == 3, "a new configuration, theme or generator rebuilds all"
+    assert with_stamp.processes == with_stamp.shards > 1, "a new configuration, theme or generator rebuilds all"
 
     whole = build_site(root, site, build_epoch(root), docs_dir=root / "docs", shard_pages=99, cache_dir=cache)
     assert whole.shards == 1 and not cache.exists(), "a site small enough for one build drops the shards"
