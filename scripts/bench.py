@@ -20,8 +20,8 @@ contacts, ages, dates and variant choices), then:
 
 The build uses every core it may (``--jobs``): DOCX files are made by a
 second process while pages render, and a large site by several MkDocs
-processes, one per shard of about 250 school pages, whose output is cached
-(policies/website/).  So the columns read:
+processes: the top pages in one, the pages in folders in runs of up to 250,
+each page's output cached on its own (policies/website/).  So the columns read:
 
 - load+check: reading, validating and resolving every school's policy;
 - render: the site pages and comparison data, written as rendered;
@@ -35,8 +35,8 @@ processes, one per shard of about 250 school pages, whose output is cached
 - all but documents / mkdocs: (full build - docx wait - pdf wait) / plain
   ``mkdocs build`` of the same tree in one process;
 - one school changed: wall time; files of docs/ and of site/ written again;
-  MkDocs runs made of the site's shards (the primary shard, whose dashboard
-  and comparison show every school, and the one holding the school's page).
+  MkDocs runs made, of the runs a build from nothing makes (the top pages,
+  whose dashboard shows every school; the comparison; the school's page).
 - one school added: wall time, PDFs made and MkDocs runs;
 - peak MiB: the largest sum of all the build's processes' memory
   (proportional set size, sampled every 20 ms), over the full build and the
