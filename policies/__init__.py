@@ -23,6 +23,7 @@ serve them all, and ``pipeline``, ``serve`` and ``cli`` sit on top.  Imports nev
       documents          clauses/documents.yml: the documents a school publishes, and what each holds
       jurisdictions      a school's country (England, Wales): its terms in the library's text
       translations       a clause's text in a second language beside it, checked against its digest
+      releases           clauses/releases.yml: each release of the library, its date, notes and clauses
       check_documents    the library's documents, and those each school publishes
       organisations      organisations/*.yml: shared values and choices, inherited by member schools
       organisations_load load organisations/*.yml; each member school with what it inherits
@@ -47,6 +48,7 @@ serve them all, and ``pipeline``, ``serve`` and ``cli`` sit on top.  Imports nev
       pages              page view-models rendered through templates/
       library            the clause library's pages: each clause, its variants and who uses them
       review_calendar    the review calendars: each document's review date as iCalendar
+      releases           the "What changed" page and its Atom feed: the library's releases
       organisations      each organisation's page and the organisations index
       reuse              school pages whose inputs did not change: not rendered or written again
     documents/           4. the downloads: DOCX and PDF
@@ -84,9 +86,11 @@ serve them all, and ``pipeline``, ``serve`` and ``cli`` sit on top.  Imports nev
       diff               what each school's policy would say differently
       diff_report        the change-impact report (Markdown, HTML redlines)
       scaffold           ``policies new-school``
+      release            `policies release`: record a release (its entry, a commit and a tag)
       schema             JSON Schemas from the models
     pipeline             ``build()``: the stages above, top to bottom
     serve                live preview
+    commands             the maintainers' commands behind the CLI: new-school, diff, schema, release
     cli                  the ``policies`` command: messages and exit codes
 """
 

@@ -15,6 +15,7 @@ import os
 import sys
 from pathlib import Path
 
+from policies import commands
 from policies.compare.matrix import build_matrix
 from policies.compare.outputs import FORMATS, index_scope, render
 from policies.errors import DocumentError, InputError, ProjectBusy, SiteBuildError, SiteOSError, UserError
@@ -110,44 +111,6 @@ def _changes(args: argparse.Namespace) -> int:
     return 0
 
 
-def _new_school(args: argparse.Namespace) -> int:
-    from policies.load.project import load_project
-    from policies.maintain.scaffold import new_school
-
-    problems = Problems(args.root)
-    project = load_project(args.root, problems)
-    organisations, documents = tuple(args.organisation or ()), tuple(args.document or ())
-    path = new_school(project, args.slug, args.name, args.jurisdiction, organisations, documents)
-    rel = path.relative_to(args.root).as_posix()
-    missing = [n for n, line in enumerate(path.read_text(encoding="utf-8").split("\n"), 1) if ": TO FILL" in line]
-    print(f"Wrote {rel}: {len(missing)} values still to fill in. Next steps:")
-    print(f"  1. Replace every TO FILL in {rel}; `policies check` lists each with its line.")
-    print("  2. Keep or change the variant choices at the end of the file (the recommended ones are set).")
-    print("  3. Run `policies check` until it reports no error, then `policies build` to publish.")
-    return 0
-
-
-def _diff(args: argparse.Namespace) -> int:
-    from policies.maintain.diff import diff_revisions
-    from policies.maintain.diff_report import html_pages, markdown_report
-
-    head_label = args.head or "working tree"
-    changes = diff_revisions(args.root, args.base, args.head)
-    sys.stdout.write(markdown_report(changes, args.base, head_label))
-    if args.html:
-        for path in html_pages(changes, args.base, head_label, args.html):
-            print(f"wrote {path}", file=sys.stderr)
-    return 0
-
-
-def _schema(args: argparse.Namespace) -> int:
-    from policies.maintain.schema import write_schemas
-
-    written = write_schemas(args.root)
-    print(f"{len(written)} schema file(s) updated in schema/" if written else "schemas are up to date")
-    return 0
-
-
 def _serve(args: argparse.Namespace) -> int:
     from policies.serve import serve
 
@@ -207,14 +170,18 @@ def parser() -> argparse.ArgumentParser:
     new_cmd.add_argument("--jurisdiction", choices=("england", "wales"), default="england", help="its country")
     new_cmd.add_argument("--organisation", action="append", metavar="SLUG", help="an organisation it belongs to")
     new_cmd.add_argument("--document", action="append", metavar="ID", help="a document it publishes (default: all)")
-    new_cmd.set_defaults(func=_new_school)
+    new_cmd.set_defaults(func=commands.new_school)
     diff_cmd = sub.add_parser("diff", help="which schools' policies a change alters, with word-level redlines")
     diff_cmd.add_argument("base", help="git revision to compare from, e.g. main")
     diff_cmd.add_argument("head", nargs="?", help="git revision to compare to (default: the working tree)")
     diff_cmd.add_argument("--html", type=Path, metavar="DIR", help="also write an HTML redline per changed school")
-    diff_cmd.set_defaults(func=_diff)
+    diff_cmd.set_defaults(func=commands.diff)
     schema_cmd = sub.add_parser("schema", help="regenerate the JSON Schemas editors use (schema/*.json)")
-    schema_cmd.set_defaults(func=_schema)
+    schema_cmd.set_defaults(func=commands.schema)
+    release_cmd = sub.add_parser("release", help="record a release of the library: its notes, a commit and a tag")
+    release_cmd.add_argument("name", help="the release's name, e.g. 2026.1 (also its git tag)")
+    release_cmd.add_argument("--notes", required=True, help="one line for schools and governors: what and why")
+    release_cmd.set_defaults(func=commands.release)
     serve_cmd = sub.add_parser("serve", help="live preview: regenerate on clause or school edits, mkdocs serve")
     serve_cmd.add_argument("--dev-addr", default="127.0.0.1:8000", help="address to serve on (default: %(default)s)")
     serve_cmd.set_defaults(func=_serve)
@@ -266,7 +233,7 @@ def _user_error(exc: UserError, args: argparse.Namespace) -> list[str]:
         return [str(exc), *log, "site build failed: the previous site was left in place"]
     if isinstance(exc, ProjectBusy):
         return [f"error: {_shown(args.root)}: {exc}"]
-    return [f"policies {args.command}: {exc}"]  # DiffError, ScaffoldError
+    return [f"policies {args.command}: {exc}"]  # DiffError, ScaffoldError, ReleaseError
 
 
 def main(argv: list[str] | None = None) -> int:

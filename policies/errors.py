@@ -47,6 +47,10 @@ class DiffError(UserError):
     """``policies diff`` cannot compare these revisions (not a git work tree, an unknown revision)."""
 
 
+class ReleaseError(UserError):
+    """``policies release`` cannot record this release (not a git work tree, uncommitted inputs, a name in use)."""
+
+
 class ScaffoldError(UserError):
     """``policies new-school`` cannot write this school (a bad slug, the file exists)."""
 

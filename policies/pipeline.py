@@ -23,6 +23,7 @@ from policies.errors import DocumentError
 from policies.load.problems import Problems
 from policies.load.project import Project
 from policies.render.pages import iter_site_pages, site_page_count
+from policies.render.releases import FEED, atom_feed
 from policies.render.reuse import SchoolPages, page_key
 from policies.render.review_calendar import calendar_outputs
 from policies.resolve.policy import ResolvedPolicy
@@ -280,7 +281,7 @@ def _pages_and_documents(
             writer.write(relative, content)
         report.update(done)
     memo.save()
-    for relative, text in calendar_outputs(policies, today):  # downloads/calendar/*.ics
+    for relative, text in [*calendar_outputs(policies, today), (FEED, atom_feed(project, today))]:  # .ics, Atom
         writer.write(relative, text)
     for made in _collect(comparing, comparisons, Progress())[0]:  # comparison/index.md, matrix.*
         writer.keep(made.name, changed=made.changed)

@@ -43,6 +43,7 @@ def test_a_page_per_school_and_per_clause(shipped_pages: dict[str, str]) -> None
     clauses = {f"library/{p.stem}.md" for p in (ROOT / "clauses").rglob("*.md") if p.name != "README.md"}
     assert clauses and clauses <= names
     top = {"index.md", "library/index.md", "references.md", "adopt.md", "comparison/index.md", "organisations/index.md"}
+    top |= {"changes.md"}  # what changed: the library's releases
     organisations = {
         f"{folder}/{p.stem}.md"
         for p in (ROOT / "organisations").glob("*.yml")

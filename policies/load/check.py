@@ -17,6 +17,8 @@ from policies.load.check_organisations import check_organisations
 from policies.load.problems import Problems
 from policies.load.project import Project
 from policies.load.readability import check_readability
+from policies.load.releases import FILE as RELEASES
+from policies.load.releases import check_releases
 from policies.load.repetition import check_repetition
 from policies.load.selection import holds, selected_clauses
 from policies.load.status import review_status
@@ -39,6 +41,9 @@ def check_project(project: Project, problems: Problems, today: dt.date | None = 
     check_documents(project, problems)
     check_translations(project.clauses, project.translations, problems)
     check_changes(project, problems, today)
+    if today is not None:
+        path = project.clauses_dir / RELEASES
+        check_releases(project.releases, project.releases_lines, path, set(project.clauses), today, problems)
 
 
 def _check_outline(project: Project, problems: Problems) -> None:

@@ -10,6 +10,7 @@ After a policy is resolved, ``avoid`` is checked: no term of another jurisdictio
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 
@@ -21,8 +22,15 @@ from policies.templating.environment import ENV
 Replacements = tuple[tuple[str, str], ...]
 
 
+@functools.lru_cache(maxsize=1024)
 def _pattern(term: str, any_case: bool = False) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w-]){re.escape(term)}(?![\w-])", re.IGNORECASE if any_case else 0)
+
+
+@functools.lru_cache(maxsize=64)
+def _any(terms: tuple[str, ...]) -> re.Pattern[str]:
+    """One pattern for a list of terms: a text that has none of them is read once."""
+    return re.compile(rf"(?<![\w-])(?:{'|'.join(map(re.escape, terms))})(?![\w-])")
 
 
 def localise(text: str, replacements: Replacements) -> str:
@@ -57,5 +65,12 @@ def template_for(clause: Clause, variant: str, jurisdiction: str, replacements: 
 
 
 def found_terms(text: str, terms: Iterable[str]) -> list[str]:
-    """Which of ``terms`` occur in ``text`` as whole words."""
-    return [term for term in terms if _pattern(term).search(text)]
+    """Which of ``terms`` occur in ``text`` as whole words (the same text and terms are read once)."""
+    return list(_found(text, tuple(terms)))
+
+
+@functools.lru_cache(maxsize=65536)  # a clause's text is the same object for every school with the same values
+def _found(text: str, terms: tuple[str, ...]) -> tuple[str, ...]:
+    if not terms or not _any(terms).search(text):
+        return ()
+    return tuple(term for term in terms if _pattern(term).search(text))

@@ -24,6 +24,8 @@ from policies.load.models import RESERVED_SLUGS
 from policies.load.organisations import Organisation
 from policies.load.organisations_load import Organisations, inherit, load_organisations
 from policies.load.problems import Problems
+from policies.load.releases import FILE as RELEASES
+from policies.load.releases import Release, load_releases
 from policies.load.translations import TRANSLATION, Translation, parse_translation
 from policies.load.validate import validate_located
 from policies.load.yamlsource import Located
@@ -73,6 +75,8 @@ class Project:
     jurisdictions: dict[str, library_models.Jurisdiction] = field(default_factory=dict)  # jurisdictions.yml
     jurisdictions_lines: Located = field(default_factory=lambda: Located(None))
     translations: list[Translation] = field(default_factory=list)  # clauses/*/<id>.<language>.md
+    releases: list[Release] = field(default_factory=list)  # clauses/releases.yml, oldest first
+    releases_lines: Located = field(default_factory=lambda: Located(None))
 
     @property
     def clauses_dir(self) -> Path:
@@ -132,6 +136,7 @@ def load_project(root: Path, problems: Problems) -> Project:
     organisations = load_organisations(root, problems)
     project.organisations, project.organisation_lines = organisations.found, organisations.lines
     project.documents, project.documents_lines = _documents(clauses_dir / "documents.yml", problems)
+    project.releases, project.releases_lines = load_releases(clauses_dir / RELEASES, problems)
     if (clauses_dir / "jurisdictions.yml").exists():
         project.jurisdictions, project.jurisdictions_lines = _registry(
             clauses_dir / "jurisdictions.yml", library_models.Jurisdiction, problems

@@ -25,6 +25,8 @@ from policies.load.status import LABELS, review_status
 from policies.render.library import clause_data, holders, library_index
 from policies.render.organisations import members as organisation_members
 from policies.render.organisations import organisation_data, organisations_index
+from policies.render.releases import PAGE as CHANGES_PAGE
+from policies.render.releases import releases_data
 from policies.render.reuse import SchoolPages
 from policies.resolve.contacts import contact_rows, row_data
 from policies.resolve.details import DASHBOARD, PAGE, REVIEW_LABEL, detail_cells, detail_rows, details_in
@@ -139,8 +141,8 @@ def reference_groups(project: Project) -> list[dict[str, Any]]:
 
 def site_page_count(project: Project, policies: list[ResolvedPolicy]) -> int:
     """How many pages iter_site_pages() yields, before it makes any (for a progress bar)."""
-    # its first five, then one per school, per clause and per organisation
-    return 5 + len(policies) + len(project.clauses) + len(project.organisations)
+    # its first six, then one per school, per clause and per organisation
+    return 6 + len(policies) + len(project.clauses) + len(project.organisations)
 
 
 def iter_site_pages(
@@ -193,6 +195,7 @@ def iter_site_pages(
     yield "library/index.md", _render("library-index.md.jinja", sections=library_index(project))
     yield "references.md", _render("references.md.jinja", groups=reference_groups(project))
     yield "adopt.md", _render("adopt.md.jinja")
+    yield CHANGES_PAGE, _render("changes.md.jinja", releases=releases_data(project))
     yield "organisations/index.md", _render("organisations-index.md.jinja", index=index)
     for slug in sorted(project.organisations):
         data = organisation_data(project, slug, members[slug], by_slug)
