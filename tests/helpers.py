@@ -14,6 +14,7 @@ import functools
 import hashlib
 import html
 import io
+import json
 import os
 import re
 import shutil
@@ -21,6 +22,7 @@ import subprocess
 import sys
 import tempfile
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import docx
@@ -115,6 +117,23 @@ LOCAL_FACTS = {
     ],
 }
 SLUGS = sorted(LOCAL_FACTS)
+
+
+# --- a new-school file, filled in -------------------------------------------------------------------
+
+
+def fill_markers(text: str, value_of: Callable[[str], str]) -> str:
+    """A ``policies new-school`` file with each TO FILL replaced by ``value_of(dotted path)`` (top-level
+    block and key, e.g. "lado.phone")."""
+    out, block = [], ""
+    for line in text.split("\n"):
+        if re.match(r"^[a-z_]+:", line):
+            block = line.split(":")[0]
+        if ": TO FILL" in line:
+            key = line.split(":")[0].strip()
+            line = f"  {key}: {json.dumps(value_of(f'{block}.{key}'))}"
+        out.append(line)
+    return "\n".join(out)
 
 
 # --- hostile values: template, HTML and Markdown syntax a school might type ------------------------

@@ -11,7 +11,7 @@ import yaml
 
 from policies.load.jurisdictions import localise, localise_label
 
-from .helpers import ROOT, all_text, built, copy_project, main, open_docx, pdf_text, policies_of, require
+from .helpers import ROOT, all_text, built, copy_project, fill_markers, main, open_docx, pdf_text, policies_of, require
 from .minimal import FILES, write_minimal
 
 VALUES = {
@@ -25,16 +25,11 @@ VALUES = {
 
 def filled(text: str) -> str:
     """A new-school file with every TO FILL given a plain value."""
-    out, block = [], ""
-    for line in text.split("\n"):
-        if re.match(r"^[a-z_]+:", line):
-            block = line.split(":")[0]
-        if ": TO FILL" in line:
-            key = line.split(":")[0].strip()
-            value = VALUES.get(f"{block}.{key}") or ("029 2087 2087" if key == "phone" else f"Test {block} {key}")
-            line = f'  {key}: "{value}"'
-        out.append(line)
-    return "\n".join(out)
+
+    def value_of(path: str) -> str:
+        return VALUES.get(path) or ("029 2087 2087" if path.endswith(".phone") else f"Test {path.replace('.', ' ')}")
+
+    return fill_markers(text, value_of)
 
 
 @pytest.fixture(scope="module")

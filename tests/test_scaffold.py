@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
@@ -10,7 +9,7 @@ import pytest
 
 from policies.maintain.schema import schema_texts
 
-from .helpers import ROOT, copy_project, main
+from .helpers import ROOT, copy_project, fill_markers, main
 from .minimal import write_minimal
 
 FILLS = {
@@ -39,15 +38,7 @@ FILLS = {
 
 def fill(text: str) -> str:
     """Replace each TO FILL with the value for its dotted path (top-level block + key)."""
-    out, block = [], ""
-    for line in text.split("\n"):
-        if re.match(r"^[a-z_]+:", line):
-            block = line.split(":")[0]
-        if ": TO FILL" in line:
-            key = line.split(":")[0].strip()
-            line = f"  {key}: {json.dumps(FILLS[f'{block}.{key}'])}"
-        out.append(line)
-    return "\n".join(out)
+    return fill_markers(text, FILLS.__getitem__)
 
 
 @pytest.mark.slow

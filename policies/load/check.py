@@ -13,7 +13,7 @@ from collections import Counter
 
 from policies.load.check_changes import check_changes
 from policies.load.check_documents import check_documents
-from policies.load.check_organisations import check_organisations
+from policies.load.check_organisations import check_choice, check_organisations
 from policies.load.problems import Problems
 from policies.load.project import Project
 from policies.load.readability import check_readability
@@ -214,20 +214,8 @@ def _check_schools(project: Project, problems: Problems) -> None:
             )
         for clause_id, choice in project.own_variants.get(slug, school.variants).items():  # inherited: at its source
             line = lines.line_of(("variants", clause_id))
-            clause = project.clauses.get(clause_id)
-            if clause is None:
-                if clause_id not in project.unreadable_clauses:
-                    problems.error(path, line, f"variants: unknown clause '{clause_id}'")
-            elif not clause.meta.variants:
-                problems.error(path, line, f"variants: clause '{clause_id}' has no variants to choose from")
-            elif choice.variant not in clause.meta.variants:
-                problems.error(
-                    path,
-                    line,
-                    f"variants: clause '{clause_id}' has no variant '{choice.variant}' "
-                    f"(choose from: {', '.join(clause.meta.variants)})",
-                )
-            elif not holds(project, school, clause):
+            clause = check_choice(project, path, line, clause_id, choice.variant, problems)
+            if clause is not None and not holds(project, school, clause):
                 problems.warning(
                     path,
                     line,

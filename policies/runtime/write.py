@@ -32,10 +32,19 @@ def write_if_changed(path: Path, data: bytes) -> bool:
     it; True when it was written.  A failed write names its file (a full disk's error names none)."""
     if path.is_file() and path.read_bytes() == data:
         return False
+    with _replacing(path) as tmp:
+        tmp.write_bytes(data)
+    return True
+
+
+@contextlib.contextmanager
+def _replacing(path: Path) -> Iterator[Path]:
+    """A temporary file beside ``path`` that takes its place in one step when the block ends; if anything
+    fails it is removed, and the error names ``path`` (a full disk's error names no file)."""
     tmp = path.with_name(f".{path.name}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_bytes(data)
+        yield tmp
         os.replace(tmp, path)
     except OSError as exc:
         with contextlib.suppress(OSError):
@@ -43,7 +52,6 @@ def write_if_changed(path: Path, data: bytes) -> bool:
         if exc.filename is None:
             exc.filename = str(path)
         raise
-    return True
 
 
 def _unchanged_prefix(path: Path, pieces: Iterator[str]) -> tuple[int, bytes | None]:
@@ -71,23 +79,13 @@ def write_pieces_if_changed(path: Path, pieces: Iterable[str]) -> bool:
     matched, differing = _unchanged_prefix(path, rest)
     if differing is None:
         return False
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with tmp.open("wb") as handle:
-            if matched:
-                with path.open("rb") as old:
-                    handle.write(old.read(matched))
-            handle.write(differing)
-            for piece in rest:
-                handle.write(piece.encode("utf-8"))
-        os.replace(tmp, path)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        if exc.filename is None:
-            exc.filename = str(path)
-        raise
+    with _replacing(path) as tmp, tmp.open("wb") as handle:
+        if matched:
+            with path.open("rb") as old:
+                handle.write(old.read(matched))
+        handle.write(differing)
+        for piece in rest:
+            handle.write(piece.encode("utf-8"))
     return True
 
 
