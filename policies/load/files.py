@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from policies.errors import SourceError
 from policies.load.problems import Problems
 from policies.load.yamlsource import Located, load_yaml_file
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")  # a file name that is a slug: schools, organisations
 
 
 def load_located(path: Path, problems: Problems) -> Located | None:

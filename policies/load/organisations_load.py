@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from policies.load import models
-from policies.load.files import inside, load_mapping
+from policies.load.files import SLUG, inside, load_mapping
 from policies.load.organisations import RESERVED as RESERVED_ORGANISATION
 from policies.load.organisations import Organisation, in_order, inherited_data, organisation_files
 from policies.load.problems import Problems
 from policies.load.validate import validate_located
 from policies.load.yamlsource import Located
-
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
 @dataclass

@@ -17,6 +17,7 @@ from pydantic import BaseModel
 from policies.load import library_models, models
 from policies.load.clauses import Clause, parse_clause
 from policies.load.documents import Document, Published, published
+from policies.load.files import SLUG as SLUG
 from policies.load.files import inside as _inside
 from policies.load.files import load_located as _load
 from policies.load.files import load_mapping as _mapping
@@ -32,7 +33,6 @@ from policies.load.yamlsource import Located
 
 M = TypeVar("M", bound=BaseModel)
 
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_FILES = 5000
 
 
