@@ -39,6 +39,7 @@ serve them all, and ``pipeline``, ``serve`` and ``cli`` sit on top.  Imports nev
       check              cross-file checks: valid alone but wrong together; the plain-text checks in one call
     resolve/             2. one school's policy, numbered and rendered
       policy             ResolvedPolicy, resolve_policy, resolve_all
+      version            a document's content hash, version identifier and approval status
       contacts           the contacts box rows
       details            the one list of a school's details (page, DOCX/PDF cover, dashboard, comparison)
       length             words of policy text per school, against the outline's max_words

@@ -228,6 +228,23 @@ class Confirmation(Model):
     date: Date
 
 
+RELEASE_NAME = r"^[0-9A-Za-z][0-9A-Za-z._-]{0,39}$"  # a release of the library, and its git tag: no spaces or "/"
+
+
+class Approval(Model):
+    """A governing body's approval of one of the school's documents as it stood at a library release.
+
+    ``policies approve`` appends one; ``check`` validates it against clauses/releases.yml (load/approvals.py),
+    and every build publishes that version, frozen, at its own address (history/).
+    """
+
+    document: Id | None = None  # an id from clauses/documents.yml; none: the school's main document
+    release: Annotated[str, Field(pattern=RELEASE_NAME)]
+    date: Date  # the meeting's date: a day
+    by: Text  # the body that approved it, for example "Full Governing Body"
+    minute: Text | None = None  # the minute's reference, for example "FGB 2026/14"
+
+
 class VariantChoice(Model):
     variant: Id
     reason: Text | None = None
@@ -265,6 +282,7 @@ class School(Model):
     organisations: list[Id] = []  # organisations/<slug>.yml it belongs to, whose values it inherits
     source: Annotated[str, Field(pattern=r"^\d{3}$")] | None = None  # id in clauses/sources.yml; none if new
     confirmations: list[Confirmation] = []
+    approvals: list[Approval] = []  # oldest first: what its governing body approved, and when
 
     @model_validator(mode="after")
     def _unique_audiences(self) -> School:

@@ -15,13 +15,13 @@ from typing import Annotated
 from pydantic import AfterValidator, Field
 
 from policies.load.files import load_located
-from policies.load.models import Date, Id, Model, single_line
+from policies.load.models import RELEASE_NAME, Date, Id, Model, single_line
 from policies.load.problems import Problems
 from policies.load.validate import validate_located
 from policies.load.yamlsource import Located
 
 FILE = "releases.yml"
-NAME = r"^[0-9A-Za-z][0-9A-Za-z._-]{0,39}$"  # a git tag name too: no spaces, slashes or "..", short
+NAME = RELEASE_NAME  # a git tag name too: no spaces, slashes or "..", short
 
 
 class Release(Model):

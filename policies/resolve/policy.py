@@ -28,6 +28,7 @@ from policies.load.selection import sections_for, variant_for
 from policies.load.values import school_context
 from policies.load.xrefs import fill_links, links_in
 from policies.resolve.country import check_country
+from policies.resolve.version import VersionInfo
 from policies.templating.escape import escape_markdown
 
 
@@ -78,6 +79,7 @@ class ResolvedPolicy:
     documents: tuple[DocumentLink, ...] = ()  # every document the school publishes, this one included
     jurisdiction: str = "england"  # whose law, guidance and terms the text uses
     terms: tuple[tuple[str, str], ...] = ()  # that jurisdiction's replacements, for the labels outputs print
+    version: VersionInfo | None = None  # its identifier and approvals (history/), once the build knows them
 
     @property
     def title(self) -> str:

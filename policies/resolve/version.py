@@ -1,0 +1,84 @@
+"""Which version of a document a reader holds: its content hash, its identifier and its approval status.
+
+A document's *content* is what a governing body approves and staff read: its title, and each
+section's and clause's number, title and text.  The cover's details (dates, who approved it) are
+facts about the approval, not the text approved, so a school recording its approval does not make its
+document differ from the version it approved.
+
+The identifier is short enough to quote on an acknowledgement form and names the three things a
+reader needs: the document, the library release it was approved at (``draft`` while it is not the
+text of an approved version) and the first eight hex digits of the content hash, for example
+``staff-policy/2026.1/3f9a1c2e``.  A current document whose text is that of its last approved
+version carries that version's identifier, so what staff signed and what the page shows match.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from policies.resolve.policy import ResolvedPolicy
+
+DRAFT = "draft"
+HASH_LENGTH = 8
+Status = Literal["approved", "changed", "unapproved"]
+
+
+def content_of(policy: ResolvedPolicy) -> list[object]:
+    """The document's content, as plain data: title, then each section and its clauses in order."""
+    return [
+        policy.name,
+        policy.title,
+        [
+            [section.number, section.title, [[c.number, c.id, c.title, c.body] for c in section.clauses]]
+            for section in policy.sections
+        ],
+    ]
+
+
+def content_hash(policy: ResolvedPolicy) -> str:
+    """The hash of the document's content (hex, in full); its first HASH_LENGTH digits go in the identifier."""
+    text = json.dumps(content_of(policy), ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def identifier(document: str, release: str | None, digest: str) -> str:
+    """``<document>/<release or draft>/<hash>``: a document without an id (one combined policy) is ``policy``."""
+    return f"{document or 'policy'}/{release or DRAFT}/{digest[:HASH_LENGTH]}"
+
+
+@dataclass(frozen=True)
+class ApprovedVersion:
+    """One approval of a document, and where its frozen copy is published."""
+
+    release: str
+    date: str  # as the school file records it: "14 March 2026"
+    iso: str  # the same day, ISO 8601
+    by: str
+    minute: str | None
+    identifier: str
+    digest: str  # the approved text's content hash
+    page: str  # its page in the docs tree: schools/<slug>/<document>/<release>.md
+    stem: str  # its downloads' name without extension, under downloads/approved/
+
+
+@dataclass(frozen=True)
+class VersionInfo:
+    """A document's version: its identifier, its status against its approvals, and those approvals."""
+
+    identifier: str
+    digest: str
+    status: Status
+    approvals: tuple[ApprovedVersion, ...] = ()  # oldest first
+
+    @property
+    def last(self) -> ApprovedVersion | None:
+        return self.approvals[-1] if self.approvals else None
+
+    @property
+    def draft(self) -> bool:
+        """Its text is not the text its governing body last approved (or it has never been approved)."""
+        return self.status != "approved"
