@@ -16,18 +16,27 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
-
-if TYPE_CHECKING:
-    from policies.resolve.policy import ResolvedPolicy
+from typing import Any, Literal, Protocol
 
 DRAFT = "draft"
 HASH_LENGTH = 8
 Status = Literal["approved", "changed", "unapproved"]
 
 
-def content_of(policy: ResolvedPolicy) -> list[object]:
+class Document(Protocol):
+    """What the hash reads of a ResolvedPolicy (policy.py imports this module, so not that class)."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def sections(self) -> Sequence[Any]: ...
+
+
+def content_of(policy: Document) -> list[object]:
     """The document's content, as plain data: title, then each section and its clauses in order."""
     return [
         policy.name,
@@ -39,7 +48,7 @@ def content_of(policy: ResolvedPolicy) -> list[object]:
     ]
 
 
-def content_hash(policy: ResolvedPolicy) -> str:
+def content_hash(policy: Document) -> str:
     """The hash of the document's content (hex, in full); its first HASH_LENGTH digits go in the identifier."""
     text = json.dumps(content_of(policy), ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
