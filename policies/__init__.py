@@ -45,6 +45,12 @@ serve them all, and ``pipeline``, ``serve`` and ``cli`` sit on top.  Imports nev
       length             words of policy text per school, against the outline's max_words
       country            no term of another country's law reaches a school outside England
       prepare            load + check + resolve in one step: what every reader of a project calls
+    history/             2b. approved versions: each document's version, and its approved copies
+      frozen             each approval's document as it stood at its release, resolved once and kept
+      versions           each document's status against its approvals; the versions list (CSV)
+      publish            an approved copy's page, acknowledgement sheet, DOCX and PDF, made once
+      since              the redline page of a document changed since its last approved version
+      stage              the build's history stage: versions known before rendering, copies written
     render/              3. the site's Markdown pages
       pages              page view-models rendered through templates/
       library            the clause library's pages: each clause, its variants and who uses them
@@ -82,6 +88,7 @@ serve them all, and ``pipeline``, ``serve`` and ``cli`` sit on top.  Imports nev
       isolate            the memory-hungry half of a build in a child that ends before the rest
       progress           what a long build is doing, on standard error
       runlock            one writer per project; folders swapped in one step
+      gitrepo            the project's git repository: tags and commits, asked one way
       libc               the C library, loaded in one place (renameat2, malloc_trim, prctl)
     maintain/            maintainers' tools
       diff               what each school's policy would say differently

@@ -20,6 +20,7 @@ from policies.compare.outputs import comparison_outputs, comparison_pages
 from policies.documents.docx_document import build_docx
 from policies.documents.pdf_pool import PdfJob, PdfMaker, pdf_jobs
 from policies.errors import DocumentError
+from policies.history.stage import History
 from policies.load.problems import Problems
 from policies.load.project import Project
 from policies.render.pages import iter_site_pages, site_page_count
@@ -216,6 +217,8 @@ def _first_half(
     prepared = prepare(root, run.today)
     result.problems, result.schools = prepared.problems, len({policy.slug for policy in prepared.policies})
     result.documents = len(prepared.policies)
+    history = History.run(prepared, _cache(root), state, root / DOCS_DIR, pdf)  # approved versions, known once
+    prepared = history.prepared  # each document with its version
     stages.end("load and check")
 
     # Nothing is written before this point: bad input leaves every output as it was.
@@ -228,13 +231,14 @@ def _first_half(
     )
 
     report.begin("write")
+    frozen_keys, frozen_pdfs = history.write(writer, state, docs, sources)
     changed = {item.name for item in made if item.changed}
     for name in sorted(plan.keys):  # every DOCX, and every PDF that is published (made next, if need be)
         writer.keep(name, changed=name in changed)
     result.removed = writer.remove_stale()
     result.changed = sorted(writer.changed)
     stages.end("write")
-    return _FirstHalf(result, plan.keys, pdf_todo)
+    return _FirstHalf(result, plan.keys | frozen_keys, pdf_todo + frozen_pdfs)
 
 
 def _cache(root: Path) -> Path:

@@ -215,7 +215,7 @@ def test_a_confirmation_flips_the_status(tmp_path: Path, capsys: pytest.CaptureF
     assert (status, err) == (0, "")  # no notice: nothing awaits confirmation
     pages = outputs_of(root)
     page = str(pages["schools/alpha.md"])
-    assert "| Summer 2028 | Current | all 3 confirmed |" in str(pages["index.md"])  # the dashboard
+    assert "| Summer 2028 | Current | Not yet approved | all 3 confirmed |" in str(pages["index.md"])  # the dashboard
     section = page.split("\n## Changes to confirm {#changes-to-confirm data-search-exclude}\n", 1)[1]
     assert "- **Changes to confirm:** 0 of 3 awaiting confirmation ([the list](#changes-to-confirm))" in page
     assert (

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from policies.history.versions import with_versions
 from policies.load.models import AUDIENCES
 from policies.resolve.details import COMPARISON, DASHBOARD, DOCUMENTS, PAGE, detail_rows, details_in
 
@@ -172,7 +173,7 @@ def test_one_list_of_details_feeds_page_documents_dashboard_and_comparison(tmp_p
     """resolve/details.py's DETAILS is the one source: each output shows the details marked for it, same labels."""
     root = write_minimal(tmp_path, {"schools/alpha.yml": ALPHA})
     out = outputs_of(root)
-    policy = policies_of(root)[0]
+    policy = with_versions(policies_of(root), {})[0]  # as the build knows it: no approval recorded
     page = str(out["schools/alpha.md"]).split("\n## Who to contact", 1)[0]
     listed = re.findall(r"^- \*\*([^*]+):\*\* (.*)$", page, re.M)
     assert [label for label, _ in listed] == [label for label, _, _ in detail_rows(policy, PAGE)]  # no source policy
@@ -184,7 +185,7 @@ def test_one_list_of_details_feeds_page_documents_dashboard_and_comparison(tmp_p
     assert ("Website", "https://alpha.example.org/") in rows and ("Policy covers", "staff") in rows
     header = str(out["index.md"]).split("\n| School | ", 1)[1].split("\n", 1)[0]
     assert header == " | ".join(
-        ["Document", "Part of"] + [d.label for d in details_in(DASHBOARD)] + ["Status", "Changes to confirm |"]
+        ["Document", "Part of"] + [d.label for d in details_in(DASHBOARD)] + ["Status", "Approval", "Changes to confirm |"]
     )
     matrix = json.loads(str(out["comparison/matrix.json"]))
     assert [(v["id"], v["label"]) for v in matrix["values"]] == [(d.id, d.label) for d in details_in(COMPARISON)]

@@ -17,6 +17,7 @@ from docx.document import Document
 
 from policies.documents.docx_reference import house_style, make_reference
 from policies.documents.docx_reference import main as docx_reference_main
+from policies.history.versions import with_versions
 
 from .helpers import (
     ALPHA,
@@ -110,7 +111,7 @@ def alpha(tmp_path_factory: pytest.TempPathFactory) -> tuple[ResolvedPolicy, Doc
     root = write_minimal(
         tmp_path_factory.mktemp("alpha"), {"schools/alpha.yml": ALPHA, "clauses/staff/staff-contact.md": LISTS_CLAUSE}
     )
-    (policy,) = policies_of(root)
+    (policy,) = with_versions(policies_of(root), {})  # as the build knows it: no approval recorded
     (data,) = docx_of(root).values()
     return policy, open_docx(data), data
 
@@ -202,7 +203,9 @@ def test_header_names_the_school_and_footer_has_page_fields(alpha: tuple[Resolve
     section = alpha[1].sections[0]
     assert section.header.paragraphs[0].text == "Alpha Primary School\tSocial Media Policy"
     footer = section.footer.paragraphs[0]
-    assert footer.text == "Version 2.1 \u2013 Next review Summer 2026 \u2013 Page 1 of 1"
+    assert alpha[0].version is not None and alpha[0].version.draft  # no approval recorded: a draft, marked as one
+    expected = f"Draft \u2013 {alpha[0].version.identifier} \u2013 Version 2.1 \u2013 Next review Summer 2026"
+    assert footer.text == f"{expected} \u2013 Page 1 of 1"
     instructions = [i.text.strip() for i in footer._p.iter(f"{W}instrText")]
     assert instructions == ["PAGE", "NUMPAGES"]
     kinds = [f.get(f"{W}fldCharType") for f in footer._p.iter(f"{W}fldChar")]
@@ -211,7 +214,7 @@ def test_header_names_the_school_and_footer_has_page_fields(alpha: tuple[Resolve
 
 def test_cover_block_carries_dates_approval_and_contacts(alpha: tuple[ResolvedPolicy, Document, bytes]) -> None:
     cover = {row.cells[0].text: row.cells[1].text for row in alpha[1].tables[0].rows}
-    assert cover["Adopted"] == "1 March 2023" and cover["Approved by"] == "Full Governors"
+    assert cover["Adopted"] == "1 March 2023" and cover["Approving body"] == "Full Governors"
     assert cover["Version"] == "2.1" and cover["Next review"] == "Summer 2026"
     assert "Designated Safeguarding Lead" not in cover  # in the contacts box, not twice
     contacts = [[cell.text for cell in row.cells] for row in alpha[1].tables[1].rows]

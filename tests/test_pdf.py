@@ -58,6 +58,7 @@ def test_build_makes_each_pdf_once_then_reuses_it(tmp_path: Path, monkeypatch: p
     assert sorted(p.name for p in downloads.iterdir() if p.is_file()) == [  # calendar/ beside them
         "alpha-social-media-policy.docx",
         "alpha-social-media-policy.pdf",
+        "versions.csv",
     ]
     assert first.pdfs_made == 1
     made = (downloads / "alpha-social-media-policy.pdf").read_bytes()

@@ -87,7 +87,7 @@ def test_school_pages_are_rendered_again_only_when_their_inputs_change(
     """No site: the render memo alone.  A school page edited by hand, a new date, a new code version: rendered."""
     root = copy_project(tmp_path / "project")
     log = tmp_path / "rendered.txt"  # the build renders in a forked child: it counts into a file
-    original = policies.render.pages._render
+    original = policies.render.pages.render_template
 
     def counting(template: str, **data: object) -> str:
         with log.open("a", encoding="utf-8") as handle:
@@ -100,7 +100,7 @@ def test_school_pages_are_rendered_again_only_when_their_inputs_change(
         build(root, site=False, pdf=False)
         return log.read_text(encoding="utf-8").splitlines().count("school.md.jinja")
 
-    monkeypatch.setattr(policies.render.pages, "_render", counting)
+    monkeypatch.setattr(policies.render.pages, "render_template", counting)
     schools = school_pages_after()
     assert schools == len(policies_of(root)) == 8  # a page per document of each school
 

@@ -41,7 +41,8 @@ def test_every_generated_page_is_a_site_page_and_every_school_is_searchable(buil
     }
     stems = {p.stem for p in policies_of(ROOT)}  # <school>-<document stem>, a DOCX and a PDF of each
     calendars = {f"calendar/{slug}.ics" for slug in [*LOCAL_FACTS, "all"]}  # each school's reviews, and all
-    assert downloads == {f"{stem}.{kind}" for stem in stems for kind in ("docx", "pdf")} | calendars
+    kinds = ("docx", "pdf")
+    assert downloads == {f"{stem}.{kind}" for stem in stems for kind in kinds} | calendars | {"versions.csv"}
     assert {stem.split("-")[0] for stem in stems} == {slug.split("-")[0] for slug in LOCAL_FACTS}
 
 

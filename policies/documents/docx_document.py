@@ -199,9 +199,15 @@ def _app(policy: ResolvedPolicy) -> str:
 
 
 def footer_prefix(policy: ResolvedPolicy) -> str:
-    """ "Version X – Next review Y – " with whichever of the two the school recorded (labels: details.py)."""
+    """ "Draft – <identifier> – Version X – Next review Y – ": the draft marking and the version identifier
+    (once the build knows them), then whichever of the two dates the school recorded (labels: details.py)."""
     p = policy.values["policy"]
-    parts = [f"Version {p['version']}" if p["version"] else "", f"{REVIEW_LABEL} {p['review']}" if p["review"] else ""]
+    marked = [("Draft" if policy.version.draft else ""), policy.version.identifier] if policy.version else []
+    parts = [
+        *marked,
+        f"Version {p['version']}" if p["version"] else "",
+        f"{REVIEW_LABEL} {p['review']}" if p["review"] else "",
+    ]
     return "".join(part + DASH for part in parts if part)
 
 

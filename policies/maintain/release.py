@@ -18,6 +18,7 @@ from pathlib import Path
 from policies.errors import ReleaseError
 from policies.load.project import Project
 from policies.load.releases import FILE, NAME, Release
+from policies.runtime.gitrepo import git
 
 INPUTS = ("clauses", "schools", "organisations")
 HEADER = """\
@@ -28,10 +29,7 @@ HEADER = """\
 
 
 def _git(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    try:
-        return subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, check=False, timeout=60)
-    except (OSError, subprocess.SubprocessError) as exc:
-        raise ReleaseError(f"git could not run: {exc}") from exc
+    return git(root, *args, error=ReleaseError)
 
 
 def changed_clauses(project: Project, since: str | None) -> list[str]:

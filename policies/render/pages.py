@@ -18,6 +18,7 @@ from typing import Any
 from markupsafe import Markup
 
 from policies.compare.outputs import PER_PAGE
+from policies.history.versions import changes_page
 from policies.load.changes import KIND_LABELS
 from policies.load.models import audience_label
 from policies.load.project import Project
@@ -34,7 +35,7 @@ from policies.resolve.policy import ResolvedPolicy, tidy_markdown
 from policies.templating.environment import ENV
 
 
-def _render(template: str, **data: Any) -> str:
+def render_template(template: str, **data: Any) -> str:
     return tidy_markdown(ENV.get_template(template).render(**data)) + "\n"
 
 
@@ -79,6 +80,7 @@ def policy_data(policy: ResolvedPolicy, today: dt.date, pdf: bool = True) -> dic
             for item in policy.changes
         ],
         "unconfirmed": sum(1 for item in policy.changes if not item.confirmed),
+        "version": version_data(policy),
         "sections": [
             {
                 "number": Markup(section.number),
@@ -96,6 +98,35 @@ def policy_data(policy: ResolvedPolicy, today: dt.date, pdf: bool = True) -> dic
                 ],
             }
             for section in policy.sections
+        ],
+    }
+
+
+def version_data(policy: ResolvedPolicy) -> dict[str, Any] | None:
+    """The document's version: identifier, status, and each approved version with a link to its copy."""
+    version = policy.version
+    if version is None:
+        return None
+    here = posixpath.dirname(policy.page)
+    return {
+        "identifier": version.identifier,
+        "status": version.status,
+        "status_text": version.status_text,
+        "short": version.short_status,
+        "changes_href": Markup(posixpath.relpath(changes_page(policy.slug, policy.document), here))
+        if version.status == "changed"
+        else None,
+        "changes_page": changes_page(policy.slug, policy.document) if version.status == "changed" else None,
+        "approvals": [
+            {
+                "release": approved.release,
+                "date": approved.date,
+                "by": approved.by,
+                "minute": approved.minute,
+                "identifier": approved.identifier,
+                "href": Markup(posixpath.relpath(approved.page, here)),
+            }
+            for approved in reversed(version.approvals)  # newest first
         ],
     }
 
@@ -167,7 +198,7 @@ def iter_site_pages(
             data = policy_data(policy, today, pdf)
             if memo is not None:
                 memo.rendered(policy.page, data)
-            yield policy.page, _render("school.md.jinja", policy=data)
+            yield policy.page, render_template("school.md.jinja", policy=data)
             row = {name: value for name, value in data.items() if name != "sections"}
         else:
             yield policy.page, None
@@ -186,21 +217,25 @@ def iter_site_pages(
         "today": today.isoformat(),
         "per_school": len(by_slug) <= PER_PAGE,
         "organisations": index,
+        "approvals": [
+            {"label": label, "documents": [row for row in rows if (row["version"] or {}).get("status") == status]}
+            for status, label in (("changed", "Changes awaiting approval"), ("unapproved", "Not yet approved"))
+        ],
         "reviews": [  # the dashboard's two lists: what governors act on first
             {"label": LABELS[status], "documents": [row for row in rows if row["status"] == status]}
             for status in ("overdue", "due-soon")
         ],
     }
-    yield "index.md", _render("home.md.jinja", **home)
-    yield "library/index.md", _render("library-index.md.jinja", sections=library_index(project))
-    yield "references.md", _render("references.md.jinja", groups=reference_groups(project))
-    yield "adopt.md", _render("adopt.md.jinja")
-    yield CHANGES_PAGE, _render("changes.md.jinja", releases=releases_data(project))
-    yield "organisations/index.md", _render("organisations-index.md.jinja", index=index)
+    yield "index.md", render_template("home.md.jinja", **home)
+    yield "library/index.md", render_template("library-index.md.jinja", sections=library_index(project))
+    yield "references.md", render_template("references.md.jinja", groups=reference_groups(project))
+    yield "adopt.md", render_template("adopt.md.jinja")
+    yield CHANGES_PAGE, render_template("changes.md.jinja", releases=releases_data(project))
+    yield "organisations/index.md", render_template("organisations-index.md.jinja", index=index)
     for slug in sorted(project.organisations):
         data = organisation_data(project, slug, members[slug], by_slug)
-        yield f"organisations/{slug}.md", _render("organisation.md.jinja", org=data)
+        yield f"organisations/{slug}.md", render_template("organisation.md.jinja", org=data)
     held = holders(policies)
     for clause in project.clauses.values():
         data = clause_data(project, clause, policies, held.get(clause.meta.id, {}))
-        yield f"library/{clause.meta.id}.md", _render("clause.md.jinja", clause=data)
+        yield f"library/{clause.meta.id}.md", render_template("clause.md.jinja", clause=data)

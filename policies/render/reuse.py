@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 MEMO = "school-pages.pickle"
-_VERSION = 2  # 2: by page (a school publishes several documents)
+_VERSION = 3  # 2: by page (a school publishes several documents); 3: rows carry the version
 
 
 def page_key(document_key: str, today: dt.date, pdf: bool) -> str:

@@ -25,6 +25,8 @@ from policies.resolve.policy import ResolvedPolicy
 NOT_RECORDED = "not recorded"
 ANNEX_TITLE = "Annex: changes to confirm"
 REVIEW_LABEL = "Next review"  # also the documents' footers
+STATUS_LABEL = "Status"
+IDENTIFIER_LABEL = "Version identifier"  # also the documents' footers
 
 # Where a detail appears.
 PAGE, DOCUMENTS, DASHBOARD, COMPARISON = "page", "documents", "dashboard", "comparison"
@@ -47,6 +49,14 @@ class Detail:
 
 def _path(path: str) -> Callable[[ResolvedPolicy], Any]:
     return lambda policy: lookup(policy.values, path)
+
+
+def _status(policy: ResolvedPolicy) -> str | None:
+    return policy.version.status_text if policy.version else None
+
+
+def _identifier(policy: ResolvedPolicy) -> str | None:
+    return policy.version.identifier if policy.version else None
 
 
 def _covers(policy: ResolvedPolicy) -> str:
@@ -85,10 +95,12 @@ DETAILS: tuple[Detail, ...] = (
     Detail("school.website", "Website", _path("school.website"), _LISTS, link=True),
     Detail("audiences", "Policy covers", _covers, EVERYWHERE, required=True, capital=True),
     Detail("policy.adopted", "Adopted", _path("policy.adopted"), EVERYWHERE, required=True),
-    Detail("policy.approved_by", "Approved by", _path("policy.approved_by"), EVERYWHERE, required=True),
+    Detail("policy.approved_by", "Approving body", _path("policy.approved_by"), EVERYWHERE, required=True),
     Detail("policy.version", "Version", _path("policy.version"), _LISTS),
     Detail("policy.updated", "Last updated", _path("policy.updated"), _LISTS),
     Detail("policy.review", REVIEW_LABEL, _path("policy.review"), EVERYWHERE, required=True),
+    Detail("version.status", STATUS_LABEL, _status, _LISTS),
+    Detail("version.identifier", IDENTIFIER_LABEL, _identifier, _LISTS),
 )  # fmt: skip
 
 

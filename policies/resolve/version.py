@@ -91,3 +91,22 @@ class VersionInfo:
     def draft(self) -> bool:
         """Its text is not the text its governing body last approved (or it has never been approved)."""
         return self.status != "approved"
+
+    @property
+    def status_text(self) -> str:
+        """The status as a document's details say it: which approval, or what awaits one."""
+        last = self.last
+        if self.status == "approved" and last is not None:
+            minute = f", minute {last.minute}" if last.minute else ""
+            return f"Approved by {last.by} on {last.date}{minute} (library release {last.release})"
+        if self.status == "changed" and last is not None:
+            return f"Draft: changes awaiting approval since the version approved on {last.date}"
+        return "Draft: not yet approved by the governing body"
+
+    @property
+    def short_status(self) -> str:
+        """The status in a table's cell (the dashboard)."""
+        last = self.last
+        if self.status == "approved" and last is not None:
+            return f"Approved {last.date}"
+        return "Changes awaiting approval" if self.status == "changed" else "Not yet approved"

@@ -75,9 +75,10 @@ def safe_url(value: Any) -> Markup:
 
 
 def safe_path(value: Any) -> Markup:
-    """A page of the docs tree for a link target: slugs and folders only, ending in .md."""
+    """A page of the docs tree for a link target, ending in .md: folders named by slugs or release names
+    (letters, digits, '.', '_', '-'), or '..' to go up; nothing that could end the link early."""
     text = str(value)
-    if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*(?:/[a-z0-9]+(?:-[a-z0-9]+)*)*\.md", text):
+    if not re.fullmatch(r"(?:(?:\.\.|[0-9A-Za-z][0-9A-Za-z._-]*)/)*[a-z0-9]+(?:-[a-z0-9]+)*\.md", text):
         raise ValueError(f"'{text}' is not a page of the site")
     return Markup(text)
 
