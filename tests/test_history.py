@@ -1,0 +1,162 @@
+"""Approved versions (issue 18): a release, an approval, then a clause change.
+
+The school's page then shows changes awaiting approval with a sentence-level redline; the approved
+copy's page, DOCX and PDF keep the old text and stay byte-identical across later builds; the versions
+CSV and the calendar parse with standard libraries.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import subprocess
+from pathlib import Path
+
+import pytest
+from icalendar import Calendar
+
+from policies.pipeline import build
+
+from .helpers import all_text, copy_project, main, open_docx, pdf_text
+
+APPROVAL = """
+approvals:
+  - document: staff-policy
+    release: "2026.1"
+    date: 20 November 2026
+    by: Full Governing Body
+    minute: FGB 2026/14
+"""
+CLAUSE = Path("clauses/staff-use/staff-monitoring.md")
+OLD = "internet history, and remove files."
+NEW = "internet history, and may remove files that break this policy."
+FAR = "Staff should not expect anything they create"  # a sentence two away from the change
+APPROVED = "schools/st-anns/staff-policy/2026.1/index.md"
+ACKNOWLEDGEMENT = "schools/st-anns/staff-policy/2026.1/acknowledgement.md"
+DOCX = "downloads/approved/st-anns-social-media-policy-2026.1.docx"
+PDF = "downloads/approved/st-anns-social-media-policy-2026.1.pdf"
+SINCE = "schools/st-anns/staff-policy/since-approval.md"
+
+
+def git(root: Path, *args: str) -> str:
+    return subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, check=True).stdout
+
+
+@pytest.fixture
+def repository(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    for key, value in {
+        "GIT_AUTHOR_NAME": "Maintainer",
+        "GIT_AUTHOR_EMAIL": "maintainer@example.org",
+        "GIT_COMMITTER_NAME": "Maintainer",
+        "GIT_COMMITTER_EMAIL": "maintainer@example.org",
+        "SOURCE_DATE_EPOCH": "1796083200",  # 1 December 2026
+    }.items():
+        monkeypatch.setenv(key, value)
+    root = copy_project(tmp_path / "project")
+    git(root, "init", "-q")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "The library")
+    assert main(["-C", str(root), "release", "2026.1", "--notes", "The first release."]) == 0
+    school = root / "schools" / "st-anns.yml"
+    school.write_text(school.read_text(encoding="utf-8") + APPROVAL, encoding="utf-8")
+    git(root, "commit", "-q", "-am", "St Ann's governors approved the policy")
+    return root
+
+
+def outputs(root: Path) -> dict[str, bytes]:
+    docs = root / "docs"
+    return {p.relative_to(docs).as_posix(): p.read_bytes() for p in docs.rglob("*") if p.is_file()}
+
+
+def text(files: dict[str, bytes], name: str) -> str:
+    return files[name].decode("utf-8")
+
+
+def test_an_approved_version_stays_as_approved_while_the_text_moves_on(repository: Path) -> None:
+    root = repository
+    build(root, site=False)
+    first = outputs(root)
+    page = text(first, "schools/st-anns.md")
+    assert "- **Status:** Approved by Full Governing Body on 20 November 2026, minute FGB 2026/14" in page
+    identifier = page.split("- **Version identifier:** ", 1)[1].split("\n", 1)[0]
+    assert identifier.startswith("staff-policy/2026.1/") and len(identifier.rsplit("/", 1)[1]) == 8
+    assert f"(st-anns/staff-policy/2026.1/index.md): approved by Full Governing Body on 20 November 2026" in page
+    assert SINCE not in first  # nothing has changed since the approval
+    approved = text(first, APPROVED)
+    assert "**This is the approved version.** The Full Governing Body approved this text on 20 November 2026" in approved
+    assert f"Its version identifier is **{identifier}**" in approved and OLD in approved
+    assert identifier in text(first, ACKNOWLEDGEMENT)
+    assert identifier in all_text(open_docx(first[DOCX])) and OLD in all_text(open_docx(first[DOCX]))
+    approved_pdf = pdf_text(first[PDF])
+    assert identifier in approved_pdf and "Draft:" not in approved_pdf and "Draft \u2013" not in approved_pdf
+    others = text(first, "schools/st-michaels.md")  # no approval recorded: a draft
+    assert "- **Status:** Draft: not yet approved by the governing body" in others
+    assert "/draft/" in others.split("- **Version identifier:** ", 1)[1].split("\n", 1)[0]
+
+    clause = root / CLAUSE
+    clause.write_text(clause.read_text(encoding="utf-8").replace(OLD, NEW), encoding="utf-8")
+    git(root, "commit", "-q", "-am", "Monitoring reworded")
+    build(root, site=False)
+    second = outputs(root)
+    for name in (APPROVED, ACKNOWLEDGEMENT, DOCX, PDF):  # the approved copy: byte for byte as it was
+        assert second[name] == first[name], name
+    page = text(second, "schools/st-anns.md")
+    assert "- **Status:** Draft: changes awaiting approval since the version approved on 20 November 2026" in page
+    assert "[See what changed](st-anns/staff-policy/since-approval.md)" in page
+    redline = text(second, SINCE)
+    changed = redline.split("## Changes", 1)[1]
+    assert "Monitoring" in changed and "<ins><span class=\"visually-hidden\">added: </span>may</ins>" in changed
+    assert "break this policy" in changed and FAR in changed  # the sentence before, as context
+    assert "Network administrators" in changed and "The school monitors its IT systems" not in changed
+    assert changed.count("### ") == 1  # one clause changed: no other clause is shown
+    home = text(second, "index.md")
+    assert "[Changes awaiting approval](schools/st-anns/staff-policy/since-approval.md)" in home
+    current_docx = all_text(open_docx(second["downloads/st-anns-social-media-policy.docx"]))
+    assert "Draft: changes awaiting approval" in current_docx and NEW.split(", and ")[1] in current_docx
+    current_pdf = pdf_text(second["downloads/st-anns-social-media-policy.pdf"])
+    assert "Draft: changes awaiting approval" in current_pdf and "Draft \u2013 staff-policy/draft/" in current_pdf
+
+    build(root, site=False)  # nothing changed: nothing rewritten
+    assert outputs(root) == second
+
+    rows = list(csv.DictReader(io.StringIO(text(second, "downloads/versions.csv"))))
+    mine = [row for row in rows if row["school"] == "st-anns"]
+    assert [(r["version"], r["status"], r["approval_date"], r["approved_by"], r["minute"]) for r in mine] == [
+        ("2026.1", "approved", "2026-11-20", "Full Governing Body", "FGB 2026/14"),
+        ("draft", "changed", "", "", ""),
+    ]
+    assert mine[0]["identifier"] == identifier and mine[0]["address"] == "schools/st-anns/staff-policy/2026.1/"
+    assert len(rows) == 9  # a draft row for each of the 8 documents, and the approved version
+    calendar = Calendar.from_ical(second["downloads/calendar/st-anns.ics"])
+    assert [str(e["SUMMARY"]) for e in calendar.walk("VEVENT")]
+
+
+def test_a_fresh_build_of_an_approved_version_makes_the_same_bytes(repository: Path, tmp_path: Path) -> None:
+    """Rendered again from its release in another checkout (no cache): the same page, DOCX and PDF."""
+    build(repository, site=False)
+    first = outputs(repository)
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", str(repository), str(clone)], check=True)
+    build(clone, site=False)
+    again = outputs(clone)
+    for name in (APPROVED, ACKNOWLEDGEMENT, DOCX, PDF):
+        assert again[name] == first[name], name
+
+
+def test_the_site_publishes_the_approved_copy_at_its_permanent_address(repository: Path) -> None:
+    build(repository)
+    site = repository / "site"
+    assert (site / "schools/st-anns/staff-policy/2026.1/index.html").is_file()
+    assert (site / "schools/st-anns/staff-policy/2026.1/acknowledgement/index.html").is_file()
+    assert (site / DOCX).is_file() and (site / PDF).is_file()
+
+
+def test_an_approval_whose_release_has_no_tag_stops_the_build(
+    repository: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    git(repository, "tag", "-d", "2026.1")
+    assert main(["-C", str(repository), "build", "--no-site"]) == 1
+    err = capsys.readouterr().err
+    line = (repository / "schools/st-anns.yml").read_text(encoding="utf-8").split("\n").index('    release: "2026.1"')
+    assert f"schools/st-anns.yml:{line + 1}: release '2026.1' has no git tag here: its text cannot be read" in err
+    assert "Traceback" not in err and not (repository / "docs").exists()
