@@ -31,6 +31,7 @@ serve them all, and ``pipeline``, ``serve`` and ``cli`` sit on top.  Imports nev
       changes            where a school's policy departs from its source policy
       status             review status against the build date
       check_changes      cross-file checks of the changes register and confirmations
+      approvals          each school's approvals: its documents, recorded releases, days in order
       plaintext          clause text as plain sentences with their lines, for the checks below
       readability        reading level per clause against its audiences' targets (clauses/readability.yml)
       terms              the terminology register (clauses/terms.yml) in clause text and school values
