@@ -89,10 +89,11 @@ serve them all, and ``pipeline``, ``serve`` and ``cli`` sit on top.  Imports nev
       diff_report        the change-impact report (Markdown, HTML redlines)
       scaffold           ``policies new-school``
       release            `policies release`: record a release (its entry, a commit and a tag)
+      approve            `policies approve`: record a governing body's approval in a school's file
       schema             JSON Schemas from the models
     pipeline             ``build()``: the stages above, top to bottom
     serve                live preview
-    commands             the maintainers' commands behind the CLI: new-school, diff, schema, release
+    commands             the maintainers' commands behind the CLI: new-school, diff, schema, release, approve
     cli                  the ``policies`` command: messages and exit codes
 """
 
