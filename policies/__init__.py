@@ -31,6 +31,7 @@ serve them all, and ``pipeline``, ``serve`` and ``cli`` sit on top.  Imports nev
       changes            where a school's policy departs from its source policy
       status             review status against the build date
       check_changes      cross-file checks of the changes register and confirmations
+      approvals          each school's approvals: its documents, recorded releases, days in order
       plaintext          clause text as plain sentences with their lines, for the checks below
       readability        reading level per clause against its audiences' targets (clauses/readability.yml)
       terms              the terminology register (clauses/terms.yml) in clause text and school values
@@ -95,10 +96,11 @@ serve them all, and ``pipeline``, ``serve`` and ``cli`` sit on top.  Imports nev
       diff_report        the change-impact report (Markdown, HTML redlines)
       scaffold           ``policies new-school``
       release            `policies release`: record a release (its entry, a commit and a tag)
+      approve            `policies approve`: record a governing body's approval in a school's file
       schema             JSON Schemas from the models
     pipeline             ``build()``: the stages above, top to bottom
     serve                live preview
-    commands             the maintainers' commands behind the CLI: new-school, diff, schema, release
+    commands             the maintainers' commands behind the CLI: new-school, diff, schema, release, approve
     cli                  the ``policies`` command: messages and exit codes
 """
 

@@ -1,4 +1,4 @@
-"""The ``policies`` command: check, build, matrix, changes, new-school, diff, schema, serve.
+"""The ``policies`` command: check, build, matrix, changes, new-school, diff, schema, release, approve, serve.
 
 ``main(argv) -> int`` is the one place that turns problems and errors into messages and
 exit codes; the work is done by plain functions the tests call directly.  Exit status:
@@ -182,6 +182,16 @@ def parser() -> argparse.ArgumentParser:
     release_cmd.add_argument("name", help="the release's name, e.g. 2026.1 (also its git tag)")
     release_cmd.add_argument("--notes", required=True, help="one line for schools and governors: what and why")
     release_cmd.set_defaults(func=commands.release)
+    approve_cmd = sub.add_parser(
+        "approve", help="record that a governing body approved a school's document as it stood at a release"
+    )
+    approve_cmd.add_argument("school", help="the school's slug (schools/SCHOOL.yml)")
+    approve_cmd.add_argument("document", nargs="?", help="the document's id (default: the school's main document)")
+    approve_cmd.add_argument("--release", required=True, metavar="NAME", help="the release approved (releases.yml)")
+    approve_cmd.add_argument("--date", required=True, help="the day of the meeting, e.g. '14 March 2026'")
+    approve_cmd.add_argument("--by", required=True, metavar="BODY", help="who approved it, e.g. 'Full Governing Body'")
+    approve_cmd.add_argument("--minute", metavar="REF", help="the minute's reference, e.g. 'FGB 2026/14'")
+    approve_cmd.set_defaults(func=commands.approve)
     serve_cmd = sub.add_parser("serve", help="live preview: regenerate on clause or school edits, mkdocs serve")
     serve_cmd.add_argument("--dev-addr", default="127.0.0.1:8000", help="address to serve on (default: %(default)s)")
     serve_cmd.set_defaults(func=_serve)
@@ -215,6 +225,7 @@ def os_error(exc: OSError, root: Path) -> str:
 _STOPPED = {
     "build": "build stopped: nothing was written",
     "diff": "policies diff: a revision does not check cleanly",
+    "approve": "policies approve: nothing was written: fix the problems above",
 }
 
 
@@ -233,7 +244,7 @@ def _user_error(exc: UserError, args: argparse.Namespace) -> list[str]:
         return [str(exc), *log, "site build failed: the previous site was left in place"]
     if isinstance(exc, ProjectBusy):
         return [f"error: {_shown(args.root)}: {exc}"]
-    return [f"policies {args.command}: {exc}"]  # DiffError, ScaffoldError, ReleaseError
+    return [f"policies {args.command}: {exc}"]  # DiffError, ScaffoldError, ReleaseError, ApprovalError
 
 
 def main(argv: list[str] | None = None) -> int:

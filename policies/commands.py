@@ -1,4 +1,4 @@
-"""The maintainers' commands of ``policies`` (new-school, diff, schema, release): the work behind cli.py.
+"""The maintainers' commands of ``policies`` (new-school, diff, schema, release, approve): the work behind cli.py.
 
 Each takes the parsed arguments and returns an exit status; errors are ``UserError``s, which cli.main
 reports as one line.
@@ -62,4 +62,20 @@ def release(args: argparse.Namespace) -> int:
     print(f"Released {made.name} ({made.date}): tagged, with clauses/releases.yml committed.")
     print(f"  Clauses changed since the last release: {changed}")
     print("  Push the commit and the tag (git push --follow-tags); the next build lists it under What changed.")
+    return 0
+
+
+def approve(args: argparse.Namespace) -> int:
+    from policies.maintain.approve import approve as record
+    from policies.runtime.clock import BuildClock
+
+    today = BuildClock.of(args.root).today
+    done = record(args.root, args.school, args.document, args.release, args.date, args.by, args.minute, today)
+    rel = done.path.relative_to(args.root).as_posix()
+    what = done.title if not done.document else f"{done.title} ({done.document})"
+    minute = f", minute {done.minute}" if done.minute else ""
+    print(
+        f"Recorded in {rel}:{done.line}: {done.by} approved {what} as it stood at release {done.release}, "
+        f"on {done.date}{minute}. Next: `policies build` publishes the approved copy."
+    )
     return 0

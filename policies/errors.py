@@ -51,6 +51,10 @@ class ReleaseError(UserError):
     """``policies release`` cannot record this release (not a git work tree, uncommitted inputs, a name in use)."""
 
 
+class ApprovalError(UserError):
+    """``policies approve`` cannot record this approval (no such school, a date that is not a day, recorded already)."""
+
+
 class ScaffoldError(UserError):
     """``policies new-school`` cannot write this school (a bad slug, the file exists)."""
 

@@ -11,6 +11,7 @@ import datetime as dt
 import difflib
 from collections import Counter
 
+from policies.load.approvals import check_approvals
 from policies.load.check_changes import check_changes
 from policies.load.check_documents import check_documents
 from policies.load.check_organisations import check_choice, check_organisations
@@ -31,7 +32,8 @@ VARIABLES = variable_paths()
 
 
 def check_project(project: Project, problems: Problems, today: dt.date | None = None) -> None:
-    """Every cross-file check; ``today`` (the build date) is needed only to check confirmation dates."""
+    """Every cross-file check; ``today`` (the build date) is needed only to check dates against it (confirmations,
+    approvals, releases)."""
     _check_outline(project, problems)
     _check_clauses(project, problems)
     check_cross_references(project, problems)
@@ -41,6 +43,7 @@ def check_project(project: Project, problems: Problems, today: dt.date | None = 
     check_documents(project, problems)
     check_translations(project.clauses, project.translations, problems)
     check_changes(project, problems, today)
+    check_approvals(project, problems, today)
     if today is not None:
         path = project.clauses_dir / RELEASES
         check_releases(project.releases, project.releases_lines, path, set(project.clauses), today, problems)

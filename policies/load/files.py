@@ -7,14 +7,15 @@ from pathlib import Path
 
 from policies.errors import SourceError
 from policies.load.problems import Problems
-from policies.load.yamlsource import Located, load_yaml_file
+from policies.load.yamlsource import Located, load_yaml_file, load_yaml_text
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")  # a file name that is a slug: schools, organisations
 
 
-def load_located(path: Path, problems: Problems) -> Located | None:
+def load_located(path: Path, problems: Problems, text: str | None = None) -> Located | None:
+    """The file's data with its lines; ``text``: what the file would hold, read instead of the file."""
     try:
-        located = load_yaml_file(path)
+        located = load_yaml_file(path) if text is None else load_yaml_text(text)
     except SourceError as exc:
         problems.error(path, exc.line, exc.message)
         return None
@@ -27,8 +28,8 @@ def load_located(path: Path, problems: Problems) -> Located | None:
     return located
 
 
-def load_mapping(path: Path, problems: Problems, what: str) -> Located | None:
-    located = load_located(path, problems)
+def load_mapping(path: Path, problems: Problems, what: str, text: str | None = None) -> Located | None:
+    located = load_located(path, problems, text)
     if located is not None and not isinstance(located.data, dict):
         problems.error(path, 1, f"must be a mapping of {what}")
         return None

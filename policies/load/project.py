@@ -8,6 +8,7 @@ it could not use and records why, so one run reports every broken file.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
@@ -105,7 +106,8 @@ class Project:
         return published(slug, school, self.documents, title, stem)
 
 
-def load_project(root: Path, problems: Problems) -> Project:
+def load_project(root: Path, problems: Problems, school_texts: Mapping[str, str] | None = None) -> Project:
+    """Every input; ``school_texts`` (slug -> text) stands in for school files, unwritten (``policies approve``)."""
     project = Project(root)
     clauses_dir = project.clauses_dir
     if not clauses_dir.is_dir():
@@ -141,7 +143,7 @@ def load_project(root: Path, problems: Problems) -> Project:
         project.jurisdictions, project.jurisdictions_lines = _registry(
             clauses_dir / "jurisdictions.yml", library_models.Jurisdiction, problems
         )
-    _load_schools(project, organisations, problems)
+    _load_schools(project, organisations, problems, school_texts or {})
     return project
 
 
@@ -221,7 +223,7 @@ def _load_clauses(project: Project, problems: Problems) -> None:
             )
 
 
-def _load_schools(project: Project, organisations: Organisations, problems: Problems) -> None:
+def _load_schools(project: Project, organisations: Organisations, problems: Problems, texts: Mapping[str, str]) -> None:
     folder = project.schools_dir
     if not folder.is_dir():
         problems.error(folder, 0, "no schools folder")
@@ -249,7 +251,7 @@ def _load_schools(project: Project, organisations: Organisations, problems: Prob
             continue
         if not _inside(path, project.root, problems):
             continue
-        located = _mapping(path, problems, "school settings")
+        located = _mapping(path, problems, "school settings", texts.get(path.stem))
         if located is None:
             continue
         school = validate_located(located, models.School, path, problems)

@@ -146,3 +146,11 @@ def _scalar(loader: yaml.SafeLoader, node: yaml.Node, offset: int) -> Any:
 def load_yaml_file(path: Path) -> Located:
     """Read and parse a whole YAML file (errors as :class:`SourceError`)."""
     return parse_yaml(read_text(path))
+
+
+def load_yaml_text(text: str, limit: int = MAX_BYTES) -> Located:
+    """Parse what a file would hold, as ``load_yaml_file`` would read it (the same limit, a BOM dropped)."""
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size > limit:
+        raise SourceError(1, f"file is {size:,} bytes, over the limit of {limit:,}")
+    return parse_yaml(text.removeprefix("\ufeff"))
