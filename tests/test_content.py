@@ -185,7 +185,9 @@ def test_one_list_of_details_feeds_page_documents_dashboard_and_comparison(tmp_p
     assert ("Website", "https://alpha.example.org/") in rows and ("Policy covers", "staff") in rows
     header = str(out["index.md"]).split("\n| School | ", 1)[1].split("\n", 1)[0]
     assert header == " | ".join(
-        ["Document", "Part of"] + [d.label for d in details_in(DASHBOARD)] + ["Status", "Approval", "Changes to confirm |"]
+        ["Document", "Part of"]
+        + [d.label for d in details_in(DASHBOARD)]
+        + ["Status", "Approval", "Changes to confirm |"]
     )
     matrix = json.loads(str(out["comparison/matrix.json"]))
     assert [(v["id"], v["label"]) for v in matrix["values"]] == [(d.id, d.label) for d in details_in(COMPARISON)]

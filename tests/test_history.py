@@ -20,13 +20,12 @@ from policies.pipeline import build
 from .helpers import all_text, copy_project, main, open_docx, pdf_text
 
 APPROVAL = """
-approvals:
-  - document: staff-policy
+  - document: "staff-policy"
     release: "2026.1"
-    date: 20 November 2026
-    by: Full Governing Body
-    minute: FGB 2026/14
-"""
+    date: 1 December 2026
+    by: "Full Governing Body"
+    minute: "FGB 2026/14"
+"""  # as `policies approve` records it
 CLAUSE = Path("clauses/staff-use/staff-monitoring.md")
 OLD = "internet history, and remove files."
 NEW = "internet history, and may remove files that break this policy."
@@ -57,8 +56,9 @@ def repository(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     git(root, "add", "-A")
     git(root, "commit", "-q", "-m", "The library")
     assert main(["-C", str(root), "release", "2026.1", "--notes", "The first release."]) == 0
-    school = root / "schools" / "st-anns.yml"
-    school.write_text(school.read_text(encoding="utf-8") + APPROVAL, encoding="utf-8")
+    approve = ["approve", "st-anns", "staff-policy", "--release", "2026.1", "--date", "1 December 2026"]
+    assert main(["-C", str(root), *approve, "--by", "Full Governing Body", "--minute", "FGB 2026/14"]) == 0
+    assert APPROVAL.strip() in (root / "schools" / "st-anns.yml").read_text(encoding="utf-8")
     git(root, "commit", "-q", "-am", "St Ann's governors approved the policy")
     return root
 
@@ -77,13 +77,13 @@ def test_an_approved_version_stays_as_approved_while_the_text_moves_on(repositor
     build(root, site=False)
     first = outputs(root)
     page = text(first, "schools/st-anns.md")
-    assert "- **Status:** Approved by Full Governing Body on 20 November 2026, minute FGB 2026/14" in page
+    assert "- **Status:** Approved by Full Governing Body on 1 December 2026, minute FGB 2026/14" in page
     identifier = page.split("- **Version identifier:** ", 1)[1].split("\n", 1)[0]
     assert identifier.startswith("staff-policy/2026.1/") and len(identifier.rsplit("/", 1)[1]) == 8
-    assert f"(st-anns/staff-policy/2026.1/index.md): approved by Full Governing Body on 20 November 2026" in page
+    assert "(st-anns/staff-policy/2026.1/index.md): approved by Full Governing Body on 1 December 2026" in page
     assert SINCE not in first  # nothing has changed since the approval
     approved = text(first, APPROVED)
-    assert "**This is the approved version.** The Full Governing Body approved this text on 20 November 2026" in approved
+    assert "**This is the approved version.** The Full Governing Body approved this text on 1 December" in approved
     assert f"Its version identifier is **{identifier}**" in approved and OLD in approved
     assert identifier in text(first, ACKNOWLEDGEMENT)
     assert identifier in all_text(open_docx(first[DOCX])) and OLD in all_text(open_docx(first[DOCX]))
@@ -101,11 +101,11 @@ def test_an_approved_version_stays_as_approved_while_the_text_moves_on(repositor
     for name in (APPROVED, ACKNOWLEDGEMENT, DOCX, PDF):  # the approved copy: byte for byte as it was
         assert second[name] == first[name], name
     page = text(second, "schools/st-anns.md")
-    assert "- **Status:** Draft: changes awaiting approval since the version approved on 20 November 2026" in page
+    assert "- **Status:** Draft: changes awaiting approval since the version approved on 1 December 2026" in page
     assert "[See what changed](st-anns/staff-policy/since-approval.md)" in page
     redline = text(second, SINCE)
     changed = redline.split("## Changes", 1)[1]
-    assert "Monitoring" in changed and "<ins><span class=\"visually-hidden\">added: </span>may</ins>" in changed
+    assert "Monitoring" in changed and '<ins><span class="visually-hidden">added: </span>may</ins>' in changed
     assert "break this policy" in changed and FAR in changed  # the sentence before, as context
     assert "Network administrators" in changed and "The school monitors its IT systems" not in changed
     assert changed.count("### ") == 1  # one clause changed: no other clause is shown
@@ -122,7 +122,7 @@ def test_an_approved_version_stays_as_approved_while_the_text_moves_on(repositor
     rows = list(csv.DictReader(io.StringIO(text(second, "downloads/versions.csv"))))
     mine = [row for row in rows if row["school"] == "st-anns"]
     assert [(r["version"], r["status"], r["approval_date"], r["approved_by"], r["minute"]) for r in mine] == [
-        ("2026.1", "approved", "2026-11-20", "Full Governing Body", "FGB 2026/14"),
+        ("2026.1", "approved", "2026-12-01", "Full Governing Body", "FGB 2026/14"),
         ("draft", "changed", "", "", ""),
     ]
     assert mine[0]["identifier"] == identifier and mine[0]["address"] == "schools/st-anns/staff-policy/2026.1/"

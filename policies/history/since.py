@@ -13,7 +13,7 @@ import hashlib
 from markupsafe import Markup
 
 from policies.history.frozen import Frozen
-from policies.history.redline import Redline, redline_markdown, sentence_redline
+from policies.history.redline import ClauseKind, Redline, redline_markdown, sentence_redline
 from policies.history.versions import changes_page, relative
 from policies.render.pages import render_template
 from policies.resolve.policy import ResolvedPolicy
@@ -30,9 +30,8 @@ def since_key(policy: ResolvedPolicy, approved: ApprovedVersion) -> str:
 
 
 def summary(result: Redline) -> str:
-    counts = [
-        (result.count(kind), word) for kind, word in (("changed", "changed"), ("added", "new"), ("removed", "removed"))
-    ]
+    kinds: tuple[tuple[ClauseKind, str], ...] = (("changed", "changed"), ("added", "new"), ("removed", "removed"))
+    counts = [(result.count(kind), word) for kind, word in kinds]
     parts = [f"{n} {'clause' if n == 1 else 'clauses'} {word}" for n, word in counts if n]
     if not parts:
         return "only its numbering or formatting"
