@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import subprocess
 from pathlib import Path
 
@@ -149,6 +150,10 @@ def test_the_site_publishes_the_approved_copy_at_its_permanent_address(repositor
     assert (site / "schools/st-anns/staff-policy/2026.1/index.html").is_file()
     assert (site / "schools/st-anns/staff-policy/2026.1/acknowledgement/index.html").is_file()
     assert (site / DOCX).is_file() and (site / PDF).is_file()
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    locations = {d["location"].split("#", 1)[0] for d in index["docs"]}
+    assert "schools/st-anns/" in locations  # the current text is found by search; the approved copies are not
+    assert not any(location.startswith("schools/st-anns/staff-policy/") for location in locations)
 
 
 def test_an_approval_whose_release_has_no_tag_stops_the_build(
