@@ -61,6 +61,8 @@ serve them all, and ``pipeline``, ``serve`` and ``cli`` sit on top.  Imports nev
       typst_markup       clause Markdown -> Typst markup
       pdf_typst          one PDF per school by Typst
       pdf_pool           PDFs compiled in worker processes of their own
+    history/             a document's versions: what changed between them
+      redline            the sentence-level redline between two versions of one document, for governors
     compare/             5. the comparison across schools
       matrix             the comparison matrix model
       export             the JSON document and its CSV flattening
