@@ -90,10 +90,13 @@ serve them all, and ``pipeline``, ``serve`` and ``cli`` sit on top.  Imports nev
       diff_report        the change-impact report (Markdown, HTML redlines)
       scaffold           ``policies new-school``
       release            `policies release`: record a release (its entry, a commit and a tag)
+      pack               ``policies pack``: a governors' meeting pack, each document at the latest release
+      pack_docx          the meeting pack as DOCX, in the house style
+      pack_pdf           the meeting pack as PDF, by Typst
       schema             JSON Schemas from the models
     pipeline             ``build()``: the stages above, top to bottom
     serve                live preview
-    commands             the maintainers' commands behind the CLI: new-school, diff, schema, release
+    commands             the maintainers' commands behind the CLI: new-school, diff, schema, release, pack
     cli                  the ``policies`` command: messages and exit codes
 """
 

@@ -1,4 +1,4 @@
-"""The ``policies`` command: check, build, matrix, changes, new-school, diff, schema, serve.
+"""The ``policies`` command: check, build, matrix, changes, new-school, diff, schema, release, pack, serve.
 
 ``main(argv) -> int`` is the one place that turns problems and errors into messages and
 exit codes; the work is done by plain functions the tests call directly.  Exit status:
@@ -182,6 +182,17 @@ def parser() -> argparse.ArgumentParser:
     release_cmd.add_argument("name", help="the release's name, e.g. 2026.1 (also its git tag)")
     release_cmd.add_argument("--notes", required=True, help="one line for schools and governors: what and why")
     release_cmd.set_defaults(func=commands.release)
+    pack_cmd = sub.add_parser(
+        "pack", help="a governors' meeting pack (DOCX and PDF): each document at the latest release, to approve"
+    )
+    pack_cmd.add_argument("school", help="the school's slug (schools/SLUG.yml)")
+    pack_cmd.add_argument(
+        "--out", type=Path, metavar="DIR", help="where to write SLUG-governors-pack.docx and .pdf (default: packs/)"
+    )
+    pack_cmd.add_argument(
+        "--meeting", metavar="DATE", help="the meeting's date, e.g. '14 March 2026', for the clerk's approve line"
+    )
+    pack_cmd.set_defaults(func=commands.pack)
     serve_cmd = sub.add_parser("serve", help="live preview: regenerate on clause or school edits, mkdocs serve")
     serve_cmd.add_argument("--dev-addr", default="127.0.0.1:8000", help="address to serve on (default: %(default)s)")
     serve_cmd.set_defaults(func=_serve)
@@ -215,6 +226,7 @@ def os_error(exc: OSError, root: Path) -> str:
 _STOPPED = {
     "build": "build stopped: nothing was written",
     "diff": "policies diff: a revision does not check cleanly",
+    "pack": "policies pack: the working tree or a release it reads does not check cleanly",
 }
 
 
@@ -233,7 +245,7 @@ def _user_error(exc: UserError, args: argparse.Namespace) -> list[str]:
         return [str(exc), *log, "site build failed: the previous site was left in place"]
     if isinstance(exc, ProjectBusy):
         return [f"error: {_shown(args.root)}: {exc}"]
-    return [f"policies {args.command}: {exc}"]  # DiffError, ScaffoldError, ReleaseError
+    return [f"policies {args.command}: {exc}"]  # DiffError, ScaffoldError, ReleaseError, PackError
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -51,6 +51,10 @@ class ReleaseError(UserError):
     """``policies release`` cannot record this release (not a git work tree, uncommitted inputs, a name in use)."""
 
 
+class PackError(UserError):
+    """``policies pack`` cannot make this pack (an unknown school, no release yet, a release without its tag)."""
+
+
 class ScaffoldError(UserError):
     """``policies new-school`` cannot write this school (a bad slug, the file exists)."""
 
