@@ -68,6 +68,8 @@ serve them all, and ``pipeline``, ``serve`` and ``cli`` sit on top.  Imports nev
       typst_markup       clause Markdown -> Typst markup
       pdf_typst          one PDF per school by Typst
       pdf_pool           PDFs compiled in worker processes of their own
+    history/             a document's versions: what changed between them
+      redline            the sentence-level redline between two versions of one document, for governors
     compare/             5. the comparison across schools
       matrix             the comparison matrix model
       export             the JSON document and its CSV flattening
@@ -97,10 +99,13 @@ serve them all, and ``pipeline``, ``serve`` and ``cli`` sit on top.  Imports nev
       scaffold           ``policies new-school``
       release            `policies release`: record a release (its entry, a commit and a tag)
       approve            `policies approve`: record a governing body's approval in a school's file
+      pack               ``policies pack``: a governors' meeting pack, each document at the latest release
+      pack_docx          the meeting pack as DOCX, in the house style
+      pack_pdf           the meeting pack as PDF, by Typst
       schema             JSON Schemas from the models
     pipeline             ``build()``: the stages above, top to bottom
     serve                live preview
-    commands             the maintainers' commands behind the CLI: new-school, diff, schema, release, approve
+    commands             the maintainers' commands behind the CLI: new-school, diff, schema, release, approve, pack
     cli                  the ``policies`` command: messages and exit codes
 """
 

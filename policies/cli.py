@@ -1,4 +1,5 @@
-"""The ``policies`` command: check, build, matrix, changes, new-school, diff, schema, release, approve, serve.
+"""The ``policies`` command: check, build, matrix, changes, new-school, diff, schema, release, approve, pack,
+serve.
 
 ``main(argv) -> int`` is the one place that turns problems and errors into messages and
 exit codes; the work is done by plain functions the tests call directly.  Exit status:
@@ -192,6 +193,17 @@ def parser() -> argparse.ArgumentParser:
     approve_cmd.add_argument("--by", required=True, metavar="BODY", help="who approved it, e.g. 'Full Governing Body'")
     approve_cmd.add_argument("--minute", metavar="REF", help="the minute's reference, e.g. 'FGB 2026/14'")
     approve_cmd.set_defaults(func=commands.approve)
+    pack_cmd = sub.add_parser(
+        "pack", help="a governors' meeting pack (DOCX and PDF): each document at the latest release, to approve"
+    )
+    pack_cmd.add_argument("school", help="the school's slug (schools/SLUG.yml)")
+    pack_cmd.add_argument(
+        "--out", type=Path, metavar="DIR", help="where to write SLUG-governors-pack.docx and .pdf (default: packs/)"
+    )
+    pack_cmd.add_argument(
+        "--meeting", metavar="DATE", help="the meeting's date, e.g. '14 March 2026', for the clerk's approve line"
+    )
+    pack_cmd.set_defaults(func=commands.pack)
     serve_cmd = sub.add_parser("serve", help="live preview: regenerate on clause or school edits, mkdocs serve")
     serve_cmd.add_argument("--dev-addr", default="127.0.0.1:8000", help="address to serve on (default: %(default)s)")
     serve_cmd.set_defaults(func=_serve)
@@ -226,6 +238,7 @@ _STOPPED = {
     "build": "build stopped: nothing was written",
     "diff": "policies diff: a revision does not check cleanly",
     "approve": "policies approve: nothing was written: fix the problems above",
+    "pack": "policies pack: the working tree or a release it reads does not check cleanly",
 }
 
 
@@ -244,7 +257,7 @@ def _user_error(exc: UserError, args: argparse.Namespace) -> list[str]:
         return [str(exc), *log, "site build failed: the previous site was left in place"]
     if isinstance(exc, ProjectBusy):
         return [f"error: {_shown(args.root)}: {exc}"]
-    return [f"policies {args.command}: {exc}"]  # DiffError, ScaffoldError, ReleaseError, ApprovalError
+    return [f"policies {args.command}: {exc}"]  # DiffError, ScaffoldError, ReleaseError, ApprovalError, PackError
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,4 +1,5 @@
-"""The maintainers' commands of ``policies`` (new-school, diff, schema, release, approve): the work behind cli.py.
+"""The maintainers' commands of ``policies`` (new-school, diff, schema, release, approve, pack): the work
+behind cli.py.
 
 Each takes the parsed arguments and returns an exit status; errors are ``UserError``s, which cli.main
 reports as one line.
@@ -78,4 +79,45 @@ def approve(args: argparse.Namespace) -> int:
         f"Recorded in {rel}:{done.line}: {done.by} approved {what} as it stood at release {done.release}, "
         f"on {done.date}{minute}. Next: `policies build` publishes the approved copy."
     )
+    return 0
+
+
+def pack(args: argparse.Namespace) -> int:
+    from policies.errors import PackError, TypstPdfError
+    from policies.load.dates import parse_policy_date
+    from policies.maintain.pack import PACK_DIR, day, make_pack, status
+    from policies.maintain.pack_docx import pack_docx
+    from policies.maintain.pack_pdf import pack_pdf
+    from policies.runtime.clock import BuildClock
+    from policies.runtime.write import write_if_changed
+
+    meeting = None
+    if args.meeting is not None:
+        try:
+            meeting = parse_policy_date(args.meeting)
+        except ValueError as exc:
+            raise PackError(f"--meeting: {exc}") from exc
+        if meeting.start != meeting.end:
+            raise PackError(f"--meeting: '{args.meeting}' is not a day; write it as 14 March 2026")
+    made = make_pack(args.root, args.school, BuildClock.of(args.root).today, meeting)
+    for warning in made.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    try:
+        pdf = pack_pdf(made)
+    except TypstPdfError as exc:
+        raise PackError(f"the PDF could not be made: {exc}") from exc
+    out = args.out if args.out is not None else args.root / PACK_DIR
+    stem = out / f"{made.slug}-governors-pack"
+    write_if_changed(stem.with_suffix(".docx"), pack_docx(made))
+    write_if_changed(stem.with_suffix(".pdf"), pdf)
+    try:
+        shown = stem.resolve().relative_to(args.root.resolve()).as_posix()
+    except ValueError:
+        shown = stem.as_posix()
+    print(
+        f"Wrote {shown}.docx and .pdf for {made.school}, prepared {day(made.date)}: "
+        f"{len(made.documents)} document(s) to approve at library release {made.release.name}."
+    )
+    for document in made.documents:
+        print(f"  {document.identifier}: {status(document)}; {len(document.changes)} change(s) to confirm")
     return 0

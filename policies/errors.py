@@ -55,6 +55,10 @@ class ApprovalError(UserError):
     """``policies approve`` cannot record this approval (no such school, a date that is not a day, recorded already)."""
 
 
+class PackError(UserError):
+    """``policies pack`` cannot make this pack (an unknown school, no release yet, a release without its tag)."""
+
+
 class ScaffoldError(UserError):
     """``policies new-school`` cannot write this school (a bad slug, the file exists)."""
 

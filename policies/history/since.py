@@ -31,7 +31,7 @@ def since_key(policy: ResolvedPolicy, approved: ApprovedVersion) -> str:
 
 def summary(result: Redline) -> str:
     kinds: tuple[tuple[ClauseKind, str], ...] = (("changed", "changed"), ("added", "new"), ("removed", "removed"))
-    counts = [(result.count(kind), word) for kind, word in kinds]
+    counts = [(sum(1 for c in result.clauses if c.kind == kind), word) for kind, word in kinds]
     parts = [f"{n} {'clause' if n == 1 else 'clauses'} {word}" for n, word in counts if n]
     if not parts:
         return "only its numbering or formatting"

@@ -5,13 +5,12 @@ BASE from git, at HEAD from git or the working tree), then compared school by
 school and clause by clause.  A change is *content* when the words a reader
 sees differ; when only the Markdown around the same words differs (emphasis, a
 list re-flowed) it is *formatting only*, so schools are not told their policy
-changed when it did not.  Content changes come with a word-level redline.
+changed when it did not.  Content changes come with a word-level redline.  What a reader sees and the
+word-level diff are ``history.redline``'s, which the governors' sentence-level redline shares.
 """
 
 from __future__ import annotations
 
-import difflib
-import html
 import io
 import re
 import subprocess
@@ -20,15 +19,12 @@ import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-import markdown
-
 from policies.errors import DiffError
+from policies.history.redline import WORD, visible_text, word_spans
 from policies.resolve.policy import ResolvedPolicy
 from policies.resolve.prepare import prepare
 
 TRACKED = ("clauses", "schools", "organisations")  # the inputs of a policy (organisations/ may not exist yet)
-_WORD = re.compile(r"\w+(?:['’]\w+)*|[^\w\s]")
-_TOKEN = re.compile(r"\s+|\w+(?:['’]\w+)*|[^\w\s]")
 
 
 @dataclass
@@ -54,12 +50,6 @@ class SchoolChange:
     @property
     def formatting(self) -> list[ClauseChange]:
         return [c for c in self.clauses if c.kind == "formatting"]
-
-
-def visible_text(markdown_text: str) -> str:
-    """The words a reader sees: Markdown rendered, tags dropped, entities decoded."""
-    rendered = markdown.markdown(markdown_text, extensions=["attr_list", "tables"])
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", rendered)).split())
 
 
 def export_revision(root: Path, revision: str, dest: Path) -> Path:
@@ -132,7 +122,7 @@ def compare(old: dict[str, ResolvedPolicy], new: dict[str, ResolvedPolicy]) -> l
                 change.clauses.append(ClauseChange(cid, before[cid][0], "removed", visible_text(before[cid][1]), ""))
             elif before[cid][1] != after[cid][1]:
                 old_text, new_text = visible_text(before[cid][1]), visible_text(after[cid][1])
-                kind = "content" if _WORD.findall(old_text) != _WORD.findall(new_text) else "formatting"
+                kind = "content" if WORD.findall(old_text) != WORD.findall(new_text) else "formatting"
                 change.clauses.append(ClauseChange(cid, after[cid][0], kind, old_text, new_text))
         if change.clauses:
             changes.append(change)
@@ -140,17 +130,13 @@ def compare(old: dict[str, ResolvedPolicy], new: dict[str, ResolvedPolicy]) -> l
 
 
 def redline(old: str, new: str, deleted: str = "~~{}~~", inserted: str = "**{}**") -> str:
-    """Word-level redline of two texts, marking deletions and insertions."""
-    a, b = _TOKEN.findall(old), _TOKEN.findall(new)
+    """Word-level redline of two texts, marking deletions and insertions (history.redline's word_spans)."""
     out = []
-    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
-        if op == "equal":
-            out.append("".join(a[i1:i2]))
-            continue
-        if op in ("delete", "replace") and "".join(a[i1:i2]).strip():
-            out.append(deleted.format("".join(a[i1:i2]).strip()) + " ")
-        if op in ("insert", "replace") and "".join(b[j1:j2]).strip():
-            out.append(inserted.format("".join(b[j1:j2]).strip()) + " ")
+    for span in word_spans(old, new):
+        if span.kind == "equal":
+            out.append(span.text)
+        else:
+            out.append((deleted if span.kind == "deleted" else inserted).format(span.text) + " ")
     return re.sub(r" {2,}", " ", "".join(out)).strip()
 
 

@@ -1,0 +1,1 @@
+"""A document's history: what changed between the versions of it a governing body approved."""
