@@ -22,7 +22,7 @@ APPROVAL = """
 approvals:
   - document: staff-policy
     release: "2026.1"
-    date: 14 October 2026
+    date: 1 December 2026
     by: Full Governing Body
     minute: FGB 2026/14
 """
@@ -81,13 +81,13 @@ def test_the_pack_shows_the_changes_since_the_approved_version_and_the_resolutio
     assert "1 document(s) to approve at library release 2026.2" in said.out
     (policy,) = [p for p in prepare(root).policies if p.slug == "st-anns"]
     version = identifier("staff-policy", "2026.2", content_hash(policy))
-    assert f"{version}: 1 clause changed since it was approved on 14 October 2026 (release 2026.1)" in said.out
+    assert f"{version}: 1 clause changed since it was approved on 1 December 2026 (release 2026.1)" in said.out
 
     docx_bytes = (out / "st-anns-governors-pack.docx").read_bytes()
     pdf_bytes = (out / "st-anns-governors-pack.pdf").read_bytes()
     document = open_docx(docx_bytes)
     text = all_text(document)
-    assert "Changes since the version approved on 14 October 2026 by Full Governing Body (release 2026.1)" in text
+    assert "Changes since the version approved on 1 December 2026 by Full Governing Body (release 2026.1)" in text
     (line,) = [p for p in document.paragraphs if p.text.startswith("On them, staff must")]
     assert [r.text for r in line.runs if r.font.strike] == ["not"]
     assert [r.text for r in line.runs if r.underline] == ["never"]
