@@ -7,7 +7,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: setup system-deps site check test test-quick goldens lint bench clean
+.PHONY: setup system-deps site check test test-quick goldens lint bench bench-history clean
 
 setup: $(STAMP)
 
@@ -38,6 +38,10 @@ goldens: setup
 
 bench: setup
 	$(PY) scripts/bench.py $(SCHOOLS)
+
+# What approved versions cost an unchanged rebuild: 10 per document at 500 schools (issue 18)
+bench-history: setup
+	$(PY) scripts/bench_history.py $(SCHOOLS) $(APPROVALS)
 
 lint: setup
 	$(VENV)/bin/ruff check policies tests scripts
