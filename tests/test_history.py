@@ -165,3 +165,65 @@ def test_an_approval_whose_release_has_no_tag_stops_the_build(
     line = (repository / "schools/st-anns.yml").read_text(encoding="utf-8").split("\n").index('    release: "2026.1"')
     assert f"schools/st-anns.yml:{line + 1}: release '2026.1' has no git tag here: its text cannot be read" in err
     assert "Traceback" not in err and not (repository / "docs").exists()
+
+
+def changed_since_approval(root: Path) -> None:
+    clause = root / CLAUSE
+    clause.write_text(clause.read_text(encoding="utf-8").replace(OLD, NEW), encoding="utf-8")
+    git(root, "commit", "-q", "-am", "Monitoring reworded")
+
+
+@pytest.mark.browser
+def test_the_history_pages_are_axe_clean_with_working_links(repository: Path) -> None:
+    """The approved copy, its acknowledgement sheet, the redline and the school's page, in Chromium with axe."""
+    from playwright.sync_api import sync_playwright
+
+    from .browser import CHROMIUM, CHROMIUM_ARGS, serve
+    from .test_browser import audit, open_page
+
+    changed_since_approval(repository)
+    build(repository)
+    site = repository / "site"
+    pages = ["schools/st-anns/", "schools/st-anns/staff-policy/2026.1/", "index.html"]
+    pages += ["schools/st-anns/staff-policy/2026.1/acknowledgement/", "schools/st-anns/staff-policy/since-approval/"]
+    with serve(site) as base_url, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        for name in pages:
+            page, report = open_page(browser, base_url)
+            page.goto(base_url + name.removesuffix("index.html"), wait_until="networkidle")
+            audit(page, report)
+            if "since-approval" in name:  # the screen-reader words are in the page, hidden from sight
+                box = page.locator("ins .visually-hidden").first.bounding_box()
+                assert box is not None and box["width"] <= 1 and box["height"] <= 1
+                assert "added:" in page.locator("ins").first.text_content()
+            page.close()
+            assert report.violations == [] and report.console_errors == [], name
+            local = [link.removeprefix(base_url) for link in report.links if link.startswith(base_url)]
+            missing = [
+                link
+                for link in local
+                if not (site / link.split("#", 1)[0]).is_file()
+                and not (site / link.split("#", 1)[0] / "index.html").is_file()
+            ]
+            assert missing == [], name
+        browser.close()
+
+
+@pytest.mark.libreoffice
+def test_the_approved_copy_and_the_governors_pack_open_in_libreoffice(repository: Path, tmp_path: Path) -> None:
+    from .helpers import require
+
+    soffice = require("soffice")
+    changed_since_approval(repository)
+    assert main(["-C", str(repository), "release", "2026.2", "--notes", "Monitoring reworded."]) == 0
+    build(repository, site=False, pdf=False)
+    assert main(["-C", str(repository), "pack", "st-anns", "--out", str(tmp_path / "packs")]) == 0
+    documents = [repository / "docs" / DOCX, tmp_path / "packs" / "st-anns-governors-pack.docx"]
+    out = tmp_path / "text"
+    profile = f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}"
+    command = [soffice, profile, "--headless", "--norestore", "--convert-to", "txt:Text (encoded):UTF8"]
+    subprocess.run([*command, "--outdir", str(out), *map(str, documents)], capture_output=True, check=True, timeout=300)
+    approved = " ".join((out / f"{Path(DOCX).stem}.txt").read_text(encoding="utf-8-sig").split())
+    assert "Policy for Social Networking" in approved and OLD in approved and "staff-policy/2026.1/" in approved
+    pack = " ".join((out / "st-anns-governors-pack.txt").read_text(encoding="utf-8-sig").split())
+    assert "St Ann's School" in pack and "2.10 Monitoring" in pack and "break this policy" in pack
