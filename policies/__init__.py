@@ -50,6 +50,8 @@ serve them all, and ``pipeline``, ``serve`` and ``cli`` sit on top.  Imports nev
       frozen             each approval's document as it stood at its release, resolved once and kept
       versions           each document's status against its approvals; the versions list (CSV)
       publish            an approved copy's page, acknowledgement sheet, DOCX and PDF, made once
+      redline            the sentence-level redline between two versions of one document, for governors
+      redline_page       the redline as Markdown for the site: escaped, marked for eyes and screen readers
       since              the redline page of a document changed since its last approved version
       stage              the build's history stage: versions known before rendering, copies written
     render/              3. the site's Markdown pages
@@ -68,8 +70,6 @@ serve them all, and ``pipeline``, ``serve`` and ``cli`` sit on top.  Imports nev
       typst_markup       clause Markdown -> Typst markup
       pdf_typst          one PDF per school by Typst
       pdf_pool           PDFs compiled in worker processes of their own
-    history/             a document's versions: what changed between them
-      redline            the sentence-level redline between two versions of one document, for governors
     compare/             5. the comparison across schools
       matrix             the comparison matrix model
       export             the JSON document and its CSV flattening

@@ -13,11 +13,11 @@ from policies.history.redline import (
     Line,
     Redline,
     Span,
-    redline_markdown,
     sentence_redline,
     sentences,
     shown_spans,
 )
+from policies.history.redline_page import redline_markdown
 from policies.templating.escape import escape_markdown
 
 from .helpers import ROOT, main_policies

@@ -12,11 +12,11 @@ when one of its outputs must be made.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 from markupsafe import Markup
 
@@ -51,7 +51,9 @@ class ApprovedCopy:
     current_page: str  # the document's page today, which the copy links
     pdf: bool  # whether the copy links a PDF
 
+    @functools.cached_property
     def outputs(self) -> list[FrozenOutput]:
+        """Its files in the docs tree, each with its key: worked out once a build (10,000s at scale)."""
         frozen, version = self.frozen, self.version
         inputs = [str(FORMAT), frozen.commit, frozen.slug, frozen.document, version.release, version.date]
         inputs += [version.by, version.minute or "", self.current_page, str(self.pdf)]
@@ -97,15 +99,15 @@ def acknowledgement_markdown(copy: ApprovedCopy, policy: ResolvedPolicy) -> str:
 
 
 def frozen_outputs(
-    project: Project, copy: ApprovedCopy, state: dict[str, str], docs: Path
+    project: Project, copy: ApprovedCopy, state: dict[str, str], present: Callable[[str], bool]
 ) -> Iterator[tuple[str, str | bytes | None]]:
     """(path, content) of each output of the copy to write, or (path, None) for one that is current.
 
     The PDF is not made here (Typst runs in its own processes): its content is the Typst source, for
-    the build's PDF workers.
+    the build's PDF workers.  ``present(name)``: whether the file is in the docs tree.
     """
-    outputs = copy.outputs()
-    if all(state.get(o.name) == o.key and (docs / o.name).is_file() for o in outputs):
+    outputs = copy.outputs
+    if all(state.get(o.name) == o.key and present(o.name) for o in outputs):
         for output in outputs:
             yield output.name, None
         return
@@ -113,7 +115,7 @@ def frozen_outputs(
     document = frozen_document(policy, copy.version)
     subject = project.outline.title if project.outline else ""
     for output in outputs:
-        current = state.get(output.name) == output.key and (docs / output.name).is_file()
+        current = state.get(output.name) == output.key and present(output.name)
         if current:
             yield output.name, None
         elif output.name.endswith("index.md"):

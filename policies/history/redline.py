@@ -16,6 +16,7 @@ The result is plain data for any renderer (the meeting pack's DOCX and PDF read 
 from __future__ import annotations
 
 import difflib
+import functools
 import html
 import re
 from collections.abc import Iterator, Mapping
@@ -25,7 +26,6 @@ from typing import Literal, NamedTuple
 import markdown
 
 from policies.resolve.policy import ResolvedPolicy
-from policies.templating.escape import escape_markdown
 
 WORD = re.compile(r"\w+(?:['’]\w+)*|[^\w\s]")
 _TOKEN = re.compile(r"\s+|\w+(?:['’]\w+)*|[^\w\s]")
@@ -87,15 +87,19 @@ class ClauseText(NamedTuple):
     body: str  # Markdown
 
 
+_MARKDOWN = markdown.Markdown(extensions=["attr_list", "tables"])  # one parser, reset for each text
+
+
+@functools.lru_cache(maxsize=4096)  # schools share most clause texts
 def visible_text(markdown_text: str) -> str:
     """The words a reader sees: Markdown rendered, tags dropped, entities decoded."""
-    rendered = markdown.markdown(markdown_text, extensions=["attr_list", "tables"])
+    rendered = _MARKDOWN.reset().convert(markdown_text)
     return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", rendered)).split())
 
 
 def visible_blocks(markdown_text: str) -> list[str]:
     """The visible text of each block (paragraph, list item, heading, table cell), in order."""
-    rendered = markdown.markdown(markdown_text.replace("\x00", ""), extensions=["attr_list", "tables"])
+    rendered = _MARKDOWN.reset().convert(markdown_text.replace("\x00", ""))
     blocks = (html.unescape(re.sub(r"<[^>]+>", " ", part)) for part in _BLOCK.sub("\x00", rendered).split("\x00"))
     return [" ".join(block.split()) for block in blocks if block.strip()]
 
@@ -238,6 +242,8 @@ def _clause(cid: str, old: ClauseText | None, new: ClauseText | None, context: i
     if old is None:
         whole = tuple(_line("added", s) for s in sentences(new.body))
         return ClauseRedline(cid, new.number, new.title, "added", (Hunk(whole, False),))
+    if old.title == new.title and old.body == new.body:
+        return None  # untouched (or only renumbered): most clauses, so no Markdown is rendered for them
     retitled = _words(old.title) != _words(new.title)
     if not retitled and _words(visible_text(old.body)) == _words(visible_text(new.body)):
         return None  # the same words: renumbered, reformatted or untouched
@@ -255,44 +261,3 @@ def sentence_redline(
     ids = [*after, *(cid for cid in before if cid not in after)]
     found = (_clause(cid, before.get(cid), after.get(cid), max(0, context)) for cid in ids)
     return Redline(tuple(clause for clause in found if clause is not None))
-
-
-# --- the site's rendering --------------------------------------------------------------------------
-
-_HIDDEN = '<span class="visually-hidden">{}</span>'
-_MARK = {"deleted": ("del", "removed: "), "inserted": ("ins", "added: ")}
-_CLAUSE_NOTE = {"added": "New clause.", "removed": "Clause removed.", "changed": ""}
-GAP_MARKDOWN = f'<span aria-hidden="true">{ELLIPSIS}</span>' + _HIDDEN.format("Unchanged text left out.")
-
-
-def span_markdown(span: Span) -> str:
-    """One span as Markdown: text escaped, removed and added words marked for eyes and screen readers."""
-    text = escape_markdown(span.text)
-    if span.kind == "equal":
-        return text
-    tag, label = _MARK[span.kind]
-    return f"<{tag}>{_HIDDEN.format(label)}{text}</{tag}>"
-
-
-def _spans_markdown(spans: tuple[Span, ...]) -> str:
-    return "".join(span_markdown(span) for span in spans)
-
-
-def redline_markdown(result: Redline, level: int = 3) -> str:
-    """The redline as Markdown for a page: a heading per clause, a paragraph per sentence shown."""
-    if not result.changed:
-        return "No changes.\n"
-    out = []
-    for clause in result.clauses:
-        out.append(f"{'#' * level} {escape_markdown(f'{clause.number} {clause.title}')}")
-        if clause.title_spans:
-            out.append(f"Title: {_spans_markdown(clause.title_spans)}")
-        if note := _CLAUSE_NOTE[clause.kind]:
-            out.append(f"*{note}*")
-        for hunk in clause.hunks:
-            if hunk.skipped_before:
-                out.append(GAP_MARKDOWN)
-            out += [_spans_markdown(line.spans) for line in hunk.lines]
-        if clause.skipped_after:
-            out.append(GAP_MARKDOWN)
-    return "\n\n".join(out) + "\n"

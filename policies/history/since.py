@@ -13,7 +13,8 @@ import hashlib
 from markupsafe import Markup
 
 from policies.history.frozen import Frozen
-from policies.history.redline import ClauseKind, Redline, redline_markdown, sentence_redline
+from policies.history.redline import ClauseKind, Redline, sentence_redline
+from policies.history.redline_page import redline_markdown
 from policies.history.versions import changes_page, relative
 from policies.render.pages import render_template
 from policies.resolve.policy import ResolvedPolicy

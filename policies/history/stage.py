@@ -50,7 +50,7 @@ class History:
                 made = frozen[(slug, document, version.release)]
                 copy = ApprovedCopy(version, made, pages.get((slug, document), f"schools/{slug}.md"), pdf=True)
                 if not pdf:  # keep a PDF made before only while it is current
-                    made_pdf = copy.outputs()[-1]
+                    made_pdf = copy.outputs[-1]
                     current = state.get(made_pdf.name) == made_pdf.key and (docs / made_pdf.name).is_file()
                     copy = replace(copy, pdf=current)
                 copies.append(copy)
@@ -65,8 +65,8 @@ class History:
         keys: dict[str, str] = {}
         jobs: list[PdfJob] = []
         for copy in self.copies:
-            keys.update({output.name: output.key for output in copy.outputs()})
-            for name, content in frozen_outputs(project, copy, state, docs):
+            keys.update({output.name: output.key for output in copy.outputs})
+            for name, content in frozen_outputs(project, copy, state, writer.had):
                 if content is None:
                     writer.keep(name)
                 elif name.endswith(".pdf"):
@@ -83,7 +83,7 @@ class History:
                 continue
             name, key = changes_page(policy.slug, policy.document), since_key(policy, last)
             keys[name] = key
-            if state.get(name) == key and (docs / name).is_file():
+            if state.get(name) == key and writer.had(name):
                 writer.keep(name)
             else:
                 frozen = self.frozen[(policy.slug, policy.document, last.release)]

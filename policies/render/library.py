@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import posixpath
 from typing import Any
 
 from markupsafe import Markup
@@ -46,7 +45,7 @@ def clause_data(
             "slug": policy.slug,
             "name": policy.name,
             "group": policy.organisations[-1:],
-            "href": Markup(posixpath.relpath(page, "library")),
+            "href": Markup(f"../{page}"),  # from library/<id>.md: the docs tree's root is one folder up
         }
         school = project.schools[policy.slug]
         if policy.slug in holding:

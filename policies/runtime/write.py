@@ -91,9 +91,17 @@ def write_pieces_if_changed(path: Path, pieces: Iterable[str]) -> bool:
 
 @dataclass
 class TreeWriter:
+    """The docs tree of one run: what it wrote or kept (the rest is stale), and what changed.
+
+    Paths are resolved a folder at a time, not a file at a time: a build at 500 schools with ten approved
+    versions of each document claims 30,000 files, and resolving each cost 3 s of an unchanged rebuild.
+    """
+
     root: Path
-    written: set[Path] = field(default_factory=set)
+    written: set[str] = field(default_factory=set)  # the absolute paths claimed, as strings
     changed: list[Path] = field(default_factory=list)
+    _folders: dict[str, str] = field(default_factory=dict, repr=False)
+    _present: set[str] | None = field(default=None, repr=False)
 
     def write(self, relative: str, content: str | bytes | Iterable[str]) -> bool:
         """Write ``relative`` unless it already holds ``content`` (a text, bytes, or a text's pieces); True when
@@ -110,28 +118,66 @@ class TreeWriter:
 
     def keep(self, relative: str, *, changed: bool = False) -> None:
         """Count a file written elsewhere (the DOCX process) or left as it is, so it is not removed as stale."""
-        path = self._claim(relative)
+        key = self._claim_key(relative)
         if changed:
-            self.changed.append(path)
+            self.changed.append(Path(key))
+
+    def had(self, relative: str) -> bool:
+        """Whether the file was in the tree when the run began (one walk of the tree, not a stat a file)."""
+        if self._present is None:
+            self._present = set()
+            if self.root.is_dir():
+                for folder, _, files in os.walk(self.root):
+                    prefix = os.path.relpath(folder, self.root).replace(os.sep, "/")
+                    prefix = "" if prefix == "." else prefix + "/"
+                    self._present.update(prefix + name for name in files)
+        return relative in self._present
+
+    def _folder(self, folder: str) -> str:
+        """A folder of the tree as an absolute path: its top folder resolved (a link there is followed, and
+        must stay inside the tree), the rest joined and normalised, so no ".." leaves the tree."""
+        found = self._folders.get(folder)
+        if found is not None:
+            return found
+        base = self._folders.get("") or self._folders.setdefault("", str(self.root.resolve()))
+        top, _, rest = folder.partition("/")
+        if rest:
+            above = self._folder(top)
+            found = os.path.normpath(os.path.join(above, rest))
+        else:
+            above = base
+            found = str((self.root.resolve() / top).resolve()) if top else base
+        if found != above and not found.startswith(above + os.sep):
+            raise DuplicateOutput(f"refusing to write outside {self.root}: {folder}")
+        self._folders[folder] = found
+        return found
+
+    def _claim_key(self, relative: str) -> str:
+        """The file's absolute path, claimed for this run (a path claimed twice is a bug)."""
+        folder, _, name = relative.rpartition("/")
+        if name in ("", ".", ".."):
+            raise DuplicateOutput(f"refusing to write outside {self.root}: {relative}")
+        key = os.path.join(self._folder(folder), name)
+        if key in self.written:
+            raise DuplicateOutput(f"{relative} would be written twice")
+        self.written.add(key)
+        return key
 
     def _claim(self, relative: str) -> Path:
-        path = (self.root / relative).resolve()
-        if not path.is_relative_to(self.root.resolve()):
-            raise DuplicateOutput(f"refusing to write outside {self.root}: {relative}")
-        if path in self.written:
-            raise DuplicateOutput(f"{relative} would be written twice")
-        self.written.add(path)
-        return path
+        return Path(self._claim_key(relative))
 
     def remove_stale(self) -> list[Path]:
-        """Delete generated files that this run did not write (a school was removed)."""
+        """Delete generated files that this run did not write (a school was removed), and emptied folders."""
         removed: list[Path] = []
         if not self.root.is_dir():
             return removed
-        for path in sorted(self.root.rglob("*"), reverse=True):
-            if path.is_file() and path.resolve() not in self.written:
-                path.unlink()
-                removed.append(path)
-            elif path.is_dir() and not any(path.iterdir()):
-                path.rmdir()
-        return removed
+        top = str(self.root.resolve())
+        for folder, _, files in os.walk(top, topdown=False):
+            for name in files:
+                path = os.path.join(folder, name)
+                if path not in self.written:
+                    os.unlink(path)
+                    removed.append(Path(path))
+            if folder != top and not os.listdir(folder):
+                os.rmdir(folder)
+        return sorted(removed, reverse=True)
