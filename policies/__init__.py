@@ -10,6 +10,7 @@ serve them all, and ``pipeline``, ``serve`` and ``cli`` sit on top.  Imports nev
       environment        the environment itself, with its whitelisted filters: the security boundary
     load/                1. read and check the inputs; every problem as path:line
       yamlsource         YAML with the line of every value; no aliases, no duplicates
+      yamlmemo           parsed YAML kept between runs: an unchanged file is not parsed again
       problems           problems collected so one run reports all of them
       dates              policy dates at the precision schools use
       models             typed (pydantic) models of the school files, and the shared field types

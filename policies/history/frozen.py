@@ -28,12 +28,12 @@ from policies.load.models import Approval
 from policies.load.problems import Problems
 from policies.load.project import Project, load_project
 from policies.resolve.policy import ResolvedPolicy, resolve_documents
-from policies.resolve.version import content_hash
-from policies.runtime.gitrepo import tag_commit
+from policies.resolve.version import HASH_VERSION, content_hash
+from policies.runtime.gitrepo import tag_commits
 
 FOLDER = "approved"
 INDEX = "index.json"
-FORMAT = 1  # raise to render every approved version again (a change to what is kept here)
+FORMAT = f"2.{HASH_VERSION}"  # raise to render every approved version again (a change to what is kept here)
 
 
 @dataclass(frozen=True)
@@ -113,8 +113,9 @@ class FrozenStore:
         for item in approvals:
             by_release.setdefault(item.approval.release, []).append(item)
         found: dict[tuple[str, str, str], Frozen] = {}
+        tags = tag_commits(self.project.root) if by_release else {}
         for release, items in sorted(by_release.items()):
-            commit = tag_commit(self.project.root, release)
+            commit = tags.get(release)
             if commit is None:
                 for item in items:
                     self._problem(item, "release", f"release '{release}' has no git tag here: its text cannot be read")

@@ -15,7 +15,7 @@ import datetime as dt
 import functools
 import hashlib
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from markupsafe import Markup
@@ -35,14 +35,6 @@ _PAGE_LINK = re.compile(r"\[((?:[^\]\\]|\\.)*)\]\((?!#|[a-z]+:)[^)\s]*\)")
 
 
 @dataclass(frozen=True)
-class FrozenOutput:
-    """One output of an approved version: its path in the docs tree and its key."""
-
-    name: str
-    key: str
-
-
-@dataclass(frozen=True)
 class ApprovedCopy:
     """An approved version of a document and the outputs it publishes."""
 
@@ -52,16 +44,25 @@ class ApprovedCopy:
     pdf: bool  # whether the copy links a PDF
 
     @functools.cached_property
-    def outputs(self) -> list[FrozenOutput]:
-        """Its files in the docs tree, each with its key: worked out once a build (10,000s at scale)."""
+    def key(self) -> str:
+        """What its outputs depend on: the release's commit, the approval's record, the page it links, the
+        PDF flag (worked out once a build: there are 10,000s at scale)."""
         frozen, version = self.frozen, self.version
         inputs = [str(FORMAT), frozen.commit, frozen.slug, frozen.document, version.release, version.date]
         inputs += [version.by, version.minute or "", self.current_page, str(self.pdf)]
-        base = hashlib.sha256("\0".join(inputs).encode()).hexdigest()
+        return hashlib.sha256("\0".join(inputs).encode()).hexdigest()
+
+    @property
+    def state_name(self) -> str:
+        """Its entry in the build's state (one for all its outputs)."""
+        return f"approved:{self.version.page}"
+
+    @functools.cached_property
+    def names(self) -> list[str]:
+        """Its files in the docs tree: page, acknowledgement sheet, DOCX and (when published) PDF."""
         names = [self.version.page, acknowledgement_page(self.frozen.slug, self.frozen.document, self.version.release)]
         names += [f"{APPROVED_DOWNLOADS}/{self.version.stem}.docx"]
-        names += [f"{APPROVED_DOWNLOADS}/{self.version.stem}.pdf"] if self.pdf else []
-        return [FrozenOutput(name, base) for name in names]
+        return names + ([f"{APPROVED_DOWNLOADS}/{self.version.stem}.pdf"] if self.pdf else [])
 
 
 def page_markdown(copy: ApprovedCopy, policy: ResolvedPolicy) -> str:
@@ -98,33 +99,23 @@ def acknowledgement_markdown(copy: ApprovedCopy, policy: ResolvedPolicy) -> str:
     )
 
 
-def frozen_outputs(
-    project: Project, copy: ApprovedCopy, state: dict[str, str], present: Callable[[str], bool]
-) -> Iterator[tuple[str, str | bytes | None]]:
-    """(path, content) of each output of the copy to write, or (path, None) for one that is current.
+def frozen_outputs(project: Project, copy: ApprovedCopy, names: list[str]) -> Iterator[tuple[str, str | bytes]]:
+    """(path, content) of each of ``names`` (outputs of the copy), made from the approved document.
 
     The PDF is not made here (Typst runs in its own processes): its content is the Typst source, for
-    the build's PDF workers.  ``present(name)``: whether the file is in the docs tree.
+    the build's PDF workers.
     """
-    outputs = copy.outputs
-    if all(state.get(o.name) == o.key and present(o.name) for o in outputs):
-        for output in outputs:
-            yield output.name, None
-        return
     policy, references = copy.frozen.load()
     document = frozen_document(policy, copy.version)
     subject = project.outline.title if project.outline else ""
-    for output in outputs:
-        current = state.get(output.name) == output.key and present(output.name)
-        if current:
-            yield output.name, None
-        elif output.name.endswith("index.md"):
-            yield output.name, page_markdown(copy, policy)
-        elif output.name.endswith("acknowledgement.md"):
-            yield output.name, acknowledgement_markdown(copy, policy)
-        elif output.name.endswith(".docx"):
-            yield output.name, build_docx(document, references, subject=subject)
+    for name in names:
+        if name.endswith("index.md"):
+            yield name, page_markdown(copy, policy)
+        elif name.endswith("acknowledgement.md"):
+            yield name, acknowledgement_markdown(copy, policy)
+        elif name.endswith(".docx"):
+            yield name, build_docx(document, references, subject=subject)
         else:
             from policies.documents.pdf_typst import typst_source
 
-            yield output.name, typst_source(document, references, subject=subject)
+            yield name, typst_source(document, references, subject=subject)

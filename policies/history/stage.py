@@ -50,8 +50,7 @@ class History:
                 made = frozen[(slug, document, version.release)]
                 copy = ApprovedCopy(version, made, pages.get((slug, document), f"schools/{slug}.md"), pdf=True)
                 if not pdf:  # keep a PDF made before only while it is current
-                    made_pdf = copy.outputs[-1]
-                    current = state.get(made_pdf.name) == made_pdf.key and (docs / made_pdf.name).is_file()
+                    current = state.get(copy.state_name) == copy.key and (docs / copy.names[-1]).is_file()
                     copy = replace(copy, pdf=current)
                 copies.append(copy)
         titles = {(f.slug, f.document, f.release): f.title for f in frozen.values()}
@@ -65,11 +64,16 @@ class History:
         keys: dict[str, str] = {}
         jobs: list[PdfJob] = []
         for copy in self.copies:
-            keys.update({output.name: output.key for output in copy.outputs})
-            for name, content in frozen_outputs(project, copy, state, writer.had):
-                if content is None:
+            keys[copy.state_name] = copy.key
+            current = state.get(copy.state_name) == copy.key
+            missing = [name for name in copy.names if not (current and writer.had(name))]
+            for name in copy.names:
+                if name not in missing:
                     writer.keep(name)
-                elif name.endswith(".pdf"):
+            if not missing:
+                continue
+            for name, content in frozen_outputs(project, copy, missing):
+                if name.endswith(".pdf"):
                     source = sources / f"{Path(name).stem}.typ"
                     source.write_text(str(content), encoding="utf-8")
                     label = f"{copy.frozen.slug}'s approved version {copy.version.release}"

@@ -18,7 +18,7 @@ from pydantic import BaseModel
 from policies.load.dates import PolicyDate
 from policies.load.models import School
 
-NOT_VARIABLES = {"variants", "audiences", "source", "confirmations"}
+NOT_VARIABLES = {"variants", "audiences", "source", "confirmations", "approvals"}  # records, not wording
 
 
 @functools.cache
@@ -92,7 +92,7 @@ def _merge(base: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
 
 
 def school_context(school: School) -> dict[str, Any]:
-    values = {k: v for k, v in _plain(school).items() if k not in NOT_VARIABLES}
+    values = {k: _plain(getattr(school, k)) for k in type(school).model_fields if k not in NOT_VARIABLES}
     data = _merge(_skeleton(), values)
     independent = school.school.governance == "independent"
     leadership = data["leadership"]

@@ -20,6 +20,7 @@ from typing import Any
 import yaml
 
 from policies.errors import SourceError
+from policies.load.yamlmemo import parsed
 
 MAX_BYTES = 256 * 1024
 MAX_DEPTH = 12
@@ -33,6 +34,7 @@ class Located:
 
     data: Any
     lines: dict[Loc, int] = field(default_factory=dict)
+    digest: str = ""  # the SHA-256 of the text, while a load remembers what it parsed (yamlmemo.py)
 
     def line_of(self, loc: Loc) -> int:
         """The line of ``loc``, or of its nearest enclosing key that exists."""
@@ -145,7 +147,7 @@ def _scalar(loader: yaml.SafeLoader, node: yaml.Node, offset: int) -> Any:
 
 def load_yaml_file(path: Path) -> Located:
     """Read and parse a whole YAML file (errors as :class:`SourceError`)."""
-    return parse_yaml(read_text(path))
+    return _remembered(read_text(path))
 
 
 def load_yaml_text(text: str, limit: int = MAX_BYTES) -> Located:
@@ -153,4 +155,11 @@ def load_yaml_text(text: str, limit: int = MAX_BYTES) -> Located:
     size = len(text.encode("utf-8", "surrogatepass"))
     if size > limit:
         raise SourceError(1, f"file is {size:,} bytes, over the limit of {limit:,}")
-    return parse_yaml(text.removeprefix("\ufeff"))
+    return _remembered(text.removeprefix("\ufeff"))
+
+
+def _remembered(text: str) -> Located:
+    """The text parsed, or as an earlier run parsed it (load/yamlmemo.py), knowing its digest."""
+    located, digest = parsed(text, parse_yaml)
+    located.digest = digest
+    return located

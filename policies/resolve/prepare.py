@@ -17,9 +17,13 @@ from policies.load.check import check_plain_text, check_project, check_reference
 from policies.load.check_changes import check_changes_notices
 from policies.load.problems import Problems
 from policies.load.project import Project, load_project
+from policies.load.yamlmemo import remembering
 from policies.resolve.length import check_length
 from policies.resolve.policy import ResolvedPolicy, resolve_documents
 from policies.runtime.clock import BuildClock
+from policies.runtime.incremental import CACHE_DIR, code_fingerprint
+
+PARSED = "parsed-yaml.pickle"
 
 
 @dataclass(frozen=True)
@@ -31,11 +35,17 @@ class Prepared:
     problems: Problems
 
 
-def load_and_check(root: Path, today: dt.date | None = None) -> tuple[Project, Problems]:
-    """Every input loaded and checked against ``today`` (default: the build date); problems collected."""
+def load_and_check(root: Path, today: dt.date | None = None, *, memo: bool = False) -> tuple[Project, Problems]:
+    """Every input loaded and checked against ``today`` (default: the build date); problems collected.
+
+    With ``memo`` (a build), files unchanged since the last build are not parsed again (load/yamlmemo.py).
+    """
     problems = Problems(root)
-    project = load_project(root, problems)
+    with remembering(root / CACHE_DIR / PARSED, code_fingerprint()) as parsed:
+        project = load_project(root, problems)
     check_project(project, problems, today if today is not None else BuildClock.of(root).today)
+    if memo and not problems.errors:
+        parsed.save()
     return project, problems
 
 
@@ -69,7 +79,7 @@ def resolve_all(project: Project, problems: Problems) -> list[ResolvedPolicy]:
 
 def prepare(root: Path, today: dt.date | None = None) -> Prepared:
     """Load, check and resolve the project in ``root``; raises ``InputError`` if any step found errors."""
-    project, problems = load_and_check(root, today)
+    project, problems = load_and_check(root, today, memo=True)
     if problems.errors:
         raise InputError(problems)
     policies = resolve_all(project, problems)

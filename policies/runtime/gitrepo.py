@@ -22,7 +22,16 @@ def git(
         raise error(f"git could not run: {exc}") from exc
 
 
-def tag_commit(root: Path, tag: str, error: type[UserError] = UserError) -> str | None:
-    """The commit a tag names (an annotated tag followed to its commit), or None when there is no such tag."""
-    done = git(root, "rev-parse", "-q", "--verify", f"refs/tags/{tag}^{{commit}}", error=error)
-    return done.stdout.strip() if done.returncode == 0 and done.stdout.strip() else None
+def tag_commits(root: Path, error: type[UserError] = UserError) -> dict[str, str]:
+    """Every tag and the commit it names (annotated tags followed), in one call of git: {} outside a repository."""
+    done = git(
+        root, "for-each-ref", "--format=%(refname:strip=2) %(objectname) %(*objectname)", "refs/tags", error=error
+    )
+    if done.returncode != 0:
+        return {}
+    found = {}
+    for line in done.stdout.splitlines():
+        name, _, objects = line.partition(" ")
+        tagged, _, peeled = objects.partition(" ")
+        found[name] = peeled.strip() or tagged
+    return found

@@ -126,10 +126,11 @@ class TreeWriter:
         """Whether the file was in the tree when the run began (one walk of the tree, not a stat a file)."""
         if self._present is None:
             self._present = set()
+            top = str(self.root)
             if self.root.is_dir():
-                for folder, _, files in os.walk(self.root):
-                    prefix = os.path.relpath(folder, self.root).replace(os.sep, "/")
-                    prefix = "" if prefix == "." else prefix + "/"
+                for folder, _, files in os.walk(top):
+                    prefix = folder[len(top) + 1 :].replace(os.sep, "/")  # os.walk's folders start with top
+                    prefix = prefix + "/" if prefix else ""
                     self._present.update(prefix + name for name in files)
         return relative in self._present
 
@@ -167,17 +168,26 @@ class TreeWriter:
         return Path(self._claim_key(relative))
 
     def remove_stale(self) -> list[Path]:
-        """Delete generated files that this run did not write (a school was removed), and emptied folders."""
+        """Delete generated files that this run did not write (a school was removed), and emptied folders.
+
+        The tree is walked once a run: ``had`` walked it already when a stage asked what was there (no file
+        appears in it during a run but those claimed).
+        """
         removed: list[Path] = []
         if not self.root.is_dir():
             return removed
         top = str(self.root.resolve())
-        for folder, _, files in os.walk(top, topdown=False):
-            for name in files:
-                path = os.path.join(folder, name)
-                if path not in self.written:
-                    os.unlink(path)
-                    removed.append(Path(path))
-            if folder != top and not os.listdir(folder):
+        self.had("")  # the tree as the run found it
+        assert self._present is not None
+        folders: set[str] = set()
+        for relative in self._present:
+            path = os.path.join(top, relative)
+            if path not in self.written and os.path.lexists(path):
+                os.unlink(path)
+                removed.append(Path(path))
+                folders.add(os.path.dirname(path))
+        for folder in sorted(folders, key=len, reverse=True):  # deepest first, then up while empty
+            while folder.startswith(top + os.sep) and os.path.isdir(folder) and not os.listdir(folder):
                 os.rmdir(folder)
+                folder = os.path.dirname(folder)
         return sorted(removed, reverse=True)
