@@ -419,11 +419,16 @@ def main() -> None:
     else:
         text += f"\n\npolicies serve, shipped schools: a clause edit shows in {serve[len(serve) // 2]:.2f} s (median)"
     print(text)
+    record(text)
+
+
+def record(text: str, what: str = "") -> None:
+    """Append a run's figures to bench/results.md under a dated heading (``what``: which benchmark)."""
     out = ROOT / "bench" / "results.md"
     out.parent.mkdir(exist_ok=True)
     stamp = time.strftime("%Y-%m-%d %H:%M", time.gmtime())
     with out.open("a", encoding="utf-8") as handle:
-        handle.write(f"\n## {stamp}, {os.cpu_count()} cores\n\n{text}\n")
+        handle.write(f"\n## {stamp}, {os.cpu_count()} cores{what}\n\n{text}\n")
 
 
 if __name__ == "__main__":

@@ -25,7 +25,7 @@ from pathlib import Path
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench import ROOT, run, synthesise
+from bench import record, run, synthesise
 
 CLAUSE = Path("clauses/introduction/introduction-purpose.md")  # in every document of the staff policy
 TARGET = 1.20
@@ -129,11 +129,7 @@ def main() -> None:
         f" (target <= {TARGET:.2f}x: {'met' if ratio <= TARGET else 'NOT met'})"
     )
     print(text)
-    out = ROOT / "bench" / "results.md"
-    out.parent.mkdir(exist_ok=True)
-    stamp = time.strftime("%Y-%m-%d %H:%M", time.gmtime())
-    with out.open("a", encoding="utf-8") as handle:
-        handle.write(f"\n## {stamp}, {os.cpu_count()} cores: approved versions\n\n{text}\n")
+    record(text, ": approved versions")
 
 
 if __name__ == "__main__":

@@ -358,3 +358,27 @@ def pdf_text(data: bytes) -> str:
             [require("pdftotext"), "-raw", "-enc", "UTF-8", handle.name, "-"], capture_output=True, check=True
         ).stdout.decode("utf-8")
     return " ".join(out.split())
+
+
+def git(root: Path, *args: str) -> str:
+    """``git ARGS`` in ``root``; its output (a failure fails the test)."""
+    return subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, check=True).stdout
+
+
+def library_repository(folder: Path, monkeypatch: pytest.MonkeyPatch, who: str = "Maintainer") -> Path:
+    """The shipped project copied into ``folder``/project as a git repository with one commit, the build date
+    1 December 2026 and ``who`` as the author of commits (releases and approvals tests)."""
+    email = f"{who.lower()}@example.org"
+    for key, value in {
+        "GIT_AUTHOR_NAME": who,
+        "GIT_AUTHOR_EMAIL": email,
+        "GIT_COMMITTER_NAME": who,
+        "GIT_COMMITTER_EMAIL": email,
+        "SOURCE_DATE_EPOCH": "1796083200",  # 1 December 2026
+    }.items():
+        monkeypatch.setenv(key, value)
+    root = copy_project(folder / "project")
+    git(root, "init", "-q")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "The library")
+    return root

@@ -18,7 +18,7 @@ from icalendar import Calendar
 
 from policies.pipeline import build
 
-from .helpers import all_text, copy_project, main, open_docx, pdf_text
+from .helpers import all_text, git, library_repository, main, open_docx, pdf_text
 
 APPROVAL = """
   - document: "staff-policy"
@@ -38,24 +38,9 @@ PDF = "downloads/approved/st-anns-social-media-policy-2026.1.pdf"
 SINCE = "schools/st-anns/staff-policy/since-approval.md"
 
 
-def git(root: Path, *args: str) -> str:
-    return subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, check=True).stdout
-
-
 @pytest.fixture
 def repository(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    for key, value in {
-        "GIT_AUTHOR_NAME": "Maintainer",
-        "GIT_AUTHOR_EMAIL": "maintainer@example.org",
-        "GIT_COMMITTER_NAME": "Maintainer",
-        "GIT_COMMITTER_EMAIL": "maintainer@example.org",
-        "SOURCE_DATE_EPOCH": "1796083200",  # 1 December 2026
-    }.items():
-        monkeypatch.setenv(key, value)
-    root = copy_project(tmp_path / "project")
-    git(root, "init", "-q")
-    git(root, "add", "-A")
-    git(root, "commit", "-q", "-m", "The library")
+    root = library_repository(tmp_path, monkeypatch)
     assert main(["-C", str(root), "release", "2026.1", "--notes", "The first release."]) == 0
     approve = ["approve", "st-anns", "staff-policy", "--release", "2026.1", "--date", "1 December 2026"]
     assert main(["-C", str(root), *approve, "--by", "Full Governing Body", "--minute", "FGB 2026/14"]) == 0

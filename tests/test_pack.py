@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -13,7 +12,7 @@ import pytest
 from policies.resolve.prepare import prepare
 from policies.resolve.version import content_hash, identifier
 
-from .helpers import HOSTILE, all_text, copy_project, main, open_docx, pdf_text
+from .helpers import HOSTILE, all_text, git, library_repository, main, open_docx, pdf_text
 
 CLAUSE = Path("clauses/staff-use/staff-personal-use-at-work.md")
 CHANGED = "On them, staff must not send spam"
@@ -28,25 +27,9 @@ approvals:
 """
 
 
-def git(root: Path, *args: str) -> str:
-    return subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, check=True).stdout
-
-
 @pytest.fixture
 def repository(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    for key, value in {
-        "GIT_AUTHOR_NAME": "Clerk",
-        "GIT_AUTHOR_EMAIL": "clerk@example.org",
-        "GIT_COMMITTER_NAME": "Clerk",
-        "GIT_COMMITTER_EMAIL": "clerk@example.org",
-        "SOURCE_DATE_EPOCH": "1796083200",  # 1 December 2026
-    }.items():
-        monkeypatch.setenv(key, value)
-    root = copy_project(tmp_path / "project")
-    git(root, "init", "-q")
-    git(root, "add", "-A")
-    git(root, "commit", "-q", "-m", "The library")
-    return root
+    return library_repository(tmp_path, monkeypatch, "Clerk")
 
 
 def edit(root: Path, path: Path, old: str, new: str) -> None:

@@ -2,37 +2,20 @@
 
 from __future__ import annotations
 
-import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
 import yaml
 
-from .helpers import built, copy_project, main
+from .helpers import built, copy_project, git, library_repository, main
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
 
-def git(root: Path, *args: str) -> str:
-    return subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, check=True).stdout
-
-
 @pytest.fixture
 def repository(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    for key, value in {
-        "GIT_AUTHOR_NAME": "Maintainer",
-        "GIT_AUTHOR_EMAIL": "maintainer@example.org",
-        "GIT_COMMITTER_NAME": "Maintainer",
-        "GIT_COMMITTER_EMAIL": "maintainer@example.org",
-        "SOURCE_DATE_EPOCH": "1796083200",  # 1 December 2026
-    }.items():
-        monkeypatch.setenv(key, value)
-    root = copy_project(tmp_path / "project")
-    git(root, "init", "-q")
-    git(root, "add", "-A")
-    git(root, "commit", "-q", "-m", "The library")
-    return root
+    return library_repository(tmp_path, monkeypatch)
 
 
 def test_releases_are_recorded_committed_tagged_and_published(
