@@ -77,9 +77,13 @@ def resolve_all(project: Project, problems: Problems) -> list[ResolvedPolicy]:
     return policies
 
 
-def prepare(root: Path, today: dt.date | None = None) -> Prepared:
-    """Load, check and resolve the project in ``root``; raises ``InputError`` if any step found errors."""
-    project, problems = load_and_check(root, today, memo=True)
+def prepare(root: Path, today: dt.date | None = None, *, memo: bool = False) -> Prepared:
+    """Load, check and resolve the project in ``root``; raises ``InputError`` if any step found errors.
+
+    With ``memo`` (the build, which owns ``.policies-cache/``), what was parsed is kept for the next build;
+    other readers (diff, matrix, pack, tests) write nothing into the project.
+    """
+    project, problems = load_and_check(root, today, memo=memo)
     if problems.errors:
         raise InputError(problems)
     policies = resolve_all(project, problems)
