@@ -32,7 +32,7 @@ from policies.resolve.prepare import Prepared, prepare
 from policies.runtime.background import Background
 from policies.runtime.clock import BuildClock
 from policies.runtime.incremental import CACHE_DIR, DocumentPlan, load_state, plan_documents, save_state, site_stamp
-from policies.runtime.isolate import run_isolated
+from policies.runtime.isolate import fewer_collections, run_isolated
 from policies.runtime.progress import Progress
 from policies.runtime.runlock import project_lock
 from policies.runtime.write import Made, TreeWriter
@@ -131,7 +131,7 @@ def build(
     ``ProjectBusy`` instead.
     """
     report = progress or Progress()
-    with project_lock(root, wait=wait, waiting=report.message):
+    with project_lock(root, wait=wait, waiting=report.message), fewer_collections():
         return _build(root, site=site, pdf=pdf, report=report, jobs=jobs)
 
 

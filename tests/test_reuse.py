@@ -104,7 +104,10 @@ def test_school_pages_are_rendered_again_only_when_their_inputs_change(
     schools = school_pages_after()
     assert schools == len(policies_of(root)) == 8  # a page per document of each school
 
+    memo = root / ".policies-cache" / "school-pages.pickle"
+    kept = memo.stat().st_ino, memo.stat().st_mtime_ns
     assert school_pages_after() == 0
+    assert (memo.stat().st_ino, memo.stat().st_mtime_ns) == kept, "a rebuild that rendered no page keeps the memo"
     page = next((root / "docs" / "schools").glob("*.md"))
     page.write_text("edited by hand\n", encoding="utf-8")
     assert school_pages_after() == 1 and page.read_text(encoding="utf-8") != "edited by hand\n"

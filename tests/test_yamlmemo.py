@@ -58,3 +58,33 @@ def test_a_build_reads_an_edited_school_file_not_the_memo(tmp_path: Path) -> Non
     build(root, site=False, pdf=False)
     page = (root / "docs" / "schools" / "st-anns.md").read_text(encoding="utf-8")
     assert "- **School:** St Anne's School" in page
+
+
+def test_a_school_is_validated_again_only_when_its_file_or_an_organisation_of_its_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The merged model of a school and its organisations is kept under both files' digests."""
+    from policies import pipeline
+    from policies.load import organisations_load
+
+    root = copy_project(tmp_path / "project")
+    build(root, site=False, pdf=False)
+    validated: list[str] = []
+    real = organisations_load.validate_located
+
+    def counting(located, model, path, problems, loc=()):
+        if path.parent.name == "schools":  # organisations' own files are few, and validated every run
+            validated.append(path.name)
+        return real(located, model, path, problems, loc)
+
+    monkeypatch.setattr(organisations_load, "validate_located", counting)
+    monkeypatch.setattr(pipeline, "run_isolated", lambda work, report: work(report))  # count in this process
+    build(root, site=False, pdf=False)
+    assert validated == []  # nothing changed: every school's model is the kept one
+    authority = root / "organisations" / "sheffield.yml"
+    text = authority.read_text(encoding="utf-8")
+    authority.write_text(text.replace("Sheffield Children Safeguarding Partnership", "Sheffield Safeguarding Hub"))
+    build(root, site=False, pdf=False)
+    assert validated == ["st-anns.yml", "st-anns.yml"]  # its own file, then merged with its authority's
+    page = (root / "docs" / "schools" / "st-anns.md").read_text(encoding="utf-8")
+    assert "Sheffield Safeguarding Hub" in page and "Sheffield Children Safeguarding Partnership" not in page

@@ -57,11 +57,11 @@ class Frozen:
     digest: str  # the content hash of the text approved (resolve/version.py)
     title: str
     stem: str  # the downloads' name at the release: <slug>-<document's stem>
-    file: Path  # the pickled ResolvedPolicy
+    file: str  # the pickled ResolvedPolicy (a string: a build knows thousands, and reads few)
 
     def load(self) -> tuple[ResolvedPolicy, dict[str, Citation]]:
         """The document as approved, and the references it cited as the registry then described them."""
-        with self.file.open("rb") as handle:
+        with open(self.file, "rb") as handle:
             policy, references = pickle.load(handle)
         return policy, references
 
@@ -125,6 +125,7 @@ class FrozenStore:
             missing = [item for item in items if _key(item.slug, item.document) not in index]
             if missing:
                 index = self._render(release, commit, folder, index, missing)
+            base = str(folder)
             for item in items:
                 entry = index.get(_key(item.slug, item.document))
                 if entry is not None:
@@ -136,7 +137,7 @@ class FrozenStore:
                         entry["digest"],
                         entry["title"],
                         entry["stem"],
-                        folder / entry["file"],
+                        f"{base}/{entry['file']}",
                     )
         return found
 

@@ -59,51 +59,54 @@ def check_approvals(project: Project, problems: Problems, today: dt.date | None)
 def _check_school(
     project: Project, slug: str, releases: dict[str, Release], today: dt.date | None, problems: Problems
 ) -> None:
+    """One school's approvals (lines are looked up only for a problem: a school may record hundreds)."""
     school, path, lines = project.schools[slug], project.school_path(slug), project.school_lines[slug]
     published = project.published(slug)
-    first: dict[tuple[str, str], int] = {}  # (document, release) -> the line of its first approval
-    latest: dict[str, tuple[PolicyDate, int]] = {}  # document -> its latest approval's day above, and its line
+    ids = {document.id for document in published}
+    releases_file = project.clauses_dir / RELEASES
+    first: dict[tuple[str, str], int] = {}  # (document, release) -> the index of its first approval
+    latest: dict[str, tuple[PolicyDate, int]] = {}  # document -> its latest approval's day above, and its index
     for index, approval in enumerate(school.approvals):
-        doc_id = _document(approval, school.documents, published, path, lines, index, problems)
-        known = _release(approval, releases, project.clauses_dir / RELEASES, path, lines, index, problems)
-        date_line = lines.line_of(("approvals", index, "date"))
-        a_day = _date(approval, known, today, path, date_line, problems)
+        doc_id = _document(approval, school.documents, published, ids, path, lines, index, problems)
+        known = _release(approval, releases, releases_file, path, lines, index, problems)
+        a_day = _date(approval, known, today, path, lines, index, problems)
         if doc_id is None:
             continue
-        key, here = (doc_id, approval.release), lines.line_of(("approvals", index))
+        key = (doc_id, approval.release)
         if key in first:
             problems.error(
                 path,
                 lines.line_of(("approvals", index, "release")),
                 f"approvals: {document_name(doc_id)} is already recorded as approved at release "
-                f"'{approval.release}' (line {first[key]}): remove one of them",
+                f"'{approval.release}' (line {lines.line_of(('approvals', first[key]))}): remove one of them",
             )
-        first.setdefault(key, here)
+        first.setdefault(key, index)
         if not a_day:
             continue
         if doc_id in latest and approval.date.start < latest[doc_id][0].start:
-            before, line = latest[doc_id]
+            before, above = latest[doc_id]
             problems.error(
                 path,
-                date_line,
+                lines.line_of(("approvals", index, "date")),
                 f"approvals are oldest first: {approval.date} is before {before}, the date of the approval of "
-                f"{document_name(doc_id)} on line {line}: move this one above it",
+                f"{document_name(doc_id)} on line {lines.line_of(('approvals', above))}: move this one above it",
             )
         else:
-            latest[doc_id] = (approval.date, here)
+            latest[doc_id] = (approval.date, index)
 
 
 def _document(
     approval: Approval,
     listed: list[str],
     published: list[Published],
+    ids: set[str],
     path: Path,
     lines: Located,
     index: int,
     problems: Problems,
 ) -> str | None:
     """The approved document's id, or None (after an error) when the school does not publish it."""
-    if approval.document is None or approval.document in {document.id for document in published}:
+    if approval.document is None or approval.document in ids:
         return approved_document(approval, published)
     doc_id, line = approval.document, lines.line_of(("approvals", index, "document"))
     if not listed:
@@ -114,12 +117,12 @@ def _document(
             "so leave document: out",
         )
     elif doc_id not in listed:  # a listed id the library lacks is reported at documents: (check_documents)
-        ids = [document.id for document in published]
+        in_order = [document.id for document in published]
         problems.error(
             path,
             line,
-            f"approvals: '{doc_id}' is not a document this school publishes{did_you_mean(doc_id, ids)}; "
-            f"it publishes {', '.join(ids) or 'none the library defines'}",
+            f"approvals: '{doc_id}' is not a document this school publishes{did_you_mean(doc_id, in_order)}; "
+            f"it publishes {', '.join(in_order) or 'none the library defines'}",
         )
     return None
 
@@ -155,11 +158,21 @@ def _release(
 
 
 def _date(
-    approval: Approval, release: Release | None, today: dt.date | None, path: Path, line: int, problems: Problems
+    approval: Approval,
+    release: Release | None,
+    today: dt.date | None,
+    path: Path,
+    lines: Located,
+    index: int,
+    problems: Problems,
 ) -> bool:
     """Whether the date is one day (errors when it is not, or is after the build date or before the release)."""
     date = approval.date
-    if date.start != date.end:
+    day = date.start == date.end
+    if day and (today is None or date.start <= today) and (release is None or date.start >= release.date.start):
+        return True
+    line = lines.line_of(("approvals", index, "date"))
+    if not day:
         problems.error(
             path,
             line,

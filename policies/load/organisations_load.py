@@ -11,6 +11,7 @@ from policies.load.organisations import RESERVED as RESERVED_ORGANISATION
 from policies.load.organisations import Organisation, in_order, inherited_data, organisation_files
 from policies.load.problems import Problems
 from policies.load.validate import validate_located
+from policies.load.yamlmemo import keep, recall
 from policies.load.yamlsource import Located
 
 
@@ -61,3 +62,38 @@ def inherit(
     raw = {slug: loaded.lines[slug].data for slug in order}
     merged = Located(inherited_data(located.data, order, raw), located.lines)
     return validate_located(merged, models.School, path, problems), order
+
+
+def school_model(
+    loaded: Organisations, located: Located, path: Path, problems: Problems
+) -> tuple[models.School | None, dict[str, models.VariantChoice] | None, list[str] | None]:
+    """A school file's model with its organisations' values beneath its own; its own variant choices; and
+    its organisations in the order it inherits from them (None when it lists none).
+
+    A school that inherits is validated twice (its own file, then merged with its organisations).  The
+    results are kept together (load/yamlmemo.py) under the digests of its file and its organisations'
+    files, so an unchanged school in an unchanged trust is not validated at all; a result that came with
+    a problem is never kept.
+    """
+    memberships = [slug for slug in _listed(located) if slug in loaded.lines]
+    digests = [located.digest, *(loaded.lines[slug].digest for slug in memberships)]
+    key = f"{':'.join(digests)}:school" if all(digests) else ""
+    kept = recall(key)
+    if isinstance(kept, tuple) and len(kept) == 3 and isinstance(kept[0], models.School):
+        return kept
+    before = len(problems.items)
+    school = validate_located(located, models.School, path, problems)
+    if school is None:
+        return None, None, None
+    own, order = dict(school.variants), None
+    if school.organisations:
+        school, order = inherit(loaded, path, located, school, problems)
+    if school is not None and len(problems.items) == before:
+        keep(key, (school, own, order))
+    return school, own, order
+
+
+def _listed(located: Located) -> list[str]:
+    """The organisations a school file lists, as written."""
+    listed = located.data.get("organisations") if isinstance(located.data, dict) else None
+    return [slug for slug in listed if isinstance(slug, str)] if isinstance(listed, list) else []

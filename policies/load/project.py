@@ -24,13 +24,12 @@ from policies.load.files import load_located as _load
 from policies.load.files import load_mapping as _mapping
 from policies.load.models import RESERVED_SLUGS
 from policies.load.organisations import Organisation
-from policies.load.organisations_load import Organisations, inherit, load_organisations
+from policies.load.organisations_load import Organisations, load_organisations, school_model
 from policies.load.problems import Problems
 from policies.load.releases import FILE as RELEASES
 from policies.load.releases import Release, load_releases
 from policies.load.translations import TRANSLATION, Translation, parse_translation
 from policies.load.validate import validate_located
-from policies.load.yamlmemo import keep, recall
 from policies.load.yamlsource import Located
 
 M = TypeVar("M", bound=BaseModel)
@@ -224,19 +223,6 @@ def _load_clauses(project: Project, problems: Problems) -> None:
             )
 
 
-def _validated_school(located: Located, path: Path, problems: Problems) -> models.School | None:
-    """The school file's model, or the one an earlier run validated from the same text without a problem."""
-    key = f"{located.digest}:school" if located.digest else ""
-    kept = recall(key)
-    if isinstance(kept, models.School):
-        return kept
-    before = len(problems.items)
-    school = validate_located(located, models.School, path, problems)
-    if school is not None and len(problems.items) == before:
-        keep(key, school)
-    return school
-
-
 def _load_schools(project: Project, organisations: Organisations, problems: Problems, texts: Mapping[str, str]) -> None:
     folder = project.schools_dir
     if not folder.is_dir():
@@ -268,11 +254,11 @@ def _load_schools(project: Project, organisations: Organisations, problems: Prob
         located = _mapping(path, problems, "school settings", texts.get(path.stem))
         if located is None:
             continue
-        school = _validated_school(located, path, problems)
-        if school is not None:
-            project.own_variants[path.stem] = dict(school.variants)
-            if school.organisations:
-                school, project.memberships[path.stem] = inherit(organisations, path, located, school, problems)
+        school, own, order = school_model(organisations, located, path, problems)
+        if own is not None:
+            project.own_variants[path.stem] = own
+        if order is not None:
+            project.memberships[path.stem] = order
         if school is not None:
             project.schools[path.stem] = school
             project.school_lines[path.stem] = located

@@ -49,6 +49,7 @@ class SchoolPages:
             version, before = None, {}
         self.before: dict[str, tuple[str, dict[str, Any], tuple[int, int]]] = before if version == _VERSION else {}
         self.rows: dict[str, dict[str, Any]] = {}  # this build's: every school's dashboard row
+        self.fresh = 0  # pages rendered by this build
 
     def file(self, page: str) -> Path:
         return self.docs / page
@@ -64,9 +65,16 @@ class SchoolPages:
     def rendered(self, page: str, row: dict[str, Any]) -> None:
         """A page rendered now from ``row`` (its view-model): its dashboard part is kept for the next build."""
         self.rows[page] = {name: value for name, value in row.items() if name != "sections"}
+        self.fresh += 1
 
     def save(self) -> None:
-        """Record every school page as it now is on disk (call once the pages are written)."""
+        """Record every school page as it now is on disk (call once the pages are written).
+
+        When no page was rendered and every page of the last build is still current, the memo already
+        says so, and is left as it is (an unchanged rebuild).
+        """
+        if not self.fresh and self.rows.keys() == self.before.keys():
+            return
         after = {}
         for page, row in self.rows.items():
             stamp = _stamp(self.file(page))

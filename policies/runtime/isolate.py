@@ -16,9 +16,11 @@ bug's traceback.  Where ``fork`` does not exist the work runs in place.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import multiprocessing
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from multiprocessing.connection import Connection
 from typing import Any, TypeVar
 
@@ -99,3 +101,21 @@ def _child(work: Callable[[Progress], Any], send: Connection) -> None:
         send.send(("result", result))
     finally:
         send.close()
+
+
+# The cyclic collector's first threshold while a build runs.  A build makes millions of small objects
+# that live until it ends (the library, every school's model and resolved documents); at Python's
+# default (700) the collector walks them all again and again: a quarter of an unchanged rebuild's time
+# at 500 schools.  Cycles are still collected, every 100,000 allocations (mypy does the same).
+COLLECT_EVERY = 100_000
+
+
+@contextlib.contextmanager
+def fewer_collections() -> Iterator[None]:
+    """Within the block (and in the processes it forks) the collector runs less often; then as before."""
+    before = gc.get_threshold()
+    gc.set_threshold(max(before[0], COLLECT_EVERY), *before[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
