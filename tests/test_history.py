@@ -212,3 +212,27 @@ def test_the_approved_copy_and_the_governors_pack_open_in_libreoffice(repository
     assert "Policy for Social Networking" in approved and OLD in approved and "staff-policy/2026.1/" in approved
     pack = " ".join((out / "st-anns-governors-pack.txt").read_text(encoding="utf-8-sig").split())
     assert "St Ann's School" in pack and "2.10 Monitoring" in pack and "break this policy" in pack
+
+
+def test_a_copy_is_made_again_only_when_its_own_record_changes(repository: Path) -> None:
+    """The state keeps one entry a document, with a token a copy: correcting one approval's minute remakes
+    that copy alone, and a build without PDFs keeps the copies' PDFs while they are current."""
+    root = repository
+    assert main(["-C", str(root), "release", "2026.2", "--notes", "The second release."]) == 0
+    approve = ["approve", "st-anns", "staff-policy", "--release", "2026.2", "--date", "1 December 2026"]
+    assert main(["-C", str(root), *approve, "--by", "Full Governing Body", "--minute", "FGB 2026/15"]) == 0
+    build(root, site=False)
+    state = json.loads((root / ".policies-cache" / "state.json").read_text(encoding="utf-8"))
+    tokens = state["approved:schools/st-anns/staff-policy/"].split()
+    assert [token.split("=")[0] for token in tokens] == ["2026.1", "2026.2"]
+    assert not [name for name in state if name.startswith("approved:") and name.endswith(".md")]
+    docs = root / "docs"
+    second = "schools/st-anns/staff-policy/2026.2/index.md"
+    stamps = {name: (docs / name).stat().st_mtime_ns for name in (APPROVED, ACKNOWLEDGEMENT, DOCX, PDF, second)}
+    school = root / "schools" / "st-anns.yml"
+    school.write_text(school.read_text(encoding="utf-8").replace("FGB 2026/15", "FGB 2026/16"), encoding="utf-8")
+    build(root, site=False, pdf=False)
+    assert "FGB 2026/16" in (docs / second).read_text(encoding="utf-8")
+    for name in (APPROVED, ACKNOWLEDGEMENT, DOCX, PDF):  # the first copy: untouched, its PDF still published
+        assert (docs / name).stat().st_mtime_ns == stamps[name], name
+    assert "st-anns-social-media-policy-2026.1.pdf" in (docs / APPROVED).read_text(encoding="utf-8")

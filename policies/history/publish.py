@@ -22,7 +22,13 @@ from markupsafe import Markup
 
 from policies.documents.docx_document import build_docx
 from policies.history.frozen import FORMAT, Frozen
-from policies.history.versions import APPROVED_DOWNLOADS, acknowledgement_page, frozen_document, relative
+from policies.history.versions import (
+    APPROVED_DOWNLOADS,
+    acknowledgement_page,
+    document_folder,
+    frozen_document,
+    relative,
+)
 from policies.load.project import Project
 from policies.render.pages import policy_data, render_template
 from policies.resolve.policy import ResolvedPolicy
@@ -32,6 +38,17 @@ ACKNOWLEDGEMENT_ROWS = 20
 # A link to another page of the school, written for the page the document had at its release: in a frozen
 # copy it is plain text, as in the downloads (the other page may have moved or gone since).
 _PAGE_LINK = re.compile(r"\[((?:[^\]\\]|\\.)*)\]\((?!#|[a-z]+:)[^)\s]*\)")
+
+
+def history_state(copies: list[ApprovedCopy]) -> tuple[str, str]:
+    """The build state's entry for one document's approved copies: its name, and each copy's token.
+
+    One entry a document, not a copy: 500 schools with ten approved versions of each document have 8,000
+    copies, and an entry each was most of the state every build reads and writes.  A copy's token is its
+    release and a digest of its inputs, so a copy whose inputs change is made again on its own.
+    """
+    first = copies[0].frozen
+    return f"approved:{document_folder(first.slug, first.document)}/", " ".join(copy.token for copy in copies)
 
 
 @dataclass(frozen=True)
@@ -44,18 +61,13 @@ class ApprovedCopy:
     pdf: bool  # whether the copy links a PDF
 
     @functools.cached_property
-    def key(self) -> str:
-        """What its outputs depend on: the release's commit, the approval's record, the page it links, the
-        PDF flag (worked out once a build: there are 10,000s at scale)."""
+    def token(self) -> str:
+        """Its release and a digest of what its outputs depend on: the release's commit, the approval's record,
+        the page it links, the PDF flag (its entry in the build's state: history_state)."""
         frozen, version = self.frozen, self.version
         inputs = [str(FORMAT), frozen.commit, frozen.slug, frozen.document, version.release, version.date]
         inputs += [version.by, version.minute or "", self.current_page, str(self.pdf)]
-        return hashlib.sha256("\0".join(inputs).encode()).hexdigest()
-
-    @property
-    def state_name(self) -> str:
-        """Its entry in the build's state (one for all its outputs)."""
-        return f"approved:{self.version.page}"
+        return f"{version.release}={hashlib.sha256(chr(0).join(inputs).encode()).hexdigest()[:24]}"
 
     @functools.cached_property
     def names(self) -> list[str]:

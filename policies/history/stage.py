@@ -14,7 +14,7 @@ from pathlib import Path
 from policies.documents.pdf_pool import PdfJob
 from policies.errors import InputError
 from policies.history.frozen import Frozen, FrozenStore, wanted
-from policies.history.publish import ApprovedCopy, frozen_outputs
+from policies.history.publish import ApprovedCopy, frozen_outputs, history_state
 from policies.history.since import since_approval_markdown, since_key
 from policies.history.versions import VERSIONS_CSV, approved_versions, changes_page, versions_csv, with_versions
 from policies.load.problems import Problems
@@ -27,7 +27,7 @@ class History:
     """What the history stage found: the policies with their versions, and the approved copies to publish."""
 
     prepared: Prepared
-    copies: list[ApprovedCopy] = field(default_factory=list)
+    copies: list[list[ApprovedCopy]] = field(default_factory=list)  # each document's, oldest first
     titles: dict[tuple[str, str, str], str] = field(default_factory=dict)  # an approved version's title
     frozen: dict[tuple[str, str, str], Frozen] = field(default_factory=dict)  # by (slug, document, release)
 
@@ -44,43 +44,35 @@ class History:
         approved = approved_versions(approvals, frozen)
         policies = with_versions(prepared.policies, approved)
         pages = {(policy.slug, policy.document): policy.page for policy in policies}
-        copies = []
+        groups = []
         for (slug, document), versions in approved.items():
-            for version in versions:
-                made = frozen[(slug, document, version.release)]
-                copy = ApprovedCopy(version, made, pages.get((slug, document), f"schools/{slug}.md"), pdf=True)
-                if not pdf:  # keep a PDF made before only while it is current
-                    current = state.get(copy.state_name) == copy.key and (docs / copy.names[-1]).is_file()
-                    copy = replace(copy, pdf=current)
-                copies.append(copy)
+            page = pages.get((slug, document), f"schools/{slug}.md")
+            group = [ApprovedCopy(v, frozen[(slug, document, v.release)], page, pdf=True) for v in versions]
+            if not pdf:  # keep a PDF made before only while it is current
+                current = set(state.get(history_state(group)[0], "").split())
+                group = [replace(c, pdf=c.token in current and (docs / c.names[-1]).is_file()) for c in group]
+            groups.append(group)
         titles = {(f.slug, f.document, f.release): f.title for f in frozen.values()}
-        return cls(replace(prepared, policies=policies), copies, titles, frozen)
+        return cls(replace(prepared, policies=policies), groups, titles, frozen)
 
     def write(
         self, writer: TreeWriter, state: dict[str, str], docs: Path, sources: Path
     ) -> tuple[dict[str, str], list[PdfJob]]:
         """Write what changed of the approved copies and the versions list; (their keys, the PDFs to make)."""
-        project = self.prepared.project
         keys: dict[str, str] = {}
         jobs: list[PdfJob] = []
-        for copy in self.copies:
-            keys[copy.state_name] = copy.key
-            current = state.get(copy.state_name) == copy.key
-            missing = [name for name in copy.names if not (current and writer.had(name))]
-            for name in copy.names:
-                if name not in missing:
-                    writer.keep(name)
-            if not missing:
-                continue
-            for name, content in frozen_outputs(project, copy, missing):
-                if name.endswith(".pdf"):
-                    source = sources / f"{Path(name).stem}.typ"
-                    source.write_text(str(content), encoding="utf-8")
-                    label = f"{copy.frozen.slug}'s approved version {copy.version.release}"
-                    jobs.append(PdfJob(name, str(docs / name), label, str(source)))
-                    writer.keep(name)
-                else:
-                    writer.write(name, content)
+        kept: list[str] = []
+        for group in self.copies:
+            entry, tokens = history_state(group)
+            keys[entry] = tokens
+            made_before = set(state.get(entry, "").split())
+            for copy in group:
+                current = copy.token in made_before
+                missing = [name for name in copy.names if not (current and writer.had(name))]
+                kept += [name for name in copy.names if name not in missing] if missing else copy.names
+                if missing:
+                    jobs += self._make(writer, copy, missing, docs, sources)
+        writer.keep_all(kept)
         for policy in self.prepared.policies:  # the redline of each document changed since its approval
             last = policy.version.last if policy.version else None
             if policy.version is None or policy.version.status != "changed" or last is None:
@@ -94,3 +86,19 @@ class History:
                 writer.write(name, since_approval_markdown(policy, last, frozen))
         writer.write(VERSIONS_CSV, versions_csv(self.prepared.policies, self.titles))
         return keys, jobs
+
+    def _make(
+        self, writer: TreeWriter, copy: ApprovedCopy, names: list[str], docs: Path, sources: Path
+    ) -> list[PdfJob]:
+        """Write the copy's ``names``; its PDF's Typst source goes to ``sources``, for the job returned."""
+        jobs = []
+        for name, content in frozen_outputs(self.prepared.project, copy, names):
+            if name.endswith(".pdf"):
+                source = sources / f"{Path(name).stem}.typ"
+                source.write_text(str(content), encoding="utf-8")
+                label = f"{copy.frozen.slug}'s approved version {copy.version.release}"
+                jobs.append(PdfJob(name, str(docs / name), label, str(source)))
+                writer.keep(name)
+            else:
+                writer.write(name, content)
+        return jobs
