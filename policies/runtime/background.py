@@ -12,7 +12,6 @@ that copy was 100 MB).  Where ``fork`` does not exist the work is done in place.
 
 from __future__ import annotations
 
-import contextlib
 import gc
 import multiprocessing
 import threading
@@ -23,7 +22,6 @@ from multiprocessing.connection import Connection
 from typing import Generic, TypeVar
 
 from policies.errors import BackgroundError
-from policies.runtime.libc import libc
 
 T = TypeVar("T")
 PROGRESS_SECONDS = 0.2
@@ -46,7 +44,7 @@ class Background(Generic[T]):
             return
         # Objects that exist now are shared with the child until either side writes to them, and a
         # garbage collection writes to every one: frozen, the collectors of both sides leave them be.
-        # release_memory() unfreezes them once the build no longer needs them.
+        # They stay frozen: the process that made them ends with the first half of the build (isolate.py).
         gc.freeze()
         context = multiprocessing.get_context("fork")
         self._receive, send = context.Pipe(duplex=False)
@@ -122,18 +120,3 @@ def _child(work: Callable[[], Iterable[object]], send: Connection) -> None:
         send.send(("done", time.perf_counter() - start))
     finally:
         send.close()
-
-
-def release_memory(*caches: Callable[[], None]) -> None:
-    """Hand the rendered tree's memory back to the system before the MkDocs processes start.
-
-    Python frees the objects, but glibc keeps freed heap pages for reuse
-    unless asked to trim them; ``malloc_trim`` is glibc's documented way to
-    ask.  Elsewhere (musl, macOS) this only collects garbage.
-    """
-    gc.unfreeze()  # the children are all started: undo start_all's gc.freeze
-    gc.collect()
-    for clear in caches:  # functools caches that hold on to the rendered text
-        clear()
-    with contextlib.suppress(OSError, AttributeError):
-        libc().malloc_trim(0)  # type: ignore[union-attr]  # None: AttributeError, suppressed
