@@ -357,3 +357,36 @@ def test_jobs_must_be_a_positive_number(capsys: pytest.CaptureFixture[str]) -> N
         main(["build", "--jobs", "0"])
     assert exit_.value.code == 2
     assert "expected a whole number of at least 1, got '0'" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_a_run_that_succeeds_without_output_is_built_again(
+    generated: Path, single: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A run that exits 0 but leaves no output (seen once, after a killed build) is built once more, not
+    left out of the site; if it happens again, the build fails with the pages named."""
+    import shutil
+
+    import policies.website.publish as publish
+
+    real, calls = publish.run_mkdocs, []
+
+    def losing(root, runs, epoch, jobs, progress, *, every: bool = False):  # type: ignore[no-untyped-def]
+        failures = real(root, runs, epoch, jobs, progress)
+        calls.append(len(runs))
+        for run in runs if every else runs[-1:] if len(calls) == 1 else []:
+            if run.config is not None and "INHERIT" in run.config and not run.failed:
+                shutil.rmtree(run.output)  # the last folder run's output goes missing
+        return failures
+
+    monkeypatch.setattr(publish, "run_mkdocs", losing)
+    root = _copy_docs(generated, tmp_path / "project")
+    site, _ = _sharded(root, cache=tmp_path / "cache")
+    assert len(calls) == 2 and tree_digest(site) == tree_digest(single)
+    calls.clear()
+
+    monkeypatch.setattr(publish, "run_mkdocs", lambda *a: losing(*a, every=True))
+    (root / "docs" / "schools" / "elton.md").write_text("# Elton\n\nChanged.\n", encoding="utf-8")
+    with pytest.raises(SiteBuildError, match=r"wrote nothing for 1 page \(for example schools/elton.md\)"):
+        _sharded(root, cache=tmp_path / "cache")
+    assert tree_digest(site) == tree_digest(single), "the previous site stays"

@@ -15,6 +15,7 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from policies.errors import SiteBuildError
 from policies.runtime.runlock import recover_dir, replace_dir
 from policies.website.assemble import assemble, keep_unchanged
 from policies.website.copies import COPIED, sync
@@ -22,6 +23,7 @@ from policies.website.copies import RECORD as COPIES_RECORD
 from policies.website.runner import PageProgress, Run, joined, run_mkdocs
 from policies.website.shards import (
     SHARD_PAGES,
+    Shard,
     common_digest,
     inherited_excludes,
     is_current,
@@ -156,16 +158,20 @@ def _build_shards(
     try:
         failures = run_mkdocs(root, runs, source_date_epoch, jobs, progress)
         report.copied = copying.result()
-        for shard, run in zip(shards, runs, strict=True):  # the primary first: the others' files are checked against it
-            if not run.output.is_dir() or run.failed:
-                continue  # the good runs are kept even when another failed
-            if shard.primary:
-                keep_unchanged(run.output, cache / shard.name)
-                write_record(run.output, key)
-                _swap(run.output, cache / shard.name)
-            else:
-                shared = cache / primary.name
-                store.take(run.output, list(shard.pages), keys, shared if shared.is_dir() else None)
+        _take(shards, runs, cache / primary.name, key, store, keys)
+        lost = _not_built(folder_pages, store, keys)
+        if lost and not failures:  # a run said it succeeded but left no output: build those pages once more
+            again = plan_runs(lost, weights, shard_pages, jobs)
+            reruns = [Run(shard_config(s, inherited), cache / f"{s.name}.again", len(s.pages), s.name) for s in again]
+            runs += reruns
+            failures = run_mkdocs(root, reruns, source_date_epoch, jobs, None)
+            _take(again, reruns, cache / primary.name, key, store, keys)
+            lost = _not_built(folder_pages, store, keys)
+            if lost and not failures:
+                raise SiteBuildError(
+                    f"MkDocs reported success but wrote nothing for {len(lost)} page{'s' if len(lost) > 1 else ''} "
+                    f"(for example {lost[0]}); build again with --jobs 1"
+                )
     finally:
         copying.result()
         store.save()
@@ -175,6 +181,27 @@ def _build_shards(
         raise joined(failures)
     report.processes, report.pages = len(runs), sum(run.pages for run in runs)
     return store
+
+
+def _not_built(pages: list[str], store: PageStore, keys: dict[str, str]) -> list[str]:
+    """The pages the store does not hold as built from their inputs now (every one must be, to assemble)."""
+    return [page for page in pages if store.pages.get(page, {}).get("key") != keys[page]]
+
+
+def _take(
+    shards: list[Shard], runs: list[Run], primary: Path, key: str, store: PageStore, keys: dict[str, str]
+) -> None:
+    """Keep what each successful run built: the primary shard whole (in ``primary``), every other run's pages
+    in the store."""
+    for shard, run in zip(shards, runs, strict=True):  # the primary first: the others' files are checked against it
+        if not run.output.is_dir() or run.failed:
+            continue  # the good runs are kept even when another failed
+        if shard.primary:
+            keep_unchanged(run.output, primary)
+            write_record(run.output, key)
+            _swap(run.output, primary)
+        else:
+            store.take(run.output, list(shard.pages), keys, primary if primary.is_dir() else None)
 
 
 def _swap(new: Path, target: Path) -> None:
