@@ -77,8 +77,8 @@ def test_the_pack_shows_the_changes_since_the_approved_version_and_the_resolutio
     assert "Nor may they promote" in text and "School IT systems are for work." in text  # its neighbours
     assert FAR_AWAY not in text and "occasional, professional personal use" not in text  # not the rest
     resolution = (
-        f"That the Governing Body approves the Policy for Social Networking of {policy.name}, version {version}, "
-        "as it stands at library release 2026.2, and confirms the"
+        "Proposed resolution of the Governing Body: to approve the Policy for Social Networking of "
+        f"{policy.name}, version {version}, as it stands at library release 2026.2, and to confirm the"
     )
     assert resolution in text
     assert (
@@ -123,12 +123,12 @@ def test_a_document_never_approved_comes_with_its_full_text_and_values_appear_li
     assert FAR_AWAY in text and "1. Introduction" in text  # numbered sections and clauses
     assert re.search(r"version staff-policy/2026\.1/[0-9a-f]{8}, as it stands at library release 2026\.1", text)
     assert '--date "<date of the meeting>"' in text
-    assert f"That the {body} approves the Policy for Social Networking of {name}, version " in text
+    assert f"Proposed resolution of the {body}: to approve the Policy for Social Networking of {name}, version " in text
     assert f"--by '{body}'" in text  # quoted so that the shell reads none of it
     assert document.core_properties.title == f"Governors' meeting pack: {name}"
     if shutil.which("pdftotext") or os.environ.get("CI"):
         shown = pdf_text((root / "packs" / "st-anns-governors-pack.pdf").read_bytes())
-        assert f"That the {body} approves" in shown and name in shown
+        assert f"Proposed resolution of the {body}: to approve" in shown and name in shown
 
 
 def test_errors_are_one_line(repository: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -174,10 +174,10 @@ def _document(
     changes = tuple(c for c in policy.changes if not c.confirmed and (c.clause, c.kind) not in confirmed)
     confirms = ""
     if changes:
-        confirms = ", and confirms the change listed above" if len(changes) == 1 else ""
-        confirms = confirms or f", and confirms the {len(changes)} changes listed above"
-    resolution = (
-        f"That {_the(body)} approves the {policy.title} of {policy.name}, version {ident}, "
+        confirms = ", and to confirm the change listed above" if len(changes) == 1 else ""
+        confirms = confirms or f", and to confirm the {len(changes)} changes listed above"
+    resolution = (  # no verb agrees with the body's name: "the Full Governors" is plural, "the Board" is not
+        f"Proposed resolution of {_the(body)}: to approve the {policy.title} of {policy.name}, version {ident}, "
         f"as it stands at library release {release}{confirms}."
     )
     document = f" {policy.document}" if policy.document else ""
