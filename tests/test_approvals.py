@@ -10,7 +10,7 @@ import pytest
 from policies.load.yamlsource import parse_yaml
 from policies.maintain.approve import COMMENT, with_entry, yaml_string
 
-from .helpers import copy_project, load_and_check, main
+from .helpers import copy_project, git, load_and_check, main
 
 # The build date the tests pin (conftest.py) is 1 November 2026.
 RELEASES = """\
@@ -102,6 +102,16 @@ def test_approve_appends_a_commented_list_and_keeps_the_rest_byte_for_byte(
         ("staff-policy", "2026.1", "14 October 2026", "Full Governing Body", "FGB 2026/14"),
         ("pupils-rules", "2026.2", "21 October 2026", "FGB", None),
     ]
+    assert main(["-C", str(root), "check"]) == 1  # the releases are recorded, but this folder has no git tags
+    assert "release '2026.1' has no git tag here: its text cannot be read" in capsys.readouterr().err
+    for command in (
+        ["init", "-q"],
+        ["add", "-A"],
+        ["-c", "user.name=T", "-c", "user.email=t@example.org", "commit", "-qm", "x"],
+    ):
+        git(root, *command)
+    for release in ("2026.1", "2026.2"):
+        git(root, "tag", release)
     assert main(["-C", str(root), "check"]) == 0
 
 

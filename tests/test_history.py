@@ -148,8 +148,11 @@ def test_an_approval_whose_release_has_no_tag_stops_the_build(
     assert main(["-C", str(repository), "build", "--no-site"]) == 1
     err = capsys.readouterr().err
     line = (repository / "schools/st-anns.yml").read_text(encoding="utf-8").split("\n").index('    release: "2026.1"')
-    assert f"schools/st-anns.yml:{line + 1}: release '2026.1' has no git tag here: its text cannot be read" in err
+    message = f"schools/st-anns.yml:{line + 1}: release '2026.1' has no git tag here: its text cannot be read"
+    assert message in err
     assert "Traceback" not in err and not (repository / "docs").exists()
+    assert main(["-C", str(repository), "check"]) == 1  # check says so too, at the same line
+    assert message in capsys.readouterr().err
 
 
 def changed_since_approval(root: Path) -> None:

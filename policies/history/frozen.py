@@ -23,6 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from policies.load.approvals import no_tag
 from policies.load.library_models import Reference as Citation
 from policies.load.models import Approval
 from policies.load.problems import Problems
@@ -118,7 +119,7 @@ class FrozenStore:
             commit = tags.get(release)
             if commit is None:
                 for item in items:
-                    self._problem(item, "release", f"release '{release}' has no git tag here: its text cannot be read")
+                    self._problem(item, "release", no_tag(release))
                 continue
             folder = self.cache / f"{release}@{commit[:16]}"
             index = _read_index(folder)

@@ -22,6 +22,7 @@ from policies.load.project import Project
 from policies.load.releases import FILE as RELEASES
 from policies.load.releases import Release
 from policies.load.yamlsource import Located
+from policies.runtime.gitrepo import tag_commits
 
 
 def did_you_mean(name: str, known: Iterable[str], most: int = 1) -> str:
@@ -189,3 +190,27 @@ def _date(
             "a body approves a release after it is made",
         )
     return True
+
+
+def no_tag(release: str) -> str:
+    """The problem of an approval whose release has no git tag (``check`` and ``build`` say the same)."""
+    return f"release '{release}' has no git tag here: its text cannot be read (git fetch --tags?)"
+
+
+def check_release_tags(project: Project, problems: Problems) -> None:
+    """Every approval's release, when clauses/releases.yml records it, has a git tag in the project's
+    repository: the build renders the approved text from that tag's tree (history/frozen.py)."""
+    recorded = {release.name for release in project.releases}
+    wanting = [
+        (slug, index, approval.release)
+        for slug, school in sorted(project.schools.items())
+        for index, approval in enumerate(school.approvals)
+        if approval.release in recorded  # one not recorded is reported by check_approvals
+    ]
+    if not wanting:
+        return
+    tags = tag_commits(project.root)
+    for slug, index, release in wanting:
+        if release not in tags:
+            line = project.school_lines[slug].line_of(("approvals", index, "release"))
+            problems.error(project.school_path(slug), line, no_tag(release))

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from policies.errors import InputError
+from policies.load.approvals import check_release_tags
 from policies.load.check import check_plain_text, check_project, check_reference_currency, check_reviews
 from policies.load.check_changes import check_changes_notices
 from policies.load.problems import Problems
@@ -64,6 +65,7 @@ def check_all(root: Path) -> tuple[Project, Problems]:
     if not problems.errors:
         check_changes_notices(project, problems)
     check_plain_text(project, problems)
+    check_release_tags(project, problems)
     if not problems.errors:
         check_length(project, resolve_all(project, problems), problems)
     return project, problems
