@@ -8,6 +8,7 @@ warning at the school's file naming the longest clauses, which is where cutting 
 
 from __future__ import annotations
 
+import functools
 import re
 
 from policies.load.problems import Problems
@@ -18,6 +19,7 @@ _WORD = re.compile(r"[A-Za-z0-9][\w'’.-]*")
 _NOT_TEXT = re.compile(r"\]\([^)]*\)|<[^>]+>|\{[^}\n]*\}|&#?\w+;")
 
 
+@functools.lru_cache(maxsize=32768)  # most schools share most clause texts: 4,500 differ of 112,000 at 2,000 schools
 def words(markdown: str) -> int:
     """Words a reader reads in a piece of rendered clause Markdown."""
     return len(_WORD.findall(_NOT_TEXT.sub(" ", markdown)))
