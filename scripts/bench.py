@@ -165,9 +165,10 @@ def _descendants(pid: int) -> list[int]:
     while queue:
         current = queue.pop()
         found.append(current)
-        for task in Path(f"/proc/{current}/task").glob("*/children"):
-            with contextlib.suppress(OSError):  # the process ended meanwhile
-                queue += [int(child) for child in task.read_text().split()]
+        with contextlib.suppress(OSError):  # the process ended meanwhile (its task folder went with it)
+            for task in list(Path(f"/proc/{current}/task").glob("*/children")):
+                with contextlib.suppress(OSError):
+                    queue += [int(child) for child in task.read_text().split()]
     return found
 
 
