@@ -61,7 +61,6 @@ class History:
         """Write what changed of the approved copies and the versions list; (their keys, the PDFs to make)."""
         keys: dict[str, str] = {}
         jobs: list[PdfJob] = []
-        kept: list[str] = []
         for group in self.copies:
             entry, tokens = history_state(group)
             keys[entry] = tokens
@@ -69,10 +68,11 @@ class History:
             for copy in group:
                 current = copy.token in made_before
                 missing = [name for name in copy.names if not (current and writer.had(name))]
-                kept += [name for name in copy.names if name not in missing] if missing else copy.names
+                for name in copy.names:
+                    if name not in missing:
+                        writer.keep(name)
                 if missing:
                     jobs += self._make(writer, copy, missing, docs, sources)
-        writer.keep_all(kept)
         for policy in self.prepared.policies:  # the redline of each document changed since its approval
             last = policy.version.last if policy.version else None
             if policy.version is None or policy.version.status != "changed" or last is None:

@@ -122,20 +122,6 @@ class TreeWriter:
         if changed:
             self.changed.append(Path(key))
 
-    def keep_all(self, relatives: Iterable[str]) -> None:
-        """``keep`` for many files at once (the approved copies' files: 30,000 at 500 schools), at half the cost."""
-        folders, written = self._folders, self.written
-        for relative in relatives:
-            folder, _, name = relative.rpartition("/")
-            above = folders.get(folder) or self._folder(folder)
-            if above == "/" or name in ("", ".", ".."):
-                self._claim_key(relative)  # a folder not yet resolved, or a name to refuse
-                continue
-            key = f"{above}/{name}"
-            if key in written:
-                raise DuplicateOutput(f"{relative} would be written twice")
-            written.add(key)
-
     def had(self, relative: str) -> bool:
         """Whether the file was in the tree when the run began (one walk of the tree, not a stat a file)."""
         if self._present is None:
