@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-from policies.compare.outputs import comparison_outputs, comparison_pages
+from policies.compare.outputs import comparison_pages, write_comparison
 from policies.documents.docx_document import build_docx
 from policies.documents.pdf_pool import PdfJob, PdfMaker, pdf_jobs
 from policies.errors import DocumentError
@@ -80,19 +80,6 @@ def write_documents(project: Project, policies: list[ResolvedPolicy], docs: Path
     for policy in policies:
         name = f"downloads/{policy.stem}.docx"
         yield Made(name, writer.write(name, build_docx(policy, project.references, subject=subject)))
-
-
-def write_comparison(
-    project: Project, policies: list[ResolvedPolicy], docs: Path, parts: tuple[str, ...] = ("page", "data")
-) -> Iterator[Made]:
-    """Write the comparison page and (or) its CSV and JSON downloads, saying which changed.
-
-    At 2,000 schools they take longer than every school page together (2.6 s), so a
-    large build makes the page and the data in two processes of their own when a core is spare.
-    """
-    writer = TreeWriter(docs)
-    for name, content in comparison_outputs(project, policies, parts):
-        yield Made(name, writer.write(name, content))
 
 
 Work = Callable[[], Iterator[Made]]
@@ -268,7 +255,9 @@ def _pages_and_documents(
     works: list[Work] = [partial(write_documents, project, plan.docx, docs)]
     comparison_aside = jobs - 1 - int(docx_aside) > 0 and len(policies) >= BACKGROUND_COMPARISON
     parts = [("page",), ("data",)] if comparison_aside else [("page", "data")]
-    comparisons: list[Work] = [partial(write_comparison, project, policies, docs, part) for part in parts]
+    stems = {p.stem: plan.keys[f"downloads/{p.stem}.docx"] for p in policies}
+    compare = partial(write_comparison, project, policies, docs, keys=stems, cache=_cache(project.root))
+    comparisons: list[Work] = [partial(compare, part) for part in parts]
     aside: list[Work] = [*(works if docx_aside else []), *(comparisons if comparison_aside else [])]
     forked = Background.start_all(aside)
     split = len(forked) - (len(comparisons) if comparison_aside else 0)

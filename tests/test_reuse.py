@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+import policies.compare.outputs
 import policies.render.pages
 import policies.runtime.incremental
 from policies.runtime.write import write_pieces_if_changed
@@ -118,6 +119,52 @@ def test_school_pages_are_rendered_again_only_when_their_inputs_change(
     assert school_pages_after() == schools, "a new version of the generator renders every page again"
     (root / ".policies-cache" / "school-pages.pickle").write_bytes(b"not a pickle")
     assert school_pages_after() == schools and os.path.getsize(root / ".policies-cache" / "school-pages.pickle") > 100
+
+
+def test_comparison_outputs_are_made_again_only_when_their_inputs_change(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The comparison's pages and downloads come from their memo unless their library, documents or scope
+    changed, or their file was touched; then only what depends on the change is made again."""
+    root = copy_project(tmp_path / "project")
+    log = tmp_path / "made.txt"
+    to_markdown, matrix_data = policies.compare.outputs.to_markdown, policies.compare.outputs.matrix_data
+
+    def page(matrix: object, scope: policies.compare.outputs.Scope | None = None) -> str:
+        with log.open("a", encoding="utf-8") as handle:
+            handle.write(f"{scope.organisation_slug if scope and scope.organisation_slug else 'index'}\n")
+        return to_markdown(matrix, scope)  # type: ignore[arg-type]
+
+    def data(matrix: object) -> object:
+        with log.open("a", encoding="utf-8") as handle:
+            handle.write("data\n")
+        return matrix_data(matrix)  # type: ignore[arg-type]
+
+    def made_after(edit: Callable[[], object] = lambda: None) -> list[str]:
+        log.write_text("", encoding="utf-8")
+        edit()
+        build(root, site=False, pdf=False)
+        return sorted(log.read_text(encoding="utf-8").splitlines())
+
+    monkeypatch.setattr(policies.compare.outputs, "to_markdown", page)
+    monkeypatch.setattr(policies.compare.outputs, "matrix_data", data)
+    everything = made_after()
+    assert {"index", "data", "sheffield", "brighton-and-hove"} <= set(everything)
+    comparison = root / "docs" / "comparison"
+    pages = {p.name: p.read_bytes() for p in comparison.iterdir()}
+    assert made_after() == []
+    assert {p.name: p.read_bytes() for p in comparison.iterdir()} == pages
+    assert made_after(lambda: CHANGES["school"](root)) == ["data", "index", "sheffield"]  # St Ann's is in Sheffield
+    (comparison / "brighton-and-hove.md").write_text("edited by hand\n", encoding="utf-8")
+    assert made_after() == ["brighton-and-hove"]
+    assert (comparison / "brighton-and-hove.md").read_bytes() == pages["brighton-and-hove.md"]
+    (comparison / "matrix.json").unlink()
+    assert made_after() == ["data"] and (comparison / "matrix.json").is_file()
+    assert sorted(made_after(lambda: CHANGES["clause"](root))) == everything
+    assert made_after(lambda: CHANGES["organisation"](root)) == ["data", "index", "sheffield"]  # its members name it
+    fingerprint = policies.runtime.incremental.code_fingerprint()
+    monkeypatch.setattr(policies.runtime.incremental, "code_fingerprint", lambda: fingerprint + "-next")
+    assert made_after() == everything, "a new version of the generator makes everything again"
 
 
 def test_a_text_written_in_pieces_is_compared_before_it_is_written(tmp_path: Path) -> None:

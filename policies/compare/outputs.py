@@ -6,14 +6,17 @@ and ``policies matrix`` cannot disagree.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
 
 from policies.compare.export import json_chunks, matrix_data, to_csv, to_json
 from policies.compare.matrix import Matrix, build_matrix
 from policies.compare.page import Scope, to_markdown
 from policies.load.organisations import members_of
 from policies.load.project import Project
+from policies.render.reuse import Outputs, digest, files_digest
 from policies.resolve.policy import ResolvedPolicy
+from policies.runtime.write import Made, TreeWriter
 
 FORMATS = ("md", "csv", "json")
 PER_PAGE = 100  # schools compared side by side on one page: about 400 KB of HTML
@@ -41,8 +44,12 @@ def comparison_pages(project: Project) -> int:
 
 
 def comparison_outputs(
-    project: Project, policies: list[ResolvedPolicy], parts: tuple[str, ...] = ("page", "data")
-) -> Iterator[tuple[str, str | Iterable[str]]]:
+    project: Project,
+    policies: list[ResolvedPolicy],
+    parts: tuple[str, ...] = ("page", "data"),
+    memo: Outputs | None = None,
+    keys: Mapping[str, str] | None = None,
+) -> Iterator[tuple[str, str | Iterable[str] | None]]:
     """The comparison pages and downloads, (path in the docs tree, text or its pieces), one at a time.
 
     comparison/index.md compares every school, with a column per school up to ``PER_PAGE`` schools
@@ -51,17 +58,35 @@ def comparison_outputs(
     site.  Each is written and let go before the next is made: at 2,000 schools the downloads are 44 MB
     of text, and the build's memory peaks while they are made.  ``parts``: the pages ("page"), the CSV
     and JSON downloads ("data"), or both (a rebuild makes the two in processes of their own, side by side).
+
+    With ``memo`` and ``keys`` (each document's key by its ``stem``: it hashes the resolved document, the
+    registries and the code), an output made from the same library and documents as its file on disk is
+    yielded with None, not made: a rebuild after one school changed makes the index, the data and that
+    school's organisations' pages only.
     """
     members = members_of(project.memberships, project.organisations)
     named = sorted((o.name, slug) for slug, o in project.organisations.items() if members[slug])
-    matrix = build_matrix(project, policies)
+    library = files_digest(project.clauses_dir) if keys is not None else ""  # its variants, outline...
+
+    def current(name: str, *inputs: str, group: list[ResolvedPolicy] = policies) -> bool:
+        if memo is None or keys is None:
+            return False
+        return memo.current(name, digest(name, library, *inputs, *(keys[p.stem] for p in group)))
+
+    scope = index_scope(project, len({p.slug for p in policies}))
+    page = "page" in parts and not current("comparison/index.md", repr(scope))
+    data = "data" in parts and not (current("comparison/matrix.csv") & current("comparison/matrix.json"))
+    matrix = build_matrix(project, policies) if page or data else None
     if "page" in parts:
-        yield "comparison/index.md", to_markdown(matrix, index_scope(project, len(matrix.schools)))
+        yield "comparison/index.md", to_markdown(matrix, scope) if matrix is not None and page else None
     if "data" in parts:
-        data = matrix_data(matrix)  # once, for both downloads
-        yield "comparison/matrix.csv", to_csv(matrix, data)
-        yield "comparison/matrix.json", json_chunks(matrix, data)  # in pieces, written as they come
-        del data
+        if matrix is not None and data:
+            data_ = matrix_data(matrix)  # once, for both downloads
+            yield "comparison/matrix.csv", to_csv(matrix, data_)
+            yield "comparison/matrix.json", json_chunks(matrix, data_)  # in pieces, written as they come
+            del data_
+        else:
+            yield from [("comparison/matrix.csv", None), ("comparison/matrix.json", None)]
     del matrix
     if "page" not in parts:
         return
@@ -74,5 +99,35 @@ def comparison_outputs(
         pages = tuple([slug] + [f"{slug}-part-{n}" for n in range(2, len(groups) + 1)])
         baseline = {cid: choice.variant for cid, choice in project.organisations[slug].variants.items()}
         for number, group in enumerate(groups, start=1):
-            scope = Scope(True, name, slug, len(chosen), number, pages)
-            yield f"comparison/{pages[number - 1]}.md", to_markdown(build_matrix(project, group, baseline), scope)
+            part = Scope(True, name, slug, len(chosen), number, pages)
+            path = f"comparison/{pages[number - 1]}.md"
+            if current(path, repr(part), repr(sorted(baseline.items())), group=group):
+                yield path, None
+            else:
+                yield path, to_markdown(build_matrix(project, group, baseline), part)
+
+
+def write_comparison(
+    project: Project,
+    policies: list[ResolvedPolicy],
+    docs: Path,
+    parts: tuple[str, ...] = ("page", "data"),
+    keys: Mapping[str, str] | None = None,
+    cache: Path | None = None,
+) -> Iterator[Made]:
+    """Write the comparison pages and (or) its CSV and JSON downloads into the docs tree, saying which changed.
+
+    At 2,000 schools they take longer than every school page together, so a large build makes the pages
+    and the data in two processes of their own when a core is spare.  With ``keys`` (each document's key,
+    by stem) and ``cache``, an output whose inputs did not change since the last build is kept (``Outputs``).
+    """
+    writer = TreeWriter(docs)
+    memo = Outputs(cache, docs, "comparison-" + "-".join(parts)) if keys is not None and cache else None
+    for name, content in comparison_outputs(project, policies, parts, memo, keys):
+        if content is None:
+            writer.keep(name)
+            yield Made(name, False)
+        else:
+            yield Made(name, writer.write(name, content))
+    if memo is not None:
+        memo.save()
