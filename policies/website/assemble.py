@@ -19,9 +19,15 @@ from policies.website.shards import files
 from policies.website.units import SEARCH_INDEX, SITEMAP, SITEMAP_GZ, PageStore
 
 
-def _link(source: Path, target: Path) -> None:
-    """``target`` becomes another name of ``source`` (a copy where the file system has no hard links)."""
-    target.parent.mkdir(parents=True, exist_ok=True)
+def _link(source: Path, target: Path, folders: set[Path] | None = None) -> None:
+    """``target`` becomes another name of ``source`` (a copy where the file system has no hard links).
+
+    ``folders``: the folders already made, so a site of 12,000 files in 3,400 folders makes each once.
+    """
+    if folders is None or target.parent not in folders:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if folders is not None:
+            folders.add(target.parent)
     try:
         os.link(source, target)
     except OSError:
@@ -35,8 +41,9 @@ def assemble(primary: Path, pages: list[str], store: PageStore, site: Path, cach
     ``pages`` are the folder pages in MkDocs' order, every one of them current in ``store``; ``copied``
     the downloads, as copies.py keeps them in ``cache``.
     """
+    folders: set[Path] = set()
     for relative in copied:
-        _link(cache / relative, site / relative)
+        _link(cache / relative, site / relative, folders)
     indexes: list[Any] = []
     sitemaps: list[str] = []
     for relative, path in files(primary):
@@ -45,14 +52,14 @@ def assemble(primary: Path, pages: list[str], store: PageStore, site: Path, cach
         elif relative == SITEMAP:
             sitemaps.append(path.read_text(encoding="utf-8"))
         else:
-            _link(path, site / relative)  # the gzipped sitemap is replaced below by the joined one's
+            _link(path, site / relative, folders)  # the gzipped sitemap is replaced below by the joined one's
     for page in pages:
         entry = store.pages[page]
         for relative in entry["files"]:
             target = site / relative
             if target.exists():
                 raise SiteBuildError(f"site shards disagree on {relative}; build with --jobs 1")
-            _link(store.folder / relative, target)
+            _link(store.folder / relative, target, folders)
         if indexes:
             indexes[0]["docs"] += entry["search"]
         if sitemaps:
