@@ -245,16 +245,20 @@ def _pages_and_documents(
     """Render and write every page here while the DOCX are made aside; the ``render`` and ``docx`` stages.
 
     Pages are written as they are rendered, so the build holds one at a time.  The DOCX go to one
-    forked process (a full build: 5 s of work at 2,000 schools), the comparison's page and data to two
-    forked processes of their own on a spare core.  The PDFs' Typst sources are written before the wait
-    for the DOCX (the PDFs come after, once the build has freed its memory: see _build).  Returns the
-    writer (which knows what changed), what the DOCX stage made, its work in seconds, and the PDF jobs.
+    forked process (a full build: 5 s of work at 2,000 schools), the comparison's pages and data to one
+    forked process of its own on a spare core (two, if two are spare).  The PDFs' Typst sources are
+    written before the wait for the DOCX (the PDFs come after, once the build has freed its memory: see
+    _build).  Returns the writer (which knows what changed), what the DOCX stage made, its work in
+    seconds, and the PDF jobs.
     """
     project, policies, report = prepared.project, prepared.policies, stages.report
     docx_aside = jobs > 1 and len(plan.docx) >= BACKGROUND_DOCX
     works: list[Work] = [partial(write_documents, project, plan.docx, docs)]
-    comparison_aside = jobs - 1 - int(docx_aside) > 0 and len(policies) >= BACKGROUND_COMPARISON
-    parts = [("page",), ("data",)] if comparison_aside else [("page", "data")]
+    spare = jobs - 1 - int(docx_aside)  # cores beside this process and the DOCX one
+    comparison_aside = spare > 0 and len(policies) >= BACKGROUND_COMPARISON
+    # One process for the pages and the data (one matrix for both) unless two cores are spare: each forked
+    # process holds ~220 MiB at 2,000 schools, and on two cores a second one only shares the same core.
+    parts = [("page",), ("data",)] if comparison_aside and spare > 1 else [("page", "data")]
     stems = {p.stem: plan.keys[f"downloads/{p.stem}.docx"] for p in policies}
     compare = partial(write_comparison, project, policies, docs, keys=stems, cache=_cache(project.root))
     comparisons: list[Work] = [partial(compare, part) for part in parts]
