@@ -61,7 +61,7 @@ serve them all, and ``pipeline``, ``serve`` and ``cli`` sit on top.  Imports nev
       review_calendar    the review calendars: each document's review date as iCalendar
       releases           the "What changed" page and its Atom feed: the library's releases
       organisations      each organisation's page and the organisations index
-      reuse              school pages whose inputs did not change: not rendered or written again
+      reuse              pages and comparison outputs whose inputs did not change: not made again
     documents/           4. the downloads: DOCX and PDF
       docx_package       WordprocessingML blocks and a reproducible zip writer
       docx_styles        the house style, as WordprocessingML

@@ -57,7 +57,7 @@ def comparison_outputs(
     most ``PER_PAGE`` schools (comparison/<slug>.md, <slug>-part-2.md, ...), so no page grows with the
     site.  Each is written and let go before the next is made: at 2,000 schools the downloads are 44 MB
     of text, and the build's memory peaks while they are made.  ``parts``: the pages ("page"), the CSV
-    and JSON downloads ("data"), or both (a rebuild makes the two in processes of their own, side by side).
+    and JSON downloads ("data"), or both (with two cores spare, a build makes the two side by side).
 
     With ``memo`` and ``keys`` (each document's key by its ``stem``: it hashes the resolved document, the
     registries and the code), an output made from the same library and documents as its file on disk is
@@ -74,17 +74,18 @@ def comparison_outputs(
         return memo.current(name, digest(name, library, *inputs, *(keys[p.stem] for p in group)))
 
     scope = index_scope(project, len({p.slug for p in policies}))
-    page = "page" in parts and not current("comparison/index.md", repr(scope))
-    data = "data" in parts and not (current("comparison/matrix.csv") & current("comparison/matrix.json"))
-    matrix = build_matrix(project, policies) if page or data else None
+    make_index = "page" in parts and not current("comparison/index.md", repr(scope))
+    # & and not "and": each download is recorded in the memo, whether or not the other is current
+    make_data = "data" in parts and not (current("comparison/matrix.csv") & current("comparison/matrix.json"))
+    matrix = build_matrix(project, policies) if make_index or make_data else None
     if "page" in parts:
-        yield "comparison/index.md", to_markdown(matrix, scope) if matrix is not None and page else None
+        yield "comparison/index.md", to_markdown(matrix, scope) if matrix is not None and make_index else None
     if "data" in parts:
-        if matrix is not None and data:
-            data_ = matrix_data(matrix)  # once, for both downloads
-            yield "comparison/matrix.csv", to_csv(matrix, data_)
-            yield "comparison/matrix.json", json_chunks(matrix, data_)  # in pieces, written as they come
-            del data_
+        if matrix is not None and make_data:
+            data = matrix_data(matrix)  # once, for both downloads
+            yield "comparison/matrix.csv", to_csv(matrix, data)
+            yield "comparison/matrix.json", json_chunks(matrix, data)  # in pieces, written as they come
+            del data
         else:
             yield from [("comparison/matrix.csv", None), ("comparison/matrix.json", None)]
     del matrix
@@ -117,8 +118,8 @@ def write_comparison(
 ) -> Iterator[Made]:
     """Write the comparison pages and (or) its CSV and JSON downloads into the docs tree, saying which changed.
 
-    At 2,000 schools they take longer than every school page together, so a large build makes the pages
-    and the data in two processes of their own when a core is spare.  With ``keys`` (each document's key,
+    At 2,000 schools they take longer than every school page together, so a large build makes them in a
+    process of its own when a core is spare (pipeline.py).  With ``keys`` (each document's key,
     by stem) and ``cache``, an output whose inputs did not change since the last build is kept (``Outputs``).
     """
     writer = TreeWriter(docs)
