@@ -25,7 +25,7 @@ from policies.load.problems import Problems
 from policies.load.project import Project
 from policies.render.pages import iter_site_pages, site_page_count
 from policies.render.releases import FEED, atom_feed
-from policies.render.reuse import SchoolPages, page_key
+from policies.render.reuse import SchoolPages, clause_pages_memo, page_key
 from policies.render.review_calendar import calendar_outputs
 from policies.resolve.policy import ResolvedPolicy
 from policies.resolve.prepare import Prepared, prepare
@@ -270,7 +270,8 @@ def _pages_and_documents(
     report.begin("render", (pages := site_page_count(project, policies) + comparison_pages(project)), "pages")
     keys = {p.page: page_key(plan.keys[f"downloads/{p.stem}.docx"], today, plan.pdf_links) for p in policies}
     memo = SchoolPages(_cache(project.root), docs, keys)  # school pages whose inputs did not change stay as they are
-    pages_made = iter_site_pages(project, policies, today, pdf=plan.pdf_links, memo=memo)
+    library = clause_pages_memo(project, _cache(project.root), docs)
+    pages_made = iter_site_pages(project, policies, today, pdf=plan.pdf_links, memo=memo, library=library)
     for done, (relative, content) in enumerate(pages_made, 1):
         if content is None:
             writer.keep(relative)
@@ -278,6 +279,7 @@ def _pages_and_documents(
             writer.write(relative, content)
         report.update(done)
     memo.save()
+    library[0].save()
     for relative, text in [*calendar_outputs(policies, today), (FEED, atom_feed(project, today))]:  # .ics, Atom
         writer.write(relative, text)
     for made in _collect(comparing, comparisons, Progress())[0]:  # comparison/index.md, matrix.*

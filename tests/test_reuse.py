@@ -167,6 +167,41 @@ def test_comparison_outputs_are_made_again_only_when_their_inputs_change(
     assert made_after() == everything, "a new version of the generator makes everything again"
 
 
+def test_clause_pages_are_rendered_again_only_when_an_input_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The clause library's pages (each lists every school) come from their memo unless the code or a file of
+    clauses/, schools/ or organisations/ changed, or the page was touched."""
+    root = copy_project(tmp_path / "project")
+    log = tmp_path / "rendered.txt"
+    original = policies.render.pages.render_template
+
+    def counting(template: str, **data: object) -> str:
+        with log.open("a", encoding="utf-8") as handle:
+            handle.write(f"{template}\n")
+        return original(template, **data)
+
+    def clause_pages_after(edit: Callable[[], object] = lambda: None) -> int:
+        log.write_text("", encoding="utf-8")
+        edit()
+        build(root, site=False, pdf=False)
+        return log.read_text(encoding="utf-8").splitlines().count("clause.md.jinja")
+
+    monkeypatch.setattr(policies.render.pages, "render_template", counting)
+    clauses = clause_pages_after()
+    assert clauses == len(list((root / "docs" / "library").glob("*.md"))) - 1 > 40  # all but the library's index
+    pages = {p.name: p.read_bytes() for p in (root / "docs" / "library").iterdir()}
+    assert clause_pages_after() == 0
+    page = root / "docs" / "library" / "introduction-purpose.md"
+    page.write_text("edited by hand\n", encoding="utf-8")
+    assert clause_pages_after() == 1 and page.read_bytes() == pages[page.name]
+    for change in ("school", "organisation", "clause"):
+        assert clause_pages_after(lambda change=change: CHANGES[change](root)) == clauses, change
+    fingerprint = policies.runtime.incremental.code_fingerprint()
+    monkeypatch.setattr(policies.runtime.incremental, "code_fingerprint", lambda: fingerprint + "-next")
+    assert clause_pages_after() == clauses, "a new version of the generator renders every page again"
+
+
 def test_a_text_written_in_pieces_is_compared_before_it_is_written(tmp_path: Path) -> None:
     """The comparison's JSON is written as the encoder makes it: an unchanged file is left alone (its folder too)."""
     path = tmp_path / "data" / "matrix.json"

@@ -24,6 +24,9 @@ import pickle
 from pathlib import Path
 from typing import Any
 
+from policies.load.project import Project
+from policies.runtime import incremental
+
 MEMO = "school-pages.pickle"
 _VERSION = 3  # 2: by page (a school publishes several documents); 3: rows carry the version
 
@@ -143,3 +146,10 @@ def files_digest(folder: Path) -> str:
             hashed.update(path.relative_to(folder).as_posix().encode("utf-8") + b"\0")
             hashed.update(hashlib.sha256(path.read_bytes()).digest())
     return hashed.hexdigest()
+
+
+def clause_pages_memo(project: Project, cache: Path, docs: Path) -> tuple[Outputs, str]:
+    """The memo of the clause library's pages, and a digest of every input they read: the generator's
+    code and every file of clauses/, schools/ and organisations/ (at 2,000 schools, 0.1 s to read)."""
+    folders = (project.clauses_dir, project.schools_dir, project.organisations_dir)
+    return Outputs(cache, docs, "library"), digest(incremental.code_fingerprint(), *map(files_digest, folders))
