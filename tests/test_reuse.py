@@ -82,12 +82,9 @@ def test_a_rebuild_after_a_change_equals_a_clean_build(tmp_path: Path, change: s
     assert after != before
 
 
-def test_school_pages_are_rendered_again_only_when_their_inputs_change(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """No site: the render memo alone.  A school page edited by hand, a new date, a new code version: rendered."""
-    root = copy_project(tmp_path / "project")
-    log = tmp_path / "rendered.txt"  # the build renders in a forked child: it counts into a file
+def _renders_counted(root: Path, log: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[..., int]:
+    """``after(template, edit)``: how many pages of ``template`` a build (no site, no PDF) renders after
+    ``edit``.  The build renders in a forked child, so each render is counted into the file ``log``."""
     original = policies.render.pages.render_template
 
     def counting(template: str, **data: object) -> str:
@@ -95,13 +92,26 @@ def test_school_pages_are_rendered_again_only_when_their_inputs_change(
             handle.write(f"{template}\n")
         return original(template, **data)
 
-    def school_pages_after(edit: Callable[[], object] = lambda: None) -> int:
+    def after(template: str, edit: Callable[[], object] = lambda: None) -> int:
         log.write_text("", encoding="utf-8")
         edit()
         build(root, site=False, pdf=False)
-        return log.read_text(encoding="utf-8").splitlines().count("school.md.jinja")
+        return log.read_text(encoding="utf-8").splitlines().count(template)
 
     monkeypatch.setattr(policies.render.pages, "render_template", counting)
+    return after
+
+
+def test_school_pages_are_rendered_again_only_when_their_inputs_change(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No site: the render memo alone.  A school page edited by hand, a new date, a new code version: rendered."""
+    root = copy_project(tmp_path / "project")
+    after = _renders_counted(root, tmp_path / "rendered.txt", monkeypatch)
+
+    def school_pages_after(edit: Callable[[], object] = lambda: None) -> int:
+        return after("school.md.jinja", edit)
+
     schools = school_pages_after()
     assert schools == len(policies_of(root)) == 8  # a page per document of each school
 
@@ -173,21 +183,11 @@ def test_clause_pages_are_rendered_again_only_when_an_input_changes(
     """The clause library's pages (each lists every school) come from their memo unless the code or a file of
     clauses/, schools/ or organisations/ changed, or the page was touched."""
     root = copy_project(tmp_path / "project")
-    log = tmp_path / "rendered.txt"
-    original = policies.render.pages.render_template
-
-    def counting(template: str, **data: object) -> str:
-        with log.open("a", encoding="utf-8") as handle:
-            handle.write(f"{template}\n")
-        return original(template, **data)
+    after = _renders_counted(root, tmp_path / "rendered.txt", monkeypatch)
 
     def clause_pages_after(edit: Callable[[], object] = lambda: None) -> int:
-        log.write_text("", encoding="utf-8")
-        edit()
-        build(root, site=False, pdf=False)
-        return log.read_text(encoding="utf-8").splitlines().count("clause.md.jinja")
+        return after("clause.md.jinja", edit)
 
-    monkeypatch.setattr(policies.render.pages, "render_template", counting)
     clauses = clause_pages_after()
     assert clauses == len(list((root / "docs" / "library").glob("*.md"))) - 1 > 40  # all but the library's index
     pages = {p.name: p.read_bytes() for p in (root / "docs" / "library").iterdir()}
