@@ -14,8 +14,9 @@ from policies.compare.matrix import Matrix, build_matrix
 from policies.compare.page import Scope, to_markdown
 from policies.load.organisations import members_of
 from policies.load.project import Project
-from policies.render.reuse import Outputs, digest, files_digest
+from policies.render.reuse import Outputs, digest
 from policies.resolve.policy import ResolvedPolicy
+from policies.runtime.incremental import files_digest
 from policies.runtime.write import Made, TreeWriter
 
 FORMATS = ("md", "csv", "json")

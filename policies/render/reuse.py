@@ -19,13 +19,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import os
 import pickle
 from pathlib import Path
 from typing import Any
 
 from policies.load.project import Project
 from policies.runtime import incremental
+from policies.runtime.write import write_if_changed
 
 MEMO = "school-pages.pickle"
 _VERSION = 3  # 2: by page (a school publishes several documents); 3: rows carry the version
@@ -87,11 +87,7 @@ class SchoolPages:
             stamp = _stamp(self.file(page))
             if stamp is not None and page in self.keys:
                 after[page] = (self.keys[page], row, stamp)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_name(f".{self.path.name}.tmp")
-        with tmp.open("wb") as handle:
-            pickle.dump((_VERSION, after), handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, self.path)
+        write_if_changed(self.path, pickle.dumps((_VERSION, after), protocol=pickle.HIGHEST_PROTOCOL))
 
 
 class Outputs:
@@ -117,7 +113,7 @@ class Outputs:
         """Whether ``name`` was left by an earlier build from the same inputs, untouched since."""
         self.after[name] = key
         entry = self.before.get(name)
-        return entry is not None and entry[0] == key and list(_stamp(self.docs / name) or ()) == entry[1:]
+        return isinstance(entry, list) and entry[:1] == [key] and list(_stamp(self.docs / name) or ()) == entry[1:]
 
     def save(self) -> None:
         """Record each output as it now is on disk (call once they are written)."""
@@ -125,12 +121,8 @@ class Outputs:
         for name, key in self.after.items():
             if (stamp := _stamp(self.docs / name)) is not None:
                 after[name] = [key, *stamp]
-        if after == self.before:
-            return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_name(f".{self.path.name}.tmp")
-        tmp.write_text(json.dumps(after, sort_keys=True), encoding="utf-8")
-        os.replace(tmp, self.path)
+        if after != self.before:
+            write_if_changed(self.path, json.dumps(after, sort_keys=True).encode("utf-8"))
 
 
 def digest(*parts: str) -> str:
@@ -138,18 +130,10 @@ def digest(*parts: str) -> str:
     return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
 
 
-def files_digest(folder: Path) -> str:
-    """A digest of every file below ``folder``: names and bytes (the clause library: 82 files, 2 ms)."""
-    hashed = hashlib.sha256()
-    for path in sorted(folder.rglob("*")):
-        if path.is_file():
-            hashed.update(path.relative_to(folder).as_posix().encode("utf-8") + b"\0")
-            hashed.update(hashlib.sha256(path.read_bytes()).digest())
-    return hashed.hexdigest()
-
-
 def clause_pages_memo(project: Project, cache: Path, docs: Path) -> tuple[Outputs, str]:
     """The memo of the clause library's pages, and a digest of every input they read: the generator's
     code and every file of clauses/, schools/ and organisations/ (at 2,000 schools, 0.1 s to read)."""
     folders = (project.clauses_dir, project.schools_dir, project.organisations_dir)
-    return Outputs(cache, docs, "library"), digest(incremental.code_fingerprint(), *map(files_digest, folders))
+    return Outputs(cache, docs, "library"), digest(
+        incremental.code_fingerprint(), *map(incremental.files_digest, folders)
+    )

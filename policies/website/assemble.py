@@ -19,15 +19,14 @@ from policies.website.shards import files
 from policies.website.units import SEARCH_INDEX, SITEMAP, SITEMAP_GZ, PageStore
 
 
-def _link(source: Path, target: Path, folders: set[Path] | None = None) -> None:
+def _link(source: Path, target: Path, folders: set[Path]) -> None:
     """``target`` becomes another name of ``source`` (a copy where the file system has no hard links).
 
     ``folders``: the folders already made, so a site of 12,000 files in 3,400 folders makes each once.
     """
-    if folders is None or target.parent not in folders:
+    if target.parent not in folders:
         target.parent.mkdir(parents=True, exist_ok=True)
-        if folders is not None:
-            folders.add(target.parent)
+        folders.add(target.parent)
     try:
         os.link(source, target)
     except OSError:
