@@ -140,7 +140,11 @@ def parser() -> argparse.ArgumentParser:
     check.set_defaults(func=_check)
     build_cmd = sub.add_parser("build", help="check, generate the Markdown tree and build the site")
     build_cmd.add_argument("--no-site", action="store_true", help="generate Markdown only, skip mkdocs")
-    build_cmd.add_argument("--no-pdf", action="store_true", help="do not run LibreOffice; keep the previous PDFs")
+    build_cmd.add_argument(
+        "--no-pdf",
+        action="store_true",
+        help="make no PDF; the previous PDFs stay published while every one is still current",
+    )
     build_cmd.add_argument(
         "--no-wait", action="store_true", help="if another run is writing this project, stop at once instead of waiting"
     )

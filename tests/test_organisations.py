@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
 from pathlib import Path
 
@@ -178,6 +179,23 @@ def test_at_scale_no_comparison_page_holds_more_than_a_hundred_schools(tmp_path:
     for name in pages:
         assert str(out[name]).count('<th scope="col">') <= 2 * (100 + 1) + 1, name
     assert max(len(str(out[name]).encode()) for name in out if name.endswith(".md")) < 1_000_000
+    # Clause pages count each organisation's schools and link its comparison's row, which names them.
+    page = str(out["library/staff-former-pupils.md"])
+    assert "../schools/" not in page
+    variants = page.split("\n**Used by:** ")[1:]
+    assert len(variants) == 2
+    counted = 0
+    for variant in variants:
+        total = int(variant.split(" ", 1)[0])
+        groups = re.findall(r"^- \[[^]]+\]\(\.\./comparison/([a-z0-9-]+)\.md#([a-z0-9-]+)\): (\d+)$", variant, re.M)
+        assert groups and sum(int(n) for _, _, n in groups) == total
+        for slug, anchor, _ in groups:
+            assert anchor == "matrix-clause-staff-former-pupils"
+            assert f'<tr id="{anchor}"' in str(out[f"comparison/{slug}.md"])
+        counted += total
+    uncovered = re.search(r"\*\*Not in the policy of:\*\* (\d+) schools, whose policies", page)
+    assert uncovered and counted + int(uncovered[1]) == 250
+    assert max(len(str(out[name]).encode()) for name in out if name.startswith("library/")) < 20_000
 
 
 def test_the_shipped_schools_belong_to_their_local_authorities() -> None:

@@ -22,7 +22,7 @@ from policies.errors import SiteBuildError
 from policies.runtime.background import Background, BackgroundError
 from policies.runtime.clock import build_epoch
 from policies.website.publish import SiteReport, build_site
-from policies.website.shards import Shard, page_weight, pages_in_order, plan_runs, primary_shard
+from policies.website.shards import RUN_WEIGHT, Shard, page_weight, pages_in_order, plan_runs, primary_shard
 from policies.website.units import link_targets, page_url
 
 from .helpers import build, copy_project, main, tree_digest
@@ -56,10 +56,19 @@ def _copy_docs(generated: Path, root: Path) -> Path:
     return root
 
 
-def _sharded(root: Path, name: str = "site", jobs: int = 2, cache: Path | None = None) -> tuple[Path, SiteReport]:
+def _sharded(
+    root: Path, name: str = "site", jobs: int = 2, cache: Path | None = None, shard_pages: int = 30
+) -> tuple[Path, SiteReport]:
     site = root / name
     report = build_site(
-        root, site, build_epoch(root), docs_dir=root / "docs", jobs=jobs, shard_pages=30, cache_dir=cache, stamp="test"
+        root,
+        site,
+        build_epoch(root),
+        docs_dir=root / "docs",
+        jobs=jobs,
+        shard_pages=shard_pages,
+        cache_dir=cache,
+        stamp="test",
     )
     return site, report
 
@@ -67,7 +76,7 @@ def _sharded(root: Path, name: str = "site", jobs: int = 2, cache: Path | None =
 @pytest.mark.slow
 def test_sharded_site_is_byte_identical_to_a_single_build(generated: Path, single: Path) -> None:
     sharded, report = _sharded(generated, "site-sharded", jobs=3)
-    assert report.processes == report.shards == 7  # the primary, and the folder pages in six balanced runs
+    assert report.processes == report.shards == 5  # the primary, and the folder pages in runs of at most 30
     assert tree_digest(sharded) == tree_digest(single)
     assert len(list((sharded / "schools").glob("*/index.html"))) == 5
     assert not list(generated.glob(".site-*")), "staging folders are cleaned up"
@@ -175,10 +184,10 @@ def test_a_broken_link_fails_the_build_and_leaves_the_previous_site(generated: P
     index = root / "docs" / "index.md"
     index.write_text(index.read_text(encoding="utf-8") + "\nA good change.\n", encoding="utf-8")
     with pytest.raises(SiteBuildError) as failure:
-        _sharded(root, jobs=jobs, cache=cache)
+        _sharded(root, jobs=jobs, cache=cache, shard_pages=1)  # a run a changed page
     message = str(failure.value)
     assert f"library/{broken[0].name}" in message and f"schools/{broken[1].name}" in message
-    assert message.count("mkdocs build failed") == 2  # a run each (up to two runs a core): both reported
+    assert message.count("mkdocs build failed") == 2  # both runs fail: both are reported
     assert "WARNING" in message and "no-such-page.md" in message
     assert "INFO" not in message
     assert tree_digest(site) == before
@@ -194,7 +203,7 @@ def test_a_broken_link_fails_the_build_and_leaves_the_previous_site(generated: P
     for page in broken:
         page.write_text(page.read_text(encoding="utf-8").replace("(no-such-page.md)", "(../index.md)"), "utf-8")
     _, report = _sharded(root, jobs=jobs, cache=cache)
-    assert (report.processes, report.pages) == (2, 2), "the primary's good build was kept; only the fixed pages run"
+    assert (report.processes, report.pages) == (1, 2), "the primary's good build was kept; the fixed pages run once"
 
 
 @pytest.mark.slow
@@ -281,8 +290,11 @@ def test_folder_pages_are_built_in_balanced_runs(tmp_path: Path) -> None:
     assert sorted(page for run in runs for page in run.pages) == sorted(folder)
     assert all(list(run.pages) == [p for p in pages if p in run.pages] for run in runs), "each run in page order"
     assert runs[0].pages[0] == "comparison/index.md" and len(runs[0].pages) < 10, "the heaviest first, with fewer"
-    assert len(plan_runs(folder[:3], weights, shard_pages=10, jobs=2)) == 3, "a run a page, up to two a core"
-    assert len(plan_runs(folder[:9], weights, shard_pages=10, jobs=2)) == 4
+    light = {page: page_weight(100) for page in folder}
+    assert len(plan_runs(folder[:9], light, shard_pages=10, jobs=2)) == 1, "no run of its own without the work"
+    heavy = {page: RUN_WEIGHT for page in folder}
+    assert len(plan_runs(folder[:3], heavy, shard_pages=10, jobs=2)) == 3, "a run a page, up to two a core"
+    assert len(plan_runs(folder[:9], heavy, shard_pages=10, jobs=2)) == 4
     assert plan_runs(folder[:1], weights, shard_pages=10, jobs=2)[0].pages == (folder[0],)
     assert plan_runs([], weights, shard_pages=10, jobs=2) == []
 

@@ -12,6 +12,8 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
+import orjson
+
 from policies.compare.matrix import SCHEMA, SCHEMA_VERSION, Matrix
 from policies.load.models import AUDIENCES
 
@@ -87,6 +89,8 @@ def matrix_data(matrix: Matrix) -> dict[str, Any]:
 
 
 CHUNK = 1 << 18
+SPLIT = 2  # levels of the document laid out here; below, orjson encodes each value (a clause's row) at once
+_INDENT = 2
 
 
 def to_json(matrix: Matrix, data: dict[str, Any] | None = None) -> str:
@@ -95,16 +99,39 @@ def to_json(matrix: Matrix, data: dict[str, Any] | None = None) -> str:
 
 def json_chunks(matrix: Matrix, data: dict[str, Any] | None = None) -> Iterator[str]:
     """The JSON document in pieces of about ``CHUNK`` characters, to be written as they come: at 2,000
-    schools the whole text is 39 MB, and the list of the encoder's pieces, joined at once, well over 100 MB."""
+    schools the whole text is 39 MB, too much to hold at once beside the data it is made from.
+
+    The text is exactly ``json.dumps(data, ensure_ascii=False, indent=2)``: the top ``SPLIT`` levels are
+    laid out here and each value below them is encoded by orjson, indented to its place.  The standard
+    library's encoder runs in Python whenever it indents (1.05 s at 2,000 schools; orjson 0.09 s).
+    """
     pieces: list[str] = []
     size = 0
-    for piece in json.JSONEncoder(ensure_ascii=False, indent=2).iterencode(data or matrix_data(matrix)):
+    for piece in _pieces(data if data is not None else matrix_data(matrix), 0):
         pieces.append(piece)
         size += len(piece)
-        if size >= CHUNK:  # the encoder's pieces are a few bytes each: 5 million at 2,000 schools
+        if size >= CHUNK:
             yield "".join(pieces)
             pieces, size = [], 0
     yield "".join(pieces) + "\n"
+
+
+def _pieces(value: Any, level: int) -> Iterator[str]:
+    """``value`` as indented JSON at nesting ``level``, in pieces (see json_chunks)."""
+    pad = "\n" + " " * (_INDENT * level)
+    inner = pad + " " * _INDENT
+    if level < SPLIT and isinstance(value, dict) and value:
+        for n, (key, item) in enumerate(value.items()):
+            yield ("{" if n == 0 else ",") + inner + json.dumps(key, ensure_ascii=False) + ": "
+            yield from _pieces(item, level + 1)
+        yield pad + "}"
+    elif level < SPLIT and isinstance(value, list) and value:
+        for n, item in enumerate(value):
+            yield ("[" if n == 0 else ",") + inner
+            yield from _pieces(item, level + 1)
+        yield pad + "]"
+    else:
+        yield orjson.dumps(value, option=orjson.OPT_INDENT_2).decode("utf-8").replace("\n", pad)
 
 
 def csv_records(data: dict[str, Any]) -> Iterator[dict[str, str]]:

@@ -1,4 +1,10 @@
-"""The clause library's pages: each clause with its variants and the schools (by organisation) that use them."""
+"""The clause library's pages: each clause with its variants and the schools (by organisation) that use them.
+
+A site of up to ``NAMED_MAX`` schools names each school under the variant it adopts; a larger one gives the
+number of schools in each organisation and links that organisation's comparison, which names them clause by
+clause.  Naming 2,000 schools made each of the 72 pages 145 KB of links that no reader could scan, and every
+page changed (and was built again) whenever a school was added.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +20,8 @@ from policies.load.values import placeholder_context
 from policies.load.xrefs import fill_links
 from policies.resolve.policy import ResolvedPolicy, tidy_markdown
 from policies.templating.escape import escape_markdown
+
+NAMED_MAX = 100  # schools on the site up to which clause pages name every school (the comparison's PER_PAGE)
 
 
 def holders(policies: list[ResolvedPolicy]) -> dict[str, dict[str, str]]:
@@ -83,6 +91,7 @@ def clause_data(
             for variant in clause.variant_ids
         ],
         "not_covered": not_covered,
+        "named": sum(1 for policy in policies if policy.main) <= NAMED_MAX,
     }
 
 

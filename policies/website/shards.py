@@ -18,6 +18,9 @@ from policies.website.copies import COPIED
 # Pages per run at most.  MkDocs spends about 0.5 s starting and some 20-30 ms a school page here: 250 pages
 # keep the start-ups near 5% of a run.  A rebuild runs only the pages that changed (units.py).
 SHARD_PAGES = 250
+# Work (page_weight) that earns a run of its own: about 1.5 s of MkDocs' work, three start-ups.  A rebuild of a
+# few pages is then one run, not one a page: at 2,000 schools each run also lists the docs tree's 12,000 files.
+RUN_WEIGHT = 3_000_000
 RECORD = ".shard.json"  # in each cached shard: the key of its inputs and the size and time of each file
 
 
@@ -60,7 +63,8 @@ def primary_shard(pages: list[str]) -> Shard:
 
 
 def plan_runs(pages: list[str], weights: dict[str, int], shard_pages: int, jobs: int) -> list[Shard]:
-    """The folder pages to build, in runs that balance the cores: up to two a core, at most ``shard_pages`` pages.
+    """The folder pages to build, in runs that balance the cores: up to two a core, at most ``shard_pages`` pages,
+    and no more runs than there is work for (``RUN_WEIGHT`` a run).
 
     A page goes to the lightest run so far, heaviest pages first (``weights``: about the work MkDocs does
     for it); each run keeps MkDocs' page order.  A run's pages need not be neighbours: each page's output
@@ -70,7 +74,8 @@ def plan_runs(pages: list[str], weights: dict[str, int], shard_pages: int, jobs:
         return []
     # Two runs a core: the cores then balance the runs among themselves whatever their real cost (a page
     # of tables costs MkDocs less a byte than a page of lists), for one more start-up (0.5 s) a core.
-    count = max(-(-len(pages) // shard_pages), min(2 * max(1, jobs), len(pages)))
+    work = -(-sum(weights[page] for page in pages) // RUN_WEIGHT)
+    count = max(-(-len(pages) // shard_pages), min(2 * max(1, jobs), len(pages), work))
     runs: list[list[str]] = [[] for _ in range(count)]
     loads = [0] * count
     for page in sorted(pages, key=lambda page: (-weights[page], page)):
