@@ -37,12 +37,21 @@ def _file(path: Path) -> bytes:
     return path.read_bytes() if path.is_file() else b""
 
 
-def docx_key(project: Project, policy: ResolvedPolicy) -> str:
+def docx_key(project: Project, policy: ResolvedPolicy, common: hashlib._Hash | None = None) -> str:
+    """A document's key: the code, the registries its text draws on, and the resolved document.
+
+    ``common``: ``document_keys_base(project)``, made once for a build's 3,200 documents, not read again for each.
+    """
+    digest = (common or document_keys_base(project)).copy()
+    digest.update(repr(policy).encode())
+    return digest.hexdigest()
+
+
+def document_keys_base(project: Project) -> hashlib._Hash:
     digest = hashlib.sha256(code_fingerprint().encode())
     digest.update(_file(project.clauses_dir / "references.yml"))
     digest.update(_file(project.clauses_dir / "outline.yml"))
-    digest.update(repr(policy).encode())
-    return digest.hexdigest()
+    return digest
 
 
 def site_stamp(root: Path) -> str:
@@ -94,8 +103,9 @@ def plan_documents(
     """With ``pdf=False`` no PDF is made, and the previous PDFs stay published only if all are current."""
     keys: dict[str, str] = {}
     docx_todo, pdf_todo, pdf_current = [], [], True
+    common = document_keys_base(project)
     for policy in policies:
-        stem, key = f"downloads/{policy.stem}", docx_key(project, policy)
+        stem, key = f"downloads/{policy.stem}", docx_key(project, policy, common)
         keys[f"{stem}.docx"] = key
         if state.get(f"{stem}.docx") != key or not (docs / f"{stem}.docx").is_file():
             docx_todo.append(policy)
