@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from policies.load.project import Project
 from policies.resolve.details import COMPARISON, Detail, detail_value, details_in
@@ -134,17 +134,31 @@ class Matrix:
 VALUES: tuple[Detail, ...] = details_in(COMPARISON)
 
 
-def _cell(held: tuple[ResolvedClause, str] | None, baseline: str | None = None) -> Cell:
+def _cell(held: tuple[ResolvedClause, str] | None, baseline: str | None, made: dict[tuple[Any, ...], Cell]) -> Cell:
     """``held``: the clause in a school's document and that document's id; ``baseline``: the variant a school
-    is compared with where not the recommended one (its organisation's)."""
+    is compared with where not the recommended one (its organisation's).  Cells are frozen, so equal ones are
+    one object (``made``): most schools' cells repeat, and 144,000 cells at 2,000 schools took 0.5 s to make."""
     if held is None:
-        return Cell("not-covered", None, NOT_COVERED_LABEL, False, None, None)
-    resolved, document = held
-    if not resolved.variant:
-        return Cell("shared", None, SHARED_LABEL, False, resolved.reason, resolved.number, document)
-    departs = resolved.variant != baseline if baseline else not resolved.is_default
-    label, reason = resolved.variant_label, resolved.reason
-    return Cell("variant", resolved.variant, label, departs, reason, resolved.number, document)
+        key: tuple[Any, ...] = ("not-covered", None, NOT_COVERED_LABEL, False, None, None, None)
+    else:
+        resolved, document = held
+        if not resolved.variant:
+            key = ("shared", None, SHARED_LABEL, False, resolved.reason, resolved.number, document)
+        else:
+            departs = resolved.variant != baseline if baseline else not resolved.is_default
+            key = (
+                "variant",
+                resolved.variant,
+                resolved.variant_label,
+                departs,
+                resolved.reason,
+                resolved.number,
+                document,
+            )
+    cell = made.get(key)
+    if cell is None:
+        cell = made[key] = Cell(*key)
+    return cell
 
 
 def _used_paths(project: Project, policy: ResolvedPolicy) -> set[str]:
@@ -195,6 +209,7 @@ def build_matrix(project: Project, policies: list[ResolvedPolicy], baseline: Map
         for docs in documents.values()
     ]
     sections = []
+    made: dict[tuple[Any, ...], Cell] = {}
     for section in project.outline.sections:
         rows = []
         for cid in section.clauses:
@@ -210,7 +225,7 @@ def build_matrix(project: Project, policies: list[ResolvedPolicy], baseline: Map
                     audiences=tuple(a for a in meta.audiences if a in section.audiences),
                     default=meta.default,
                     variants=variants,
-                    cells=tuple(_cell(clauses.get(cid), baseline.get(cid)) for clauses in by_school),
+                    cells=tuple(_cell(clauses.get(cid), baseline.get(cid), made) for clauses in by_school),
                 )
             )
         sections.append(Section(section.id, section.title, tuple(section.audiences), tuple(rows)))
