@@ -10,6 +10,12 @@ size, modification time and inode, in the docs tree (written only by replacing, 
 gets a new inode) and in the cache (the site links the cached file, so a write through the
 site's name changes it there, and it is copied again).  The copies are the docs tree's bytes,
 as MkDocs' own copies were.
+
+The live site and the cache hold each download as one file.  Where the site holds the same bytes as a
+file of its own (the cache was made again, after an upgrade or with ``.policies-cache`` deleted, and
+the previous build kept the site's older file so its time stayed: assemble.keep_unchanged), the cache
+takes the site's file, once; else every later build compared the two byte for byte, 1 GB at 2,000
+schools.
 """
 
 from __future__ import annotations
@@ -28,8 +34,43 @@ def _stamp(path: Path) -> list[int]:
     return [stat.st_size, stat.st_mtime_ns, stat.st_ino]
 
 
-def sync(docs: Path, cache: Path) -> list[str]:
-    """Bring ``cache/downloads`` to the docs tree's ``downloads/``; returns the files, relative to the site."""
+def _same_bytes(one: Path, other: Path) -> bool:
+    try:
+        if one.stat().st_size != other.stat().st_size:
+            return False
+        with one.open("rb") as a, other.open("rb") as b:
+            while chunk := a.read(1 << 20):
+                if chunk != b.read(len(chunk)):
+                    return False
+        return True
+    except OSError:
+        return False
+
+
+def _one_file(one: Path, other: Path) -> bool:
+    try:
+        a, b = one.stat(), other.stat()
+    except OSError:
+        return False
+    return (a.st_ino, a.st_dev) == (b.st_ino, b.st_dev)
+
+
+def _take(copy: Path, shown: Path) -> bool:
+    """``copy`` becomes another name of the live site's file ``shown``; False where there are no hard links."""
+    tmp = copy.with_name(f".{copy.name}.tmp")
+    tmp.unlink(missing_ok=True)
+    try:
+        os.link(shown, tmp)
+    except OSError:
+        return False
+    os.replace(tmp, copy)
+    return True
+
+
+def sync(docs: Path, cache: Path, live: Path | None = None) -> list[str]:
+    """Bring ``cache/downloads`` to the docs tree's ``downloads/``; returns the files, relative to the site.
+
+    ``live``: the site being replaced, whose equal files the cache takes (see the module)."""
     source, target = docs / COPIED, cache / COPIED
     try:
         record = json.loads((cache / RECORD).read_text(encoding="utf-8"))
@@ -48,11 +89,15 @@ def sync(docs: Path, cache: Path) -> list[str]:
             current = stamps == [_stamp(source / name), _stamp(copy)]
         except OSError:
             current = False
+        shown = live / COPIED / name if live is not None and (live / COPIED / name).is_file() else None
         if not current:
             copy.parent.mkdir(parents=True, exist_ok=True)
-            tmp = copy.with_name(f".{copy.name}.tmp")
-            shutil.copyfile(source / name, tmp)
-            os.replace(tmp, copy)
+            if not (shown is not None and _same_bytes(shown, source / name) and _take(copy, shown)):
+                tmp = copy.with_name(f".{copy.name}.tmp")
+                shutil.copyfile(source / name, tmp)
+                os.replace(tmp, copy)
+        elif shown is not None and not _one_file(shown, copy) and _same_bytes(shown, copy):
+            _take(copy, shown)
         kept[name] = [_stamp(source / name), _stamp(copy)]
     if target.is_dir():
         for path in sorted(target.rglob("*"), reverse=True):

@@ -93,7 +93,7 @@ def build_site(
             if cache_dir is None:
                 cache_dir = Path(stack.enter_context(tempfile.TemporaryDirectory(dir=site_dir.parent)))
             store = _build_shards(
-                root, docs, pages, cache_dir, stamp, source_date_epoch, jobs, shard_pages, progress, report
+                root, docs, pages, cache_dir, stamp, source_date_epoch, jobs, shard_pages, progress, report, site_dir
             )
             try:
                 folder_pages = [page for page in pages if "/" in page]
@@ -121,8 +121,10 @@ def _build_shards(
     shard_pages: int,
     progress: PageProgress | None,
     report: SiteReport,
+    live: Path | None = None,
 ) -> PageStore:
     """Bring the primary shard and every folder page's cached output up to date (units.py); returns the store.
+    ``live``: the site this build replaces, whose downloads the cache shares (copies.py).
 
     ``report`` gets the MkDocs runs made and the pages they built, and the runs a build from nothing makes.
     """
@@ -154,7 +156,7 @@ def _build_shards(
         )
         for shard in shards
     ]
-    copying = ThreadPoolExecutor(1).submit(sync, docs, cache)  # the downloads, beside MkDocs (copies.py)
+    copying = ThreadPoolExecutor(1).submit(sync, docs, cache, live)  # the downloads, beside MkDocs (copies.py)
     try:
         failures = run_mkdocs(root, runs, source_date_epoch, jobs, progress)
         report.copied = copying.result()
