@@ -25,7 +25,7 @@ from policies.load.selection import holds, selected_clauses
 from policies.load.status import review_status
 from policies.load.terms import check_terms
 from policies.load.translations import check_translations
-from policies.load.values import lookup, school_context, variable_paths
+from policies.load.values import context_of, lookup, variable_paths
 from policies.load.xrefs import check_cross_references
 
 VARIABLES = variable_paths()
@@ -234,7 +234,7 @@ def _check_schools(project: Project, problems: Problems) -> None:
                 problems.warning(path, lines.line_of(("policy",)), f"policy.{key} is not set: add {what}")
         if project.outline is None:
             continue
-        context = school_context(school)
+        context = context_of(project, slug)
         missing: dict[str, list[str]] = {}
         for clause, variant in selected_clauses(project, school):
             if clause.meta.variants and variant not in clause.meta.variants:

@@ -11,7 +11,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
@@ -78,6 +78,8 @@ class Project:
     translations: list[Translation] = field(default_factory=list)  # clauses/*/<id>.<language>.md
     releases: list[Release] = field(default_factory=list)  # clauses/releases.yml, oldest first
     releases_lines: Located = field(default_factory=lambda: Located(None))
+    # Each school's template context, made once (load/values.context_of): (the school model it was made from, it)
+    contexts: dict[str, tuple[models.School, dict[str, Any]]] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def clauses_dir(self) -> Path:

@@ -11,12 +11,15 @@ from __future__ import annotations
 import functools
 import types
 import typing
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
 from policies.load.dates import PolicyDate
 from policies.load.models import School
+
+if TYPE_CHECKING:
+    from policies.load.project import Project
 
 NOT_VARIABLES = {"variants", "audiences", "source", "confirmations", "approvals"}  # records, not wording
 
@@ -103,6 +106,27 @@ def school_context(school: School) -> dict[str, Any]:
     if data["school"]["short_name"] is None:
         data["school"]["short_name"] = data["school"]["name"]
     return data
+
+
+def context_of(project: Project, slug: str, *, private: bool = False) -> dict[str, Any]:
+    """``school_context`` of the school, made once per project for its check and each of its documents.
+
+    A document's copy is ``private`` (resolve adds the document's title to it); the check only reads.  A
+    school model replaced in the project (tests do) makes its context again.
+    """
+    school = project.schools[slug]
+    made = project.contexts.get(slug)
+    if made is None or made[0] is not school:
+        made = project.contexts[slug] = (school, school_context(school))
+    return _copy_values(made[1]) if private else made[1]
+
+
+def _copy_values(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _copy_values(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_copy_values(item) for item in value]
+    return value
 
 
 def lookup(context: dict[str, Any], path: str) -> Any:
