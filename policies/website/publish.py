@@ -18,7 +18,7 @@ from pathlib import Path
 from policies.errors import SiteBuildError
 from policies.runtime.runlock import recover_dir, replace_dir
 from policies.website.assemble import assemble, keep_unchanged
-from policies.website.copies import COPIED, sync
+from policies.website.copies import COPIED, listed, sync
 from policies.website.copies import RECORD as COPIES_RECORD
 from policies.website.runner import PageProgress, Run, joined, run_mkdocs
 from policies.website.shards import (
@@ -134,7 +134,7 @@ def _build_shards(
     for entry in cache.iterdir():  # what an earlier layout or an interrupted run left
         if entry.name not in (primary.name, STORE, RECORD, COPIED, COPIES_RECORD):
             shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
-    names = sorted(p.relative_to(docs).as_posix() for p in docs.rglob("*") if p.is_file())
+    names = listed(docs)
     common = common_digest(stamp, source_date_epoch)
     store = PageStore(cache, user_config(root).get("use_directory_urls", True) is not False)
     store.keep_only(folder_pages)
