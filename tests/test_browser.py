@@ -176,3 +176,30 @@ def test_comparison_differences_only_filter(base_url: str, browser: Browser) -> 
     assert sum(rows.nth(i).is_visible() for i in range(total)) == total
     assert report.console_errors == [] and report.external_requests == []
     page.close()
+
+
+def test_a_large_sites_clause_page_counts_schools_and_links_their_comparison_rows(
+    tmp_path: Path, browser: Browser
+) -> None:
+    """Above NAMED_MAX schools a clause page gives each organisation's number of schools, linked to the clause's
+    row in its comparison: axe-clean, and each link lands on that row.  The shipped schools stand in for a
+    large site (the limit lowered to 2), so a real MkDocs build of a small tree is enough."""
+    root = copy_project(tmp_path / "project")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("policies.render.library.NAMED_MAX", 2)  # the build forks after this: its pages see it
+        assert main(["-C", str(root), "build", "--no-pdf"]) == 0
+    with serve(root / "site") as url:
+        page, report = open_page(browser, url)
+        page.goto(urljoin(url, "library/staff-former-pupils/"), wait_until="networkidle")
+        audit(page, report)
+        assert report.violations == [] and report.console_errors == [] and report.external_requests == []
+        text = page.locator("article").inner_text()
+        assert "Used by: 3 schools." in text and "Used by: 1 school." in text
+        assert "Not in the policy of: 1 school, whose policies" in text
+        assert page.locator("article a[href*='schools/']").count() == 0  # counted, not named
+        rows = page.eval_on_selector_all("a[href*='#matrix-clause-']", "els => els.map(e => e.href)")
+        assert len(rows) == 4  # the organisations of the four schools that hold the clause
+        for href in rows:
+            page.goto(href, wait_until="networkidle")
+            assert page.locator("#matrix-clause-staff-former-pupils").count() == 1, href
+        page.close()
