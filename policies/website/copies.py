@@ -31,9 +31,10 @@ RECORD = "downloads.json"
 
 def listed(folder: Path) -> list[str]:
     """Every file below ``folder``, as its path relative to it, sorted: one ``os.walk`` (the docs tree's
-    12,000 files at 2,000 schools: 0.05 s, against 0.3 s with ``rglob`` and ``is_file``)."""
+    12,000 files at 2,000 schools: 0.05 s, against 0.3 s with ``rglob`` and ``is_file``).  It follows
+    linked folders, as MkDocs does when it lists the docs tree."""
     base, found = str(folder), []
-    for top, _, names in os.walk(base):
+    for top, _, names in os.walk(base, followlinks=True):
         prefix = "" if top == base else top[len(base) + 1 :].replace(os.sep, "/") + "/"
         found += [prefix + name for name in names]
     return sorted(found)
