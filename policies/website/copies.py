@@ -20,6 +20,7 @@ schools.
 
 from __future__ import annotations
 
+import filecmp
 import json
 import os
 import shutil
@@ -47,23 +48,16 @@ def _stamp(path: Path) -> list[int]:
 
 def _same_bytes(one: Path, other: Path) -> bool:
     try:
-        if one.stat().st_size != other.stat().st_size:
-            return False
-        with one.open("rb") as a, other.open("rb") as b:
-            while chunk := a.read(1 << 20):
-                if chunk != b.read(len(chunk)):
-                    return False
-        return True
+        return filecmp.cmp(one, other, shallow=False)
     except OSError:
         return False
 
 
 def _one_file(one: Path, other: Path) -> bool:
     try:
-        a, b = one.stat(), other.stat()
+        return os.path.samefile(one, other)
     except OSError:
         return False
-    return (a.st_ino, a.st_dev) == (b.st_ino, b.st_dev)
 
 
 def _take(copy: Path, shown: Path) -> bool:

@@ -8,12 +8,11 @@ from __future__ import annotations
 import hashlib
 import importlib.metadata
 import json
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from policies.website.copies import COPIED
+from policies.website.copies import COPIED, listed
 
 # Pages per run at most.  MkDocs spends about 0.5 s starting and some 20-30 ms a school page here: 250 pages
 # keep the start-ups near 5% of a run.  A rebuild runs only the pages that changed (units.py).
@@ -161,19 +160,11 @@ def _indent(text: str) -> str:
 
 
 def files(folder: Path) -> Iterator[tuple[str, Path]]:
-    """Every file below ``folder`` but a shard's record, as (path relative to it, path), in path order.
-
-    One ``os.walk``, no ``Path`` a file until the end: a site of 12,000 files in 3,400 folders is listed
-    in 0.05 s, against 0.4 s with ``rglob``.
-    """
-    base = str(folder)
-    found: list[list[str]] = []
-    for top, _, names in os.walk(base):
-        parts = [] if top == base else top[len(base) + 1 :].split(os.sep)
-        found += [[*parts, name] for name in names if name != RECORD]
-    for parts in sorted(found):
-        relative = "/".join(parts)
-        yield relative, folder / relative
+    """Every file below ``folder`` but a shard's record, as (path relative to it, path), in path order
+    (``copies.listed``: one ``os.walk``)."""
+    for relative in listed(folder):
+        if relative.rpartition("/")[2] != RECORD:
+            yield relative, folder / relative
 
 
 def _manifest(folder: Path) -> dict[str, list[int]]:
