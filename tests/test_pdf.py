@@ -15,8 +15,6 @@ a gap.
 
 from __future__ import annotations
 
-import dataclasses
-import itertools
 import shutil
 import subprocess
 import sys
@@ -27,13 +25,12 @@ import yaml
 
 import policies.documents.pdf_typst as pdf_typst
 import policies.pipeline as build_module
-from policies.documents.pdf_pool import PdfJob, PdfMaker, compile_batch, pdf_jobs
+from policies.documents.pdf_pool import PdfJob, compile_batch
 from policies.runtime.write import Made as PdfOutcome
 
 from .helpers import (
     LOCAL_FACTS,
     build,
-    checked,
     copy_project,
     main,
     pdf_text,
@@ -192,27 +189,6 @@ def test_300_schools_get_300_pdfs(tmp_path: Path) -> None:
     for slug in ("school-0000", "school-0150", "school-0299"):
         text = pdf_text((root / "docs" / "downloads" / f"{slug}-social-media-policy.pdf").read_bytes())
         assert school_name(root, slug) in text
-
-
-@pytest.mark.slow
-def test_alike_documents_are_compiled_together_and_their_bytes_do_not_depend_on_it(tmp_path: Path) -> None:
-    """Typst reuses layout between alike documents (pdf_pool.py): faster, never different bytes."""
-    root = tmp_path / "project"
-    synthesise(root, 10)
-    project, policies = checked(root)
-    (tmp_path / "sources").mkdir()
-    maker = PdfMaker(pdf_jobs(project, policies, tmp_path / "together", tmp_path / "sources"), 1)
-    groups = [group for group, _ in itertools.groupby(job.group for job in maker.jobs)]
-    kinds = [kind for kind, _ in itertools.groupby(group.split("\0")[0] for group in groups)]
-    assert len(groups) == len(set(groups)) < len(maker.jobs)  # each group in one run, and some hold several
-    assert len(kinds) == len(set(kinds)) > 1  # and each kind of document in one run
-    assert all(not made.error for made in maker.result())
-    late = [job for job in maker.jobs[1:] if job.group == maker.jobs[maker.jobs.index(job) - 1].group][-3:]
-    assert len(late) == 3  # documents compiled right after an alike one
-    for job in late:
-        alone = dataclasses.replace(job, path=str(tmp_path / "alone.pdf"))
-        assert PdfMaker([alone], 1).result()[0].error is None  # a fresh worker: nothing laid out before
-        assert Path(alone.path).read_bytes() == Path(job.path).read_bytes(), job.name
 
 
 @pytest.mark.libreoffice

@@ -21,13 +21,6 @@ doubled a worker's memory (230 MiB against 90 MiB over 300 documents, the
 same speed), so workers start with ``MALLOC_ARENA_MAX=1``; and each worker
 exits after ``WORKER_DOCUMENTS`` documents, so whatever Typst keeps between
 documents stays bounded at any number of schools.
-
-Documents alike are compiled one after another (``likeness``): Typst keeps
-what it laid out for a while (paragraphs, tables, headings), and schools'
-documents of one kind share most of their text.  In school order, where each
-school's documents of different kinds alternate, a document took 54 ms of
-processor time and a worker grew to 190 MiB over 250 documents; kind by kind,
-15 ms and 103 MiB, with the same bytes (2,000 synthetic schools).
 """
 
 from __future__ import annotations
@@ -65,13 +58,6 @@ class PdfJob:
     path: str
     label: str
     source: str  # the Typst source's file
-    group: str = ""  # documents with equal groups are alike: compiled one after another (see the docstring)
-
-
-def likeness(policy: ResolvedPolicy) -> str:
-    """The group of a policy's PDF job: its kind of document, jurisdiction and clause variants."""
-    variants = ",".join(f"{clause.id}={clause.variant}" for section in policy.sections for clause in section.clauses)
-    return f"{policy.document}\0{policy.jurisdiction}\0{variants}"
 
 
 def compile_batch(
@@ -118,7 +104,7 @@ class PdfMaker:
     """
 
     def __init__(self, jobs: list[PdfJob], workers: int) -> None:
-        self.jobs = sorted(jobs, key=lambda job: job.group)  # alike together; stable, so in order within a group
+        self.jobs = jobs
         self.workers = max(1, workers)
         self.outcomes: list[Made] = []
         self._lock = threading.Lock()
@@ -209,7 +195,7 @@ def pdf_jobs(project: Project, policies: list[ResolvedPolicy], docs: Path, sourc
         name = f"downloads/{policy.stem}.pdf"
         source = sources / f"{policy.stem}.typ"
         source.write_text(typst_source(policy, project.references, subject=subject), encoding="utf-8")
-        jobs.append(PdfJob(name, str(docs / name), f"{policy.name}'s policy", str(source), likeness(policy)))
+        jobs.append(PdfJob(name, str(docs / name), f"{policy.name}'s policy", str(source)))
     return jobs
 
 

@@ -97,7 +97,7 @@ class History:
                 source = sources / f"{Path(name).stem}.typ"
                 source.write_text(str(content), encoding="utf-8")
                 label = f"{copy.frozen.slug}'s approved version {copy.version.release}"
-                jobs.append(PdfJob(name, str(docs / name), label, str(source), copy.frozen.document))
+                jobs.append(PdfJob(name, str(docs / name), label, str(source)))
                 writer.keep(name)
             else:
                 writer.write(name, content)
