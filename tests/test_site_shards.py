@@ -24,7 +24,7 @@ from policies.runtime.background import Background, BackgroundError
 from policies.runtime.clock import build_epoch
 from policies.website.publish import SiteReport, build_site
 from policies.website.shards import RUN_WEIGHT, Shard, page_weight, pages_in_order, plan_runs, primary_shard
-from policies.website.units import link_targets, page_url
+from policies.website.units import SEARCH_INDEX, link_targets, page_url
 
 from .helpers import build, copy_project, main, tree_digest
 
@@ -167,6 +167,66 @@ def test_a_site_file_changed_in_place_is_not_reused(generated: Path, tmp_path: P
     site, report = _sharded(root, cache=cache)
     assert report.processes == 1
     assert tree_digest(site) == pristine
+
+
+@pytest.mark.slow
+def test_the_retired_site_becomes_the_next_one_whatever_it_holds(
+    generated: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The swap keeps the site it retires (.site-new), and the next build brings it to the new site in place:
+    never through a file it shares with the live site, and to the same bytes as a single build."""
+    root = _copy_docs(generated, tmp_path / "project")
+    cache = root / ".policies-cache" / "site"
+    retired = root / ".site-new"
+    site, _ = _sharded(root, cache=cache)
+    assert not retired.exists()  # the first build retires nothing
+    site, _ = _sharded(root, cache=cache)
+    assert tree_digest(retired) == tree_digest(site)  # the first build's site, sharing every file with this one
+    shared = [p for p in retired.rglob("*") if p.is_file() and p.stat().st_nlink > 1]
+    assert len(shared) == len(tree_digest(retired))
+
+    # An earlier site may hold anything: files and folders the new one has not, a copy instead of a link,
+    # a folder where a file belongs and a file where a folder belongs.
+    (retired / "stale" / "deep").mkdir(parents=True)
+    (retired / "stale" / "deep" / "page.html").write_text("stale", encoding="utf-8")
+    (retired / "404.html").unlink()
+    (retired / "404.html").write_text("a copy, not a link", encoding="utf-8")
+    page_file = next(retired.glob("schools/*/index.html"))
+    page_file.unlink()
+    page_file.mkdir()
+    (page_file / "inner.html").write_text("x", encoding="utf-8")
+    shutil.rmtree(retired / "library")
+    (retired / "library").write_text("a file where a folder belongs", encoding="utf-8")
+
+    live = tree_digest(site)
+    page = sorted((root / "docs" / "schools").glob("*.md"))[0]
+    text = page.read_text(encoding="utf-8")
+    page.write_text(text.replace("\n", " (edited)\n", 1), encoding="utf-8")  # its title: in the search index
+
+    assembled: dict[str, str] = {}
+
+    def stopped(new: Path, target: Path, **_: object) -> None:
+        assembled.update(tree_digest(new))
+        assert sorted(p.name for p in new.rglob("*.new")) == []  # no temporary name left behind
+        raise RuntimeError("stopped before the swap")
+
+    monkeypatch.setattr(policies.website.publish, "replace_dir", stopped)
+    with pytest.raises(RuntimeError):
+        _sharded(root, cache=cache)
+    assert assembled[SEARCH_INDEX] != live[SEARCH_INDEX]
+    assert tree_digest(site) == live, "assembling wrote through a file the live site shares"
+    assert not retired.exists()  # a failed build leaves no half-made site behind
+    monkeypatch.undo()
+    single_build = build_site(root, root / "site-single", build_epoch(root), docs_dir=root / "docs", shard_pages=99)
+    assert single_build.shards == 1
+    assert assembled == tree_digest(root / "site-single")
+
+    site, _ = _sharded(root, cache=cache)  # made afresh (the failed build removed .site-new)
+    page.write_text(text, encoding="utf-8")
+    site, report = _sharded(root, cache=cache)  # the retired site brought to this one
+    assert report.rewritten > 0 and retired.is_dir()
+    build_site(root, root / "site-single", build_epoch(root), docs_dir=root / "docs", shard_pages=99)
+    assert tree_digest(site) == tree_digest(root / "site-single")
 
 
 @pytest.mark.slow

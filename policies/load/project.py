@@ -80,6 +80,9 @@ class Project:
     releases_lines: Located = field(default_factory=lambda: Located(None))
     # Each school's template context, made once (load/values.context_of): (the school model it was made from, it)
     contexts: dict[str, tuple[models.School, dict[str, Any]]] = field(default_factory=dict, repr=False, compare=False)
+    # What is worked out from the library alone for a kind of school, once for all schools of that kind:
+    # the sections and clauses of a selection (load/selection.py), a clause's printed references
+    derived: dict[tuple[Any, ...], Any] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def clauses_dir(self) -> Path:

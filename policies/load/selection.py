@@ -35,10 +35,21 @@ def sections_for(
     A document holds the sections it names (all, by default) that address one of its audiences, and
     in them the clauses that do; without one, the school's whole policy: everything for its audiences.
     """
-    assert project.outline is not None
     audiences = document.audiences if document is not None else frozenset(school.audiences)
+    chosen = document.sections if document is not None else None
+    key = ("sections", audiences, chosen, school.jurisdiction)
+    if (found := project.derived.get(key)) is None:
+        found = project.derived[key] = list(_sections(project, audiences, chosen, school.jurisdiction))
+    for section, clauses in found:
+        yield section, list(clauses)
+
+
+def _sections(
+    project: Project, audiences: frozenset[str], chosen: frozenset[str] | None, jurisdiction: str
+) -> Iterator[tuple[Section, list[Clause]]]:
+    assert project.outline is not None
     for section in project.outline.sections:
-        if document is not None and document.sections is not None and section.id not in document.sections:
+        if chosen is not None and section.id not in chosen:
             continue
         if audiences.isdisjoint(section.audiences):
             continue
@@ -46,7 +57,7 @@ def sections_for(
         clauses = [
             clause
             for clause in clauses
-            if not audiences.isdisjoint(clause.meta.audiences) and school.jurisdiction in clause.meta.jurisdictions
+            if not audiences.isdisjoint(clause.meta.audiences) and jurisdiction in clause.meta.jurisdictions
         ]
         if clauses:
             yield section, clauses

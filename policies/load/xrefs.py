@@ -15,8 +15,9 @@ this is checked once per distinct set of audiences, not once per school).
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 
 from policies.load.clauses import Clause
 from policies.load.problems import Problems
@@ -26,11 +27,18 @@ from policies.load.project import Project
 LINK = re.compile(r"\[([^\]\n]*)\]\(#([^)\s]*)\)")
 
 
-def links_in(clause: Clause) -> Iterator[tuple[int, str]]:
+def links_in(clause: Clause) -> tuple[tuple[int, str], ...]:
     """(line, target) of each same-page link in the clause's text, in every variant."""
-    for offset, line in enumerate(clause.body.split("\n")):
-        for match in LINK.finditer(line):
-            yield clause.body_line + offset, match.group(2)
+    return _links(clause.body, clause.body_line)
+
+
+@functools.lru_cache(maxsize=1024)  # read for each of a school's documents that holds the clause
+def _links(body: str, first_line: int) -> tuple[tuple[int, str], ...]:
+    return tuple(
+        (first_line + offset, match.group(2))
+        for offset, line in enumerate(body.split("\n"))
+        for match in LINK.finditer(line)
+    )
 
 
 def check_cross_references(project: Project, problems: Problems) -> None:

@@ -178,10 +178,25 @@ def _numbered_links(
                         line,
                         f"links to '{target}', which no document of {slug} holds (schools/{slug}.yml)",
                     )
-            body = fill_links(clause.body, labels.get, lambda t: hrefs.get(t, f"#{t}"))
-            clauses.append(clause if body == clause.body else replace(clause, body=body))
-        result.append(replace(section, clauses=tuple(clauses)))
+            body = fill_links(clause.body, labels.get, lambda t: hrefs.get(t, f"#{t}")) if "](#" in clause.body else ""
+            clauses.append(replace(clause, body=body) if body and body != clause.body else clause)
+        same = all(new is old for new, old in zip(clauses, section.clauses, strict=True))
+        result.append(section if same else replace(section, clauses=tuple(clauses)))
     return result
+
+
+def _references(project: Project, clause: Clause, governance: str, jurisdiction: str) -> tuple[str, ...]:
+    """The references a clause prints for a school of this governance, in its jurisdiction's counterparts."""
+    key = ("references", clause.meta.id, governance, jurisdiction)
+    if (found := project.derived.get(key)) is None:
+        country = project.jurisdictions.get(jurisdiction)
+        cited, omitted = (country.references, set(country.omit)) if country else ({}, set())
+        found = project.derived[key] = tuple(
+            cited.get(ref, ref)
+            for ref in clause.meta.references
+            if ref not in omitted and governance in clause.meta.governance_references.get(ref, [governance])
+        )
+    return found
 
 
 def resolve_documents(project: Project, slug: str, problems: Problems) -> list[ResolvedPolicy]:
@@ -222,7 +237,6 @@ def resolve_policy(
     terms: Replacements = tuple((r.find, r.replace) for r in country.replacements) if country else ()
     if "role" not in school.dsl.model_fields_set:  # the library's default title, in the country's terms
         context["dsl"]["role"] = localise(context["dsl"]["role"], terms)
-    cited, omitted = (country.references, set(country.omit)) if country else ({}, set())
     sections = []
     failed = False
     for s_index, (section, clauses) in enumerate(sections_for(project, school, document), start=1):
@@ -250,13 +264,7 @@ def resolve_policy(
                     variant_label=meta.label if meta else "",
                     is_default=variant == (clause.meta.default or ""),
                     reason=choice.reason if choice else None,
-                    references=tuple(
-                        cited.get(ref, ref)
-                        for ref in clause.meta.references
-                        if ref not in omitted
-                        and school.school.governance
-                        in clause.meta.governance_references.get(ref, [school.school.governance])
-                    ),
+                    references=_references(project, clause, school.school.governance, school.jurisdiction),
                     body=_tidy_body(body),
                 )
             )

@@ -82,11 +82,15 @@ def recover_dir(target: Path) -> None:
         shutil.rmtree(old)
 
 
-def replace_dir(new: Path, target: Path) -> None:
-    """Make the finished tree ``new`` be ``target``, so that ``target`` is never missing nor half of each."""
+def replace_dir(new: Path, target: Path, *, keep_previous: bool = False) -> None:
+    """Make the finished tree ``new`` be ``target``, so that ``target`` is never missing nor half of each.
+
+    With ``keep_previous``, where the two are exchanged in one step, the previous tree is left at ``new``.
+    """
     if target.exists() or target.is_symlink():
         if _exchange(new, target):
-            shutil.rmtree(new, ignore_errors=True)  # now the previous tree; the next build removes any rest
+            if not keep_previous:
+                shutil.rmtree(new, ignore_errors=True)  # now the previous tree; the next build removes any rest
             return
         old = _retired(target)
         os.replace(target, old)

@@ -38,7 +38,11 @@ the unsharded builds of the test suite cover.
 
 Files whose bytes did not change keep the previous build's file (same inode,
 same modification time), so a deployment by ``rsync`` or a look at
-modification times shows what really changed.
+modification times shows what really changed.  The site a swap retires is
+kept (``.site-new``, its files other names of the cache's), and the next
+build brings it to the new site file by file instead of making 3,400 folders
+and 12,000 links and deleting as many: at 2,000 schools the site stage of a
+one-school rebuild fell from 2.6-2.9 s to 1.7-1.9 s.
 
 The jobs, one module each: ``shards`` plans the runs and keys the primary,
 ``units`` keeps each folder page's output, ``copies`` the downloads, ``runner``

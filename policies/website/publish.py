@@ -74,13 +74,17 @@ def build_site(
         raise NotADirectoryError(errno.ENOTDIR, "is a file, where the site's folder should be", str(site_dir))
     if site_dir.is_dir() and not os.access(site_dir, os.W_OK):  # read-only: not ours to replace
         raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(site_dir))
-    if staging.exists():
-        shutil.rmtree(staging)
     docs = docs_dir or root / "docs"
     pages = pages_in_order(docs)
     report = SiteReport()
+    sharded = len(pages) > shard_pages
+    if staging.is_symlink() or (staging.exists() and not staging.is_dir()):
+        staging.unlink()  # not a tree of ours
+    elif staging.is_dir() and not sharded:
+        shutil.rmtree(staging)  # MkDocs writes the site there: it must start empty
+    keep = False  # whether the tree this swap retires is kept, to become the next build's (assemble.py)
     with ExitStack() as stack:
-        if len(pages) <= shard_pages:
+        if not sharded:
             failures = run_mkdocs(root, [Run(None, staging, len(pages))], source_date_epoch, jobs, progress)
             if failures:
                 shutil.rmtree(staging, ignore_errors=True)
@@ -97,13 +101,17 @@ def build_site(
             )
             try:
                 folder_pages = [page for page in pages if "/" in page]
-                assemble(cache_dir / primary_shard(pages).name, folder_pages, store, staging, cache_dir, report.copied)
+                primary = cache_dir / primary_shard(pages).name
+                report.rewritten, keep = assemble(
+                    primary, folder_pages, store, staging, cache_dir, report.copied, site_dir
+                )
             except BaseException:
                 shutil.rmtree(staging, ignore_errors=True)
                 raise
     try:
-        report.rewritten = keep_unchanged(staging, site_dir)
-        replace_dir(staging, site_dir)
+        if not sharded:
+            report.rewritten = keep_unchanged(staging, site_dir)
+        replace_dir(staging, site_dir, keep_previous=keep)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
