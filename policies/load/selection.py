@@ -73,16 +73,25 @@ def variant_for(clause: Clause, school: School) -> str:
 def selected_clauses(project: Project, school: School) -> Iterator[tuple[Clause, str]]:
     """Every clause the school publishes, once, in outline order: those its documents hold (or, for a school
     that lists no documents, those its one policy holds), each in the variant it takes."""
+    for clause in _published_clauses(project, school).values():
+        yield clause, variant_for(clause, school)
+
+
+def _published_clauses(project: Project, school: School) -> dict[str, Clause]:
+    """The clauses of ``selected_clauses`` by id, in order; worked out once for each selection of documents."""
     documents = [d for d in project.published_for(school)] if school.documents else [None]
-    seen: set[str] = set()
-    for document in documents:
-        for _, clauses in sections_for(project, school, document):
-            for clause in clauses:
-                if clause.meta.id not in seen:
-                    seen.add(clause.meta.id)
-                    yield clause, variant_for(clause, school)
+    whole = frozenset(school.audiences)  # what a school that lists no documents publishes
+    key = ("published", school.jurisdiction, *((d.audiences, d.sections) if d else (whole, None) for d in documents))
+    if (found := project.derived.get(key)) is None:
+        found = {}
+        for document in documents:
+            for _, clauses in sections_for(project, school, document):
+                for clause in clauses:
+                    found.setdefault(clause.meta.id, clause)
+        project.derived[key] = found
+    return found
 
 
 def holds(project: Project, school: School, clause: Clause) -> bool:
     """Whether the school publishes the clause (in one of its documents)."""
-    return any(found is clause for found, _ in selected_clauses(project, school))
+    return _published_clauses(project, school).get(clause.meta.id) is clause

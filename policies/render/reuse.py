@@ -28,7 +28,7 @@ from policies.runtime import incremental
 from policies.runtime.write import write_if_changed
 
 MEMO = "school-pages.pickle"
-_VERSION = 3  # 2: by page (a school publishes several documents); 3: rows carry the version
+_VERSION = 4  # 2: by page (a school publishes several documents); 3: rows carry the version; 4: not the changes
 
 
 def page_key(document_key: str, today: dt.date, pdf: bool) -> str:
@@ -70,8 +70,8 @@ class SchoolPages:
         return entry[1]
 
     def rendered(self, page: str, row: dict[str, Any]) -> None:
-        """A page rendered now from ``row`` (its view-model): its dashboard part is kept for the next build."""
-        self.rows[page] = {name: value for name, value in row.items() if name != "sections"}
+        """A page rendered now, with ``row``, its dashboard part: kept for the next build."""
+        self.rows[page] = row
         self.fresh += 1
 
     def save(self) -> None:

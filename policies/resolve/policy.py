@@ -140,12 +140,15 @@ def render_clause(clause: Clause, variant: str, context: dict[str, Any], replace
 
 
 def _numbers(project: Project, school: School, document: Published) -> dict[str, str]:
-    """Each clause's number in one of the school's documents."""
-    return {
-        clause.meta.id: f"{s_index}.{c_index}"
-        for s_index, (_, clauses) in enumerate(sections_for(project, school, document), start=1)
-        for c_index, clause in enumerate(clauses, start=1)
-    }
+    """Each clause's number in one of the school's documents (read, never changed: shared by its kind)."""
+    key = ("numbers", document.audiences, document.sections, school.jurisdiction)
+    if (found := project.derived.get(key)) is None:
+        found = project.derived[key] = {
+            clause.meta.id: f"{s_index}.{c_index}"
+            for s_index, (_, clauses) in enumerate(sections_for(project, school, document), start=1)
+            for c_index, clause in enumerate(clauses, start=1)
+        }
+    return found
 
 
 def _numbered_links(
