@@ -22,6 +22,7 @@ import policies.pipeline
 from policies.errors import SiteBuildError
 from policies.runtime.background import Background, BackgroundError
 from policies.runtime.clock import build_epoch
+from policies.website.copies import MIRROR, copied_in, is_copied
 from policies.website.publish import SiteReport, build_site
 from policies.website.shards import RUN_WEIGHT, Shard, page_weight, pages_in_order, plan_runs, primary_shard
 from policies.website.units import SEARCH_INDEX, link_targets, page_url
@@ -137,6 +138,10 @@ def test_a_changed_page_rebuilds_only_itself(generated: Path, single: Path, tmp_
     download.write_bytes(download.read_bytes() + b"\0")
     site, report = _sharded(root, cache=cache)
     assert report.processes == 0 and (site / "downloads" / download.name).read_bytes() == download.read_bytes()
+    data = root / "docs" / "comparison" / "matrix.csv"  # the comparison's data: copied outside MkDocs too
+    data.write_bytes(data.read_bytes() + b"extra,row\n")
+    site, report = _sharded(root, cache=cache)
+    assert report.processes == 0 and (site / "comparison" / "matrix.csv").read_bytes() == data.read_bytes()
     with (site / "downloads" / download.name).open("r+b") as handle:  # through the site's name: the cache's copy
         handle.write(b"edited")
     site, report = _sharded(root, cache=cache)
@@ -151,6 +156,14 @@ def test_a_changed_page_rebuilds_only_itself(generated: Path, single: Path, tmp_
 
     whole = build_site(root, site, build_epoch(root), docs_dir=root / "docs", shard_pages=99, cache_dir=cache)
     assert whole.shards == 1 and not cache.exists(), "a site small enough for one build drops the shards"
+
+
+def test_every_file_of_the_comparison_but_its_pages_is_copied_outside_mkdocs(generated: Path) -> None:
+    docs = generated / "docs"
+    data = sorted(p.relative_to(docs).as_posix() for p in (docs / "comparison").iterdir() if p.suffix != ".md")
+    assert data == ["comparison/matrix.csv", "comparison/matrix.json"]
+    assert [name for name in copied_in(docs) if not name.startswith("downloads/")] == data
+    assert all(is_copied(name) for name in data) and not is_copied("comparison/index.md")
 
 
 @pytest.mark.slow
@@ -254,8 +267,8 @@ def test_a_broken_link_fails_the_build_and_leaves_the_previous_site(generated: P
     assert tree_digest(site) == before
     assert not list(root.glob(".site-*"))
     assert sorted(p.name for p in cache.iterdir()) == [
-        "downloads",
-        "downloads.json",
+        "copied",
+        "copied.json",
         "page-store",
         "page-store.json",
         "pages",
@@ -276,11 +289,12 @@ def test_the_site_and_the_cache_hold_each_download_as_one_file(generated: Path, 
     cache = root / ".policies-cache" / "site"
     site, _ = _sharded(root, cache=cache)
     downloads = sorted(p for p in (site / "downloads").rglob("*") if p.is_file())
+    downloads += [site / "comparison" / "matrix.csv", site / "comparison" / "matrix.json"]
     assert len(downloads) > 10
     before = {path: path.stat() for path in downloads}
 
     def shared(path: Path) -> bool:
-        mine, cached = path.stat(), (cache / path.relative_to(site)).stat()
+        mine, cached = path.stat(), (cache / MIRROR / path.relative_to(site)).stat()
         return (mine.st_ino, mine.st_dev) == (cached.st_ino, cached.st_dev)
 
     assert all(shared(path) for path in downloads)
@@ -406,7 +420,12 @@ def test_pages_urls_and_links(tmp_path: Path) -> None:
 def test_shard_excludes_leave_out_exactly_the_other_pages(tmp_path: Path) -> None:
     docs = _pages(tmp_path, 30)
     primary = primary_shard(pages_in_order(docs))
-    assert primary.exclude_docs().splitlines() == ["/*/**/*.md", "/downloads/"]  # pages in folders; downloads
+    assert primary.exclude_docs().splitlines() == [  # pages in folders; the downloads and the comparison's data
+        "/*/**/*.md",
+        "/downloads/",
+        "/comparison/matrix.csv",
+        "/comparison/matrix.json",
+    ]
     run = Shard("run-001", ("library/a.md", "schools/s001.md"), primary=False)
     assert run.exclude_docs().splitlines() == ["*", "!/library/a.md", "!/schools/s001.md"]
 

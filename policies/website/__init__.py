@@ -16,8 +16,8 @@ the project) with ``exclude_docs`` leaving out the pages of the other shards:
 
 - the primary shard builds the pages at the top of the tree (the dashboard,
   references, the adoption guide) and copies every file that is not a page
-  (comparison data, theme assets) but the downloads, which ``copies.py``
-  copies itself, only when they change; its output is cached whole;
+  (theme assets) but the downloads and the comparison's data, which
+  ``copies.py`` copies itself, only when they change; its output is cached whole;
 - every page in a folder (a school, a clause, the comparison) is cached on its
   own (``units.py``), under the key of what its HTML depends on: its Markdown,
   the configuration and theme, the build date and whether the files it links
@@ -25,9 +25,10 @@ the project) with ``exclude_docs`` leaving out the pages of the other shards:
   ``SHARD_PAGES`` pages, at least one a core, balanced by their size.
 
 Runs go side by side (``jobs`` at a time, longest first), so a rebuild runs
-MkDocs only on what changed: editing one school's contact reruns the primary
-(the dashboard lists every school and links its DOCX), the comparison and that
-school's page; adding a school adds its page and the pages that list the
+MkDocs only on what changed: editing one school's contact reruns that
+school's page, the comparison pages that show it, and the primary only where
+a top page shows the school (a site of up to 100 schools lists every school
+on its dashboard); adding a school adds its page and the pages that list the
 schools, wherever it sorts.  The site is then assembled from the primary and
 the pages with hard links (no copying), the search index and sitemap joined in
 MkDocs' page order: the result is byte-identical to a single ``mkdocs build``

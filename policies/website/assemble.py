@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from policies.errors import SiteBuildError
+from policies.website.copies import MIRROR
 from policies.website.shards import files
 from policies.website.units import SEARCH_INDEX, SITEMAP, SITEMAP_GZ, PageStore
 
@@ -46,7 +47,7 @@ def assemble(
         wanted[relative] = source
 
     for relative in copied:
-        want(relative, cache / relative)
+        want(relative, cache / MIRROR / relative)
     indexes: list[Any] = []
     sitemaps: list[str] = []
     packed: int | None = None  # the primary's gzipped sitemap's time stamp, when it has one

@@ -1,21 +1,20 @@
 """The downloads of a sharded site: copied as they are, outside MkDocs, and only when they change.
 
-MkDocs does nothing to a DOCX or PDF but copy it, yet at 2,000 schools they are 4,000 files and
-about 500 MB: copying them in the primary shard's run, and hashing them for its key, cost seconds
-in every rebuild that reruns the dashboard.  So the primary run leaves ``downloads/`` out
-(``COPIED``; its pages still link there, and a link to a missing file still fails the strict build,
-since MkDocs knows excluded files), and the site takes each download from ``downloads/`` in the
-cache, a copy made when the file in the docs tree is new or changed.  A file is judged by its
-size, modification time and inode, in the docs tree (written only by replacing, so a new file
-gets a new inode) and in the cache (the site links the cached file, so a write through the
-site's name changes it there, and it is copied again).  The copies are the docs tree's bytes,
-as MkDocs' own copies were.
+MkDocs does nothing to a DOCX, a PDF or a CSV but copy it, yet at 2,000 schools the documents are
+4,000 files and about 500 MB, and the comparison's data 60 MB that change with any school: copying
+them in the primary shard's run, and hashing them for its key, cost seconds in every rebuild, and a
+change to one school reran the primary for its data alone.  So the primary run leaves ``COPIED``
+out (its pages still link there, and a link to a missing file still fails the strict build, since
+MkDocs knows excluded files), and the site takes each of those files from the cache (``MIRROR``), a
+copy made when the file in the docs tree is new or changed.  A file is judged by its size,
+modification time and inode, in the docs tree (written only by replacing, so a new file gets a new
+inode) and in the cache (the site links the cached file, so a write through the site's name changes
+it there, and it is copied again).  The copies are the docs tree's bytes, as MkDocs' own copies were.
 
 The live site and the cache hold each download as one file.  Where the site holds the same bytes as a
 file of its own (the cache was made again, after an upgrade or with ``.policies-cache`` deleted, and
-the previous build kept the site's older file so its time stayed: assemble.keep_unchanged), the cache
-takes the site's file, once; else every later build compared the two byte for byte, 1 GB at 2,000
-schools.
+the previous build kept the site's older file so its time stayed: assemble.py), the cache takes the
+site's file, once; else every later build compared the two byte for byte, 1 GB at 2,000 schools.
 """
 
 from __future__ import annotations
@@ -26,8 +25,27 @@ import os
 import shutil
 from pathlib import Path
 
-COPIED = "downloads"  # the folder of the docs tree the site takes as it is
-RECORD = "downloads.json"
+# What of the docs tree the site takes as it is: the documents' folder, and the comparison's data
+# (compare/outputs.py writes them; tests/test_site_shards.py checks that these are its names).
+COPIED = ("downloads/", "comparison/matrix.csv", "comparison/matrix.json")
+MIRROR = "copied"  # the cache's copies, laid out as in the docs tree
+RECORD = "copied.json"
+
+
+def is_copied(relative: str) -> bool:
+    """Whether the docs tree's file ``relative`` is one the site takes as it is."""
+    return any(relative.startswith(entry) if entry.endswith("/") else relative == entry for entry in COPIED)
+
+
+def copied_in(docs: Path) -> list[str]:
+    """The files of the docs tree that the site takes as they are, relative to it, sorted."""
+    found = []
+    for entry in COPIED:
+        if entry.endswith("/"):
+            found += [entry + name for name in listed(docs / entry)] if (docs / entry).is_dir() else []
+        elif (docs / entry).is_file():
+            found.append(entry)
+    return sorted(found)
 
 
 def listed(folder: Path) -> list[str]:
@@ -73,17 +91,17 @@ def _take(copy: Path, shown: Path) -> bool:
 
 
 def sync(docs: Path, cache: Path, live: Path | None = None) -> list[str]:
-    """Bring ``cache/downloads`` to the docs tree's ``downloads/``; returns the files, relative to the site.
+    """Bring the cache's copies (``MIRROR``) to the docs tree's ``COPIED``; returns the files, relative to the site.
 
     ``live``: the site being replaced, whose equal files the cache takes (see the module)."""
-    source, target = docs / COPIED, cache / COPIED
+    source, target = docs, cache / MIRROR
     try:
         record = json.loads((cache / RECORD).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         record = {}
     if not isinstance(record, dict):
         record = {}
-    wanted = listed(source) if source.is_dir() else []
+    wanted = copied_in(docs)
     kept = {}
     for name in wanted:
         copy = target / name
@@ -92,7 +110,7 @@ def sync(docs: Path, cache: Path, live: Path | None = None) -> list[str]:
             current = stamps == [_stamp(source / name), _stamp(copy)]
         except OSError:
             current = False
-        shown = live / COPIED / name if live is not None and (live / COPIED / name).is_file() else None
+        shown = live / name if live is not None and (live / name).is_file() else None
         if not current:
             copy.parent.mkdir(parents=True, exist_ok=True)
             if not (shown is not None and _same_bytes(shown, source / name) and _take(copy, shown)):
@@ -112,4 +130,4 @@ def sync(docs: Path, cache: Path, live: Path | None = None) -> list[str]:
     tmp = cache / f".{RECORD}.tmp"
     tmp.write_text(json.dumps(kept), encoding="utf-8")
     os.replace(tmp, cache / RECORD)
-    return [f"{COPIED}/{name}" for name in wanted]
+    return wanted

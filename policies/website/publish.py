@@ -18,7 +18,7 @@ from pathlib import Path
 from policies.errors import SiteBuildError
 from policies.runtime.runlock import recover_dir, replace_dir
 from policies.website.assemble import assemble, keep_unchanged
-from policies.website.copies import COPIED, listed, sync
+from policies.website.copies import MIRROR, is_copied, listed, sync
 from policies.website.copies import RECORD as COPIES_RECORD
 from policies.website.runner import PageProgress, Run, joined, run_mkdocs
 from policies.website.shards import (
@@ -140,7 +140,7 @@ def _build_shards(
     primary = primary_shard(pages)
     folder_pages = [page for page in pages if "/" in page]
     for entry in cache.iterdir():  # what an earlier layout or an interrupted run left
-        if entry.name not in (primary.name, STORE, RECORD, COPIED, COPIES_RECORD):
+        if entry.name not in (primary.name, STORE, RECORD, MIRROR, COPIES_RECORD):
             shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
     names = listed(docs)
     common = common_digest(stamp, source_date_epoch)
@@ -152,7 +152,7 @@ def _build_shards(
     stale = plan_runs(
         [page for page in folder_pages if not store.current(page, keys[page])], weights, shard_pages, jobs
     )
-    key = primary_key(docs, names, {*folder_pages, *(n for n in names if n.startswith(f"{COPIED}/"))}, common)
+    key = primary_key(docs, names, {*folder_pages, *(n for n in names if is_copied(n))}, common)
     shards = ([] if is_current(cache / primary.name, key) else [primary]) + stale
     inherited = inherited_excludes(root)
     runs = [

@@ -39,7 +39,7 @@ class Shard:
     def exclude_docs(self) -> str:
         """``exclude_docs`` patterns (gitignore syntax, relative to docs/) that leave out the other shards' pages."""
         if self.primary:
-            return f"/*/**/*.md\n/{COPIED}/\n"  # every page in a folder; the downloads (copies.py)
+            return "/*/**/*.md\n" + "".join(f"/{entry}\n" for entry in COPIED)  # folder pages; downloads (copies.py)
         return "*\n" + "".join(f"!/{page}\n" for page in self.pages)
 
     def describe(self) -> str:
