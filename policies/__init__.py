@@ -70,6 +70,7 @@ serve them all, and ``pipeline``, ``serve`` and ``cli`` sit on top.  Imports nev
       docx_document      one DOCX per school
       typst_markup       clause Markdown -> Typst markup
       pdf_typst          one PDF per school by Typst
+      typst_compile      Typst source -> PDF bytes: all a PDF worker imports
       pdf_pool           PDFs compiled in worker processes of their own
     compare/             5. the comparison across schools
       matrix             the comparison matrix model

@@ -68,7 +68,7 @@ def compile_batch(
     With ``report``, each outcome is also printed as a JSON line as soon as it is known.
     """
     if compile_source is None:
-        from policies.documents.pdf_typst import compile_source as typst_compile
+        from policies.documents.typst_compile import compile_source as typst_compile
 
         compile_source = typst_compile
     outcomes = []

@@ -24,14 +24,12 @@ Cyrillic coverage, and New Computer Modern and DejaVu Sans Mono stand behind it.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 from collections.abc import Mapping
-from typing import Any, Final
-
-import typst
+from typing import Any
 
 from policies.documents.docx_document import footer_prefix
+from policies.documents.typst_compile import compile_source
 from policies.documents.typst_markup import markdown_typst, string, table, text
 from policies.errors import TypstPdfError
 from policies.load.library_models import Reference as Citation
@@ -41,7 +39,6 @@ from policies.resolve.details import ANNEX_TITLE, annex_introduction, change_hea
 from policies.resolve.policy import ResolvedPolicy
 
 FONTS = ("Libertinus Serif", "New Computer Modern", "DejaVu Sans Mono")
-STANDARD: Final = "ua-1"  # PDF/UA-1: tagged, accessible
 _LABEL = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 # Fixed page design; no school data in it.  Colours pass WCAG AA contrast on white.
@@ -89,19 +86,6 @@ PREAMBLE = """
 #show quote: set pad(left: 1.2em)
 #let inner-link(id, body) = context if query(label(id)).len() == 1 { link(label(id), body) } else { body }
 """
-
-
-_COMPILER: dict[int, typst.Compiler] = {}
-
-
-def _compiler() -> typst.Compiler:
-    """One compiler per process, made on first use (a forked worker makes its own): it keeps the
-    bundled fonts loaded and reuses layout work between documents, ~45 ms instead of ~55 ms each."""
-    pid = os.getpid()
-    if pid not in _COMPILER:
-        _COMPILER.clear()
-        _COMPILER[pid] = typst.Compiler(ignore_system_fonts=True)
-    return _COMPILER[pid]
 
 
 def _date(policy: ResolvedPolicy) -> str:
@@ -227,19 +211,6 @@ def typst_source(policy: ResolvedPolicy, registry: Mapping[str, Citation] | None
         f"#let footer-prefix = {string(footer_prefix(policy))}\n"
     )
     return head + PREAMBLE + "\n\n".join(_body(policy, registry or {})) + "\n"
-
-
-def compile_source(source: str) -> bytes:
-    """Typst source to PDF bytes (tagged, PDF/UA-1); raises TypstPdfError with Typst's reason.
-
-    Call it only in a process that will not fork afterwards: see pdf_pool.py.
-    """
-    try:
-        data = _compiler().compile(source.encode("utf-8"), format="pdf", pdf_standards=[STANDARD])
-    except typst.TypstError as exc:
-        raise TypstPdfError(re.sub(r"^PDF/UA-1 error: ", "", exc.message)) from exc
-    assert isinstance(data, bytes)
-    return data
 
 
 def render_pdf(policy: ResolvedPolicy, registry: Mapping[str, Citation] | None = None, *, subject: str = "") -> bytes:

@@ -9,7 +9,8 @@ the build date, so the same inputs give the same bytes.
 
 from __future__ import annotations
 
-from policies.documents.pdf_typst import FONTS, PREAMBLE, compile_source
+from policies.documents.pdf_typst import FONTS, PREAMBLE
+from policies.documents.typst_compile import compile_source
 from policies.documents.typst_markup import markdown_typst, string, table, text
 from policies.history.redline import ELLIPSIS, Span
 from policies.maintain.pack import CLAUSE_NOTES, LEGEND, DocumentPack, Pack, day, not_approved, since_heading, status
