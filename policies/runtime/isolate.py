@@ -85,6 +85,11 @@ def run_isolated(work: Callable[[Progress], T], report: Progress) -> T:
 
 
 def _child(work: Callable[[Progress], Any], send: Connection) -> None:
+    # No cyclic collection here (nor in the processes this child forks): the child's memory goes back to
+    # the system when it ends, and its peak is in live objects, not in cycles.  At 2,000 schools the
+    # collector still took 0.2 s of a one-school rebuild's 3.9 s here, at COLLECT_EVERY; without it the
+    # child peaked at the same 263 MiB (333 MiB for a full build, with its forks at 205 MiB).
+    gc.disable()
     try:
         result = work(_RemoteProgress(send))
     except KeyboardInterrupt:
