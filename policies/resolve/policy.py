@@ -212,7 +212,7 @@ def resolve_documents(project: Project, slug: str, problems: Problems) -> list[R
     resolved = []
     for document, numbers in zip(documents, numbered, strict=True):
         mine = tuple(
-            replace(item, number=numbers[item.clause]) if item.clause in numbers else item
+            replace(item, number=numbers[item.clause]) if item.number != numbers.get(item.clause, item.number) else item
             for item in changes
             if item.clause in numbers or (document.main and item.clause not in anywhere)
         )
