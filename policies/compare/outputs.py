@@ -38,6 +38,21 @@ def render(matrix: Matrix, fmt: str, scope: Scope | None = None) -> str:
     return to_csv(matrix) if fmt == "csv" else to_json(matrix)
 
 
+class PartMemos:
+    """The memos of the comparison's outputs (reuse.Outputs), one for its pages and one for its data, whichever
+    process makes which (a build makes the two in one process or side by side): each is written by one."""
+
+    def __init__(self, cache: Path, docs: Path, parts: tuple[str, ...]) -> None:
+        self.memos = {part: Outputs(cache, docs, f"comparison-{part}") for part in parts}
+
+    def current(self, name: str, key: str) -> bool:
+        return self.memos["page" if name.endswith(".md") else "data"].current(name, key)
+
+    def save(self) -> None:
+        for memo in self.memos.values():
+            memo.save()
+
+
 def comparison_pages(project: Project) -> int:
     """How many pages ``comparison_outputs`` makes: the index, and each organisation's parts."""
     members = members_of(project.memberships, project.organisations)
@@ -48,7 +63,7 @@ def comparison_outputs(
     project: Project,
     policies: list[ResolvedPolicy],
     parts: tuple[str, ...] = ("page", "data"),
-    memo: Outputs | None = None,
+    memo: Outputs | PartMemos | None = None,
     keys: Mapping[str, str] | None = None,
 ) -> Iterator[tuple[str, str | Iterable[str] | None]]:
     """The comparison pages and downloads, (path in the docs tree, text or its pieces), one at a time.
@@ -124,7 +139,7 @@ def write_comparison(
     by stem) and ``cache``, an output whose inputs did not change since the last build is kept (``Outputs``).
     """
     writer = TreeWriter(docs)
-    memo = Outputs(cache, docs, "comparison-" + "-".join(parts)) if keys is not None and cache else None
+    memo = PartMemos(cache, docs, parts) if keys is not None and cache else None
     for name, content in comparison_outputs(project, policies, parts, memo, keys):
         if content is None:
             writer.keep(name)

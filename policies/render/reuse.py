@@ -96,8 +96,8 @@ class Outputs:
 
     An output whose key is unchanged and whose file is as recorded is kept, not made again: at 2,000
     schools the comparison's 41 pages take 8 s to make.  A file edited or deleted by hand has another
-    size or time, and is made again.  Stored as JSON in ``.policies-cache/``, one memo for each process
-    that makes outputs (the comparison's pages and data may be made by two processes at once).
+    size or time, and is made again.  Stored as JSON in ``.policies-cache/``, one memo for each kind of
+    output (the comparison's pages and its data may be made by two processes at once: compare/outputs.py).
     """
 
     def __init__(self, cache: Path, docs: Path, name: str) -> None:
