@@ -63,14 +63,25 @@ def _event(policy: ResolvedPolicy, today: dt.date) -> list[str]:
     ]
 
 
-def calendar(name: str, policies: list[ResolvedPolicy], today: dt.date) -> str:
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODUCT}", "CALSCALE:GREGORIAN"]
-    lines.append(f"X-WR-CALNAME:{escape(name)}")
+def _lines(lines: list[str]) -> str:
+    return "".join(f"{fold(line)}\r\n" for line in lines)
+
+
+def calendar(name: str, policies: list[ResolvedPolicy], today: dt.date, events: dict[int, str] | None = None) -> str:
+    """A calendar of the policies' reviews; ``events``: each policy's event as text, by ``id``, made once
+    for its school's calendar and the calendar of all schools."""
+    head = _lines(["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODUCT}", "CALSCALE:GREGORIAN"])
+    out = [head, _lines([f"X-WR-CALNAME:{escape(name)}"])]
     for policy in policies:
         if policy.dates.review is not None:
-            lines += _event(policy, today)
-    lines.append("END:VCALENDAR")
-    return "".join(f"{fold(line)}\r\n" for line in lines)
+            made = events.get(id(policy)) if events is not None else None
+            if made is None:
+                made = _lines(_event(policy, today))
+                if events is not None:
+                    events[id(policy)] = made
+            out.append(made)
+    out.append(_lines(["END:VCALENDAR"]))
+    return "".join(out)
 
 
 def calendar_outputs(policies: list[ResolvedPolicy], today: dt.date) -> Iterator[tuple[str, str]]:
@@ -78,6 +89,7 @@ def calendar_outputs(policies: list[ResolvedPolicy], today: dt.date) -> Iterator
     schools: dict[str, list[ResolvedPolicy]] = {}
     for policy in policies:
         schools.setdefault(policy.slug, []).append(policy)
+    events: dict[int, str] = {}
     for slug, documents in schools.items():
-        yield f"{FOLDER}/{slug}.ics", calendar(f"Policy reviews: {documents[0].name}", documents, today)
-    yield ALL, calendar("Policy reviews: all schools", policies, today)
+        yield f"{FOLDER}/{slug}.ics", calendar(f"Policy reviews: {documents[0].name}", documents, today, events)
+    yield ALL, calendar("Policy reviews: all schools", policies, today, events)

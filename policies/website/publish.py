@@ -10,14 +10,14 @@ import errno
 import os
 import shutil
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from policies.errors import SiteBuildError
 from policies.runtime.runlock import recover_dir, replace_dir
-from policies.website.assemble import assemble, keep_unchanged
+from policies.website.assemble import Assembly, keep_unchanged
 from policies.website.copies import MIRROR, is_copied, listed, sync
 from policies.website.copies import RECORD as COPIES_RECORD
 from policies.website.runner import PageProgress, Run, joined, run_mkdocs
@@ -96,17 +96,25 @@ def build_site(
         else:
             if cache_dir is None:
                 cache_dir = Path(stack.enter_context(tempfile.TemporaryDirectory(dir=site_dir.parent)))
-            store = _build_shards(
-                root, docs, pages, cache_dir, stamp, source_date_epoch, jobs, shard_pages, progress, report, site_dir
-            )
             try:
-                folder_pages = [page for page in pages if "/" in page]
-                primary = cache_dir / primary_shard(pages).name
-                report.rewritten, keep = assemble(
-                    primary, folder_pages, store, staging, cache_dir, report.copied, site_dir
+                assembly = _build_shards(
+                    root,
+                    docs,
+                    pages,
+                    cache_dir,
+                    stamp,
+                    source_date_epoch,
+                    jobs,
+                    shard_pages,
+                    progress,
+                    report,
+                    site_dir,
+                    staging,
                 )
+                folder_pages = [page for page in pages if "/" in page]
+                report.rewritten, keep = assembly.finish(cache_dir / primary_shard(pages).name, folder_pages)
             except BaseException:
-                shutil.rmtree(staging, ignore_errors=True)
+                shutil.rmtree(staging, ignore_errors=True)  # however far it got: the next build starts afresh
                 raise
     try:
         if not sharded:
@@ -129,10 +137,12 @@ def _build_shards(
     shard_pages: int,
     progress: PageProgress | None,
     report: SiteReport,
-    live: Path | None = None,
-) -> PageStore:
-    """Bring the primary shard and every folder page's cached output up to date (units.py); returns the store.
-    ``live``: the site this build replaces, whose downloads the cache shares (copies.py).
+    live: Path,
+    staging: Path,
+) -> Assembly:
+    """Bring the primary shard and every folder page's cached output up to date (units.py); returns the site's
+    assembly, with what was current linked while MkDocs ran.  ``live``: the site this build replaces, whose
+    downloads the cache shares (copies.py), and with its retired copy in ``staging``, where the new site is assembled.
 
     ``report`` gets the MkDocs runs made and the pages they built, and the runs a build from nothing makes.
     """
@@ -165,9 +175,19 @@ def _build_shards(
         for shard in shards
     ]
     copying = ThreadPoolExecutor(1).submit(sync, docs, cache, live)  # the downloads, beside MkDocs (copies.py)
+    assembly = Assembly(staging, live, cache, store)
+    building = {page for shard in stale for page in shard.pages}
+    linking = ThreadPoolExecutor(1).submit(  # what is built already, beside MkDocs (assemble.py)
+        _link_ahead,
+        assembly,
+        [page for page in folder_pages if page not in building],
+        None if primary in shards else cache / primary.name,
+        copying,
+    )
     try:
         failures = run_mkdocs(root, runs, source_date_epoch, jobs, progress)
         report.copied = copying.result()
+        linking.result()  # before the store takes the new pages
         _take(shards, runs, cache / primary.name, key, store, keys)
         lost = _not_built(folder_pages, store, keys)
         if lost and not failures:  # a run said it succeeded but left no output: build those pages once more
@@ -184,13 +204,23 @@ def _build_shards(
                 )
     finally:
         copying.result()
+        linking.exception()  # done, whatever it raised (raised above where it matters)
         store.save()
         for run in runs:
             shutil.rmtree(run.output, ignore_errors=True)
     if failures:
         raise joined(failures)
     report.processes, report.pages = len(runs), sum(run.pages for run in runs)
-    return store
+    return assembly
+
+
+def _link_ahead(assembly: Assembly, pages: list[str], primary: Path | None, copying: Future[list[str]]) -> None:
+    """Link into the new site what no MkDocs run of this build changes: the current pages, the primary
+    shard's files (``primary``, when it is not built again) and, once copied, the downloads."""
+    assembly.pages(pages)
+    if primary is not None:
+        assembly.primary(primary)
+    assembly.copied(copying.result())
 
 
 def _not_built(pages: list[str], store: PageStore, keys: dict[str, str]) -> list[str]:
