@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -24,7 +25,17 @@ from policies.runtime.background import Background, BackgroundError
 from policies.runtime.clock import build_epoch
 from policies.website.copies import MIRROR, copied_in, is_copied
 from policies.website.publish import SiteReport, build_site
-from policies.website.shards import RUN_WEIGHT, Shard, page_weight, pages_in_order, plan_runs, primary_shard
+from policies.website.runner import Run, Spare, run_mkdocs
+from policies.website.shards import (
+    RUN_WEIGHT,
+    Shard,
+    inherited_excludes,
+    page_weight,
+    pages_in_order,
+    plan_runs,
+    primary_shard,
+    shard_config,
+)
 from policies.website.units import SEARCH_INDEX, link_targets, page_url
 
 from .helpers import build, copy_project, main, tree_digest
@@ -156,6 +167,24 @@ def test_a_changed_page_rebuilds_only_itself(generated: Path, single: Path, tmp_
 
     whole = build_site(root, site, build_epoch(root), docs_dir=root / "docs", shard_pages=99, cache_dir=cache)
     assert whole.shards == 1 and not cache.exists(), "a site small enough for one build drops the shards"
+
+
+@pytest.mark.slow
+def test_a_spare_mkdocs_process_is_taken_by_the_first_run_or_ended(generated: Path, tmp_path: Path) -> None:
+    """A large site starts one MkDocs process while it plans its runs (runner.Spare): the first run with a
+    configuration of its own takes it, its output folder given in that configuration; unused, it ends."""
+    epoch = build_epoch(generated)
+    spare = Spare(generated, epoch)
+    unused = spare.process
+    spare.close()
+    assert unused is not None and unused.poll() is not None
+    spare = Spare(generated, epoch)
+    shard = Shard("one", ("schools/elton.md",), primary=False)
+    run = Run(shard_config(shard, inherited_excludes(generated)), tmp_path / "out", 1, "one")
+    with closing(spare):
+        assert run_mkdocs(generated, [run], epoch, 1, None, spare) == []
+        assert spare.process is None  # taken
+    assert (tmp_path / "out" / "schools" / "elton" / "index.html").is_file()
 
 
 def test_every_file_of_the_comparison_but_its_pages_is_copied_outside_mkdocs(generated: Path) -> None:
@@ -494,8 +523,8 @@ def test_a_run_that_succeeds_without_output_is_built_again(
 
     real, calls = publish.run_mkdocs, []
 
-    def losing(root, runs, epoch, jobs, progress, *, every: bool = False):  # type: ignore[no-untyped-def]
-        failures = real(root, runs, epoch, jobs, progress)
+    def losing(root, runs, epoch, jobs, progress, spare=None, *, every: bool = False):  # type: ignore[no-untyped-def]
+        failures = real(root, runs, epoch, jobs, progress, spare)
         calls.append(len(runs))
         for run in runs if every else runs[-1:] if len(calls) == 1 else []:
             if run.config is not None and "INHERIT" in run.config and not run.failed:

@@ -11,7 +11,7 @@ import os
 import shutil
 import tempfile
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import ExitStack
+from contextlib import ExitStack, closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,7 +20,7 @@ from policies.runtime.runlock import recover_dir, replace_dir
 from policies.website.assemble import Assembly, keep_unchanged
 from policies.website.copies import MIRROR, is_copied, listed, sync
 from policies.website.copies import RECORD as COPIES_RECORD
-from policies.website.runner import PageProgress, Run, joined, run_mkdocs
+from policies.website.runner import PageProgress, Run, Spare, joined, run_mkdocs
 from policies.website.shards import (
     SHARD_PAGES,
     Shard,
@@ -84,6 +84,8 @@ def build_site(
         shutil.rmtree(staging)  # MkDocs writes the site there: it must start empty
     keep = False  # whether the tree this swap retires is kept, to become the next build's (assemble.py)
     with ExitStack() as stack:
+        # A large site runs MkDocs with a configuration of its own: one starts now, while the runs are planned.
+        spare = stack.enter_context(closing(Spare(root, source_date_epoch))) if sharded else None
         if not sharded:
             failures = run_mkdocs(root, [Run(None, staging, len(pages))], source_date_epoch, jobs, progress)
             if failures:
@@ -110,6 +112,7 @@ def build_site(
                     report,
                     site_dir,
                     staging,
+                    spare,
                 )
                 folder_pages = [page for page in pages if "/" in page]
                 report.rewritten, keep = assembly.finish(cache_dir / primary_shard(pages).name, folder_pages)
@@ -139,6 +142,7 @@ def _build_shards(
     report: SiteReport,
     live: Path,
     staging: Path,
+    spare: Spare | None = None,
 ) -> Assembly:
     """Bring the primary shard and every folder page's cached output up to date (units.py); returns the site's
     assembly, with what was current linked while MkDocs ran.  ``live``: the site this build replaces, whose
@@ -185,7 +189,7 @@ def _build_shards(
         copying,
     )
     try:
-        failures = run_mkdocs(root, runs, source_date_epoch, jobs, progress)
+        failures = run_mkdocs(root, runs, source_date_epoch, jobs, progress, spare)
         report.copied = copying.result()
         linking.result()  # before the store takes the new pages
         _take(shards, runs, cache / primary.name, key, store, keys)

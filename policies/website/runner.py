@@ -7,6 +7,8 @@ the progress bar.  Runs start in the order given (the caller puts the longest fi
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
 import re
 import subprocess
@@ -17,6 +19,7 @@ from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from policies.errors import SiteBuildError, SiteOSError
 
@@ -44,41 +47,93 @@ class Run:
     failed: bool = False
 
 
+# Not --quiet: it silences warnings before --strict counts them, so a broken link would pass.
+_COMMAND = [sys.executable, "-m", "mkdocs", "build", "--strict"]
+
+
+def _environment(source_date_epoch: int) -> dict[str, str]:
+    return {**os.environ, "SOURCE_DATE_EPOCH": str(source_date_epoch), **QUIET_ENV}
+
+
+class Spare:
+    """An ``mkdocs build`` started before its run is planned: it imports MkDocs (0.2 s) while the build
+    works out what to build, then reads its configuration, output folder included, from standard input.
+
+    MkDocs reads a configuration given as ``-`` only once it has imported its command line, so the
+    process waits there; the first run given a configuration on standard input takes it (``run_mkdocs``),
+    and ``close`` ends it if none did (an unchanged site)."""
+
+    def __init__(self, root: Path, source_date_epoch: int) -> None:
+        # Not a pipe: MkDocs never blocks.  Closed by close(), once the run that took it is done.
+        self.log = tempfile.TemporaryFile(mode="w+", encoding="utf-8")  # noqa: SIM115
+        self.process: subprocess.Popen[str] | None = subprocess.Popen(
+            [*_COMMAND, "--config-file", "-"],
+            cwd=root,
+            env=_environment(source_date_epoch),
+            text=True,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.PIPE,
+        )
+
+    def take(self) -> tuple[subprocess.Popen[str], IO[str]] | None:
+        process, self.process = self.process, None
+        return None if process is None else (process, self.log)
+
+    def close(self) -> None:
+        if self.process is not None:
+            self.process.kill()
+            if self.process.stdin is not None:
+                self.process.stdin.close()
+            self.process.wait()
+            self.process = None
+        self.log.close()
+
+
 def run_mkdocs(
-    root: Path, runs: list[Run], source_date_epoch: int, jobs: int, progress: PageProgress | None
+    root: Path,
+    runs: list[Run],
+    source_date_epoch: int,
+    jobs: int,
+    progress: PageProgress | None,
+    spare: Spare | None = None,
 ) -> list[SiteBuildError]:
     """Run the MkDocs builds, ``jobs`` at a time, reporting pages built; returns each failure, in run order.
 
+    ``spare``: a process started already, which the first run with a configuration of its own takes.
     On an interrupt or an error here, the processes still running are killed and no other starts.
     """
-    env = {**os.environ, "SOURCE_DATE_EPOCH": str(source_date_epoch), **QUIET_ENV}
-    # Not --quiet: it silences warnings before --strict counts them, so a broken link would pass.
-    command = [sys.executable, "-m", "mkdocs", "build", "--strict"]
+    env = _environment(source_date_epoch)
     running: dict[int, subprocess.Popen[str]] = {}  # by index in runs
     lock = threading.Lock()
     stopping = threading.Event()
 
     def one(index: int, run: Run) -> SiteBuildError | None:
-        with tempfile.TemporaryFile(mode="w+", encoding="utf-8") as log:  # not a pipe: MkDocs never blocks
-            args = [*command, "--site-dir", str(run.output)]
-            if run.config is not None:
-                args[-2:-2] = ["--config-file", "-"]
+        with contextlib.ExitStack() as stack:
             with lock:
                 if stopping.is_set():
                     return None
-                process = subprocess.Popen(
-                    args,
-                    cwd=root,
-                    env=env,
-                    text=True,
-                    stdout=log,
-                    stderr=subprocess.STDOUT,
-                    stdin=subprocess.PIPE if run.config is not None else subprocess.DEVNULL,
-                )
+                taken = spare.take() if spare is not None and run.config is not None else None
+                if taken is not None:
+                    process, log = taken
+                else:
+                    log = stack.enter_context(tempfile.TemporaryFile(mode="w+", encoding="utf-8"))
+                    args = [*_COMMAND, "--config-file", "-"] if run.config is not None else [*_COMMAND]
+                    process = subprocess.Popen(
+                        [*args, "--site-dir", str(run.output)] if run.config is None else args,
+                        cwd=root,
+                        env=env,
+                        text=True,
+                        stdout=log,
+                        stderr=subprocess.STDOUT,
+                        stdin=subprocess.PIPE if run.config is not None else subprocess.DEVNULL,
+                    )
                 running[index] = process
             if run.config is not None and process.stdin is not None:
-                process.stdin.write(run.config)
-                process.stdin.close()
+                # The output folder in the configuration, not on the command line: a spare one has started.
+                with contextlib.suppress(BrokenPipeError):  # it ended already: its log says why
+                    process.stdin.write(f"site_dir: {json.dumps(str(run.output.resolve()))}\n{run.config}")
+                    process.stdin.close()
             process.wait()
             with lock:
                 del running[index]
