@@ -2,7 +2,8 @@
 
 The files are hard-linked (no copying); Material's search index and MkDocs' sitemap are joined
 in MkDocs' page order (the primary's pages come first), so the result is byte-identical to a
-single ``mkdocs build`` (tests/test_site_shards.py holds it to that).
+single ``mkdocs build`` (tests/test_site_shards.py holds it to that).  The site is put together
+in the one the previous build swapped out, brought up to date file by file (``Assembly``).
 """
 
 from __future__ import annotations
@@ -178,15 +179,8 @@ class _Tree:
             here = os.lstat(target)
         except OSError:
             here = None
-        if (
-            here is not None
-            and stat.S_ISREG(here.st_mode)
-            and (here.st_ino, here.st_dev)
-            == (
-                final_stat.st_ino,
-                final_stat.st_dev,
-            )
-        ):
+        same = (final_stat.st_ino, final_stat.st_dev)
+        if here is not None and stat.S_ISREG(here.st_mode) and (here.st_ino, here.st_dev) == same:
             return  # already this file
         temporary = self._temporary(target) if here is not None else self._ready(target)
         try:
