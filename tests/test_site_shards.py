@@ -11,6 +11,7 @@ build, byte for byte, including the joined search index and sitemap.
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 from collections.abc import Iterator
@@ -250,6 +251,7 @@ def test_the_retired_site_becomes_the_next_one_whatever_it_holds(
     def stopped(new: Path, target: Path, **_: object) -> None:
         assembled.update(tree_digest(new))
         assert sorted(p.name for p in new.rglob("*.new")) == []  # no temporary name left behind
+        assert sorted(p.name for p in new.rglob("*.tmp")) == []
         raise RuntimeError("stopped before the swap")
 
     monkeypatch.setattr(policies.website.publish, "replace_dir", stopped)
@@ -269,6 +271,23 @@ def test_the_retired_site_becomes_the_next_one_whatever_it_holds(
     assert report.rewritten > 0 and retired.is_dir()
     build_site(root, root / "site-single", build_epoch(root), docs_dir=root / "docs", shard_pages=99)
     assert tree_digest(site) == tree_digest(root / "site-single")
+
+
+@pytest.mark.slow
+def test_without_hard_links_the_site_is_made_of_copies_and_no_retired_site_is_kept(
+    generated: Path, single: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = _copy_docs(generated, tmp_path / "project")
+    cache = root / ".policies-cache" / "site"
+    _sharded(root, cache=cache)
+
+    def no_links(*_: object, **__: object) -> None:
+        raise OSError(errno.EXDEV, os.strerror(errno.EXDEV))
+
+    monkeypatch.setattr(os, "link", no_links)  # in this process; MkDocs' own are not concerned
+    site, _ = _sharded(root, cache=cache)
+    assert tree_digest(site) == tree_digest(single)
+    assert not (root / ".site-new").exists(), "a retired site of copies would double the site's size"
 
 
 @pytest.mark.slow

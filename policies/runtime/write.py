@@ -32,13 +32,13 @@ def write_if_changed(path: Path, data: bytes) -> bool:
     it; True when it was written.  A failed write names its file (a full disk's error names none)."""
     if path.is_file() and path.read_bytes() == data:
         return False
-    with _replacing(path) as tmp:
+    with replacing(path) as tmp:
         tmp.write_bytes(data)
     return True
 
 
 @contextlib.contextmanager
-def _replacing(path: Path) -> Iterator[Path]:
+def replacing(path: Path) -> Iterator[Path]:
     """A temporary file beside ``path`` that takes its place in one step when the block ends; if anything
     fails it is removed, and the error names ``path`` (a full disk's error names no file)."""
     tmp = path.with_name(f".{path.name}.tmp")
@@ -79,7 +79,7 @@ def write_pieces_if_changed(path: Path, pieces: Iterable[str]) -> bool:
     matched, differing = _unchanged_prefix(path, rest)
     if differing is None:
         return False
-    with _replacing(path) as tmp, tmp.open("wb") as handle:
+    with replacing(path) as tmp, tmp.open("wb") as handle:
         if matched:
             with path.open("rb") as old:
                 handle.write(old.read(matched))

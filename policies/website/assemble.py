@@ -8,8 +8,6 @@ in the one the previous build swapped out, brought up to date file by file (``As
 
 from __future__ import annotations
 
-import contextlib
-import errno
 import filecmp
 import gzip
 import io
@@ -21,7 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from policies.errors import SiteBuildError
-from policies.website.copies import MIRROR
+from policies.runtime.write import write_if_changed
+from policies.website.copies import MIRROR, copy_over, link_over
 from policies.website.shards import files
 from policies.website.units import SEARCH_INDEX, SITEMAP, SITEMAP_GZ, PageStore
 
@@ -125,10 +124,6 @@ def _gzipped(data: bytes, mtime: int) -> bytes:
     return out.getvalue()
 
 
-# What os.link raises where the file system cannot link (the target's folder is on another, or has none)
-NO_LINKS = {errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP, errno.EOPNOTSUPP}
-
-
 class _Tree:
     """Brings the folder ``site`` to a set of files, whatever it held: each file a hard link to its source
     (or to ``live``'s equal file), written into place by rename and never through an existing link, since
@@ -168,10 +163,8 @@ class _Tree:
             pass
         self.rewritten += 1
         target = os.path.join(self.site, relative)
-        temporary = self._temporary(target)
-        with open(temporary, "wb") as handle:
-            handle.write(data)
-        os.replace(temporary, target)
+        self._ready(target)
+        write_if_changed(Path(target), data)  # by rename: the earlier site's file may be another's name
 
     def _place(self, relative: str, final: str, final_stat: os.stat_result) -> None:
         target = os.path.join(self.site, relative)
@@ -182,34 +175,19 @@ class _Tree:
         same = (final_stat.st_ino, final_stat.st_dev)
         if here is not None and stat.S_ISREG(here.st_mode) and (here.st_ino, here.st_dev) == same:
             return  # already this file
-        temporary = self._temporary(target) if here is not None else self._ready(target)
-        try:
-            os.link(final, temporary)
-        except OSError as exc:  # a file system without hard links: a copy, kept only until the swap (publish.py)
-            if exc.errno not in NO_LINKS:
-                raise
-            shutil.copy2(final, temporary)
+        self._ready(target)
+        if not link_over(final, target):  # a file system without hard links: a copy, deleted after the swap
+            copy_over(final, target)
             self.linked = False
-        if temporary != target:
-            os.replace(temporary, target)
 
-    def _ready(self, target: str) -> str:
-        """``target``, with its folder made."""
+    def _ready(self, target: str) -> None:
+        """``target``'s folder made, and a folder in its place (a page's folder in the earlier site) gone."""
         folder = os.path.dirname(target)
         if folder not in self.folders:
             _make_folder(folder, self.site)
             self.folders.add(folder)
-        return target
-
-    def _temporary(self, target: str) -> str:
-        """A free name beside ``target`` (made ready for it: its folder exists, a folder in its place is gone)."""
-        self._ready(target)
         if os.path.isdir(target) and not os.path.islink(target):
-            shutil.rmtree(target)  # a page's folder in the earlier site, a file now
-        temporary = os.path.join(os.path.dirname(target), f".{os.path.basename(target)}.new")
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temporary)
-        return temporary
+            shutil.rmtree(target)
 
     def prune(self, keep: set[str]) -> None:
         """Remove every file and folder of the earlier site that the new one does not have."""
@@ -256,23 +234,7 @@ def keep_unchanged(new: Path, previous: Path) -> int:
     still the live site until the swap), so an unchanged page keeps its
     modification time and a deployment copies only what changed.
     """
-    rewritten = 0
+    tree = _Tree(new, previous)
     for relative, path in files(new):
-        before = previous / relative
-        try:
-            old_stat, new_stat = before.stat(), path.stat()
-        except OSError:
-            rewritten += 1
-            continue
-        if (old_stat.st_ino, old_stat.st_dev) == (new_stat.st_ino, new_stat.st_dev):
-            continue  # already the same file (linked from the same cached shard)
-        if old_stat.st_size != new_stat.st_size or before.read_bytes() != path.read_bytes():
-            rewritten += 1
-            continue
-        keep = path.with_name(f".{path.name}.keep")
-        try:
-            os.link(before, keep)
-        except OSError:
-            continue  # no hard links here: the new copy stays, which is only a new time stamp
-        os.replace(keep, path)
-    return rewritten
+        tree.link(relative, os.fspath(path))
+    return tree.rewritten

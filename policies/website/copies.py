@@ -19,11 +19,14 @@ site's file, once; else every later build compared the two byte for byte, 1 GB a
 
 from __future__ import annotations
 
+import errno
 import filecmp
 import json
 import os
 import shutil
 from pathlib import Path
+
+from policies.runtime.write import replacing
 
 # What of the docs tree the site takes as it is: the documents' folder, and the comparison's data
 # (compare/outputs.py writes them; tests/test_site_shards.py checks that these are its names).
@@ -78,16 +81,32 @@ def _one_file(one: Path, other: Path) -> bool:
         return False
 
 
-def _take(copy: Path, shown: Path) -> bool:
-    """``copy`` becomes another name of the live site's file ``shown``; False where there are no hard links."""
-    tmp = copy.with_name(f".{copy.name}.tmp")
-    tmp.unlink(missing_ok=True)
+# What os.link raises where the file system cannot link (the target's folder is on another, or has none)
+NO_LINKS = {errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP, errno.EOPNOTSUPP}
+
+
+def link_over(source: str | Path, target: str | Path) -> bool:
+    """``target`` becomes another name of ``source``; False, with nothing changed, where the file system has no
+    hard links.  An existing ``target`` is replaced in one rename, never written through: the cache's and the
+    sites' files are other names of one another."""
     try:
-        os.link(shown, tmp)
-    except OSError:
-        return False
-    os.replace(tmp, copy)
+        try:
+            os.link(source, target)
+        except FileExistsError:
+            with replacing(Path(target)) as temporary:
+                temporary.unlink(missing_ok=True)
+                os.link(source, temporary)
+    except OSError as exc:
+        if exc.errno in NO_LINKS:
+            return False
+        raise
     return True
+
+
+def copy_over(source: str | Path, target: str | Path) -> None:
+    """``target`` becomes a copy of ``source``, bytes and time, in one rename (never written through)."""
+    with replacing(Path(target)) as temporary:
+        shutil.copy2(source, temporary)
 
 
 def sync(docs: Path, cache: Path, live: Path | None = None) -> list[str]:
@@ -113,12 +132,10 @@ def sync(docs: Path, cache: Path, live: Path | None = None) -> list[str]:
         shown = live / name if live is not None and (live / name).is_file() else None
         if not current:
             copy.parent.mkdir(parents=True, exist_ok=True)
-            if not (shown is not None and _same_bytes(shown, source / name) and _take(copy, shown)):
-                tmp = copy.with_name(f".{copy.name}.tmp")
-                shutil.copyfile(source / name, tmp)
-                os.replace(tmp, copy)
+            if not (shown is not None and _same_bytes(shown, source / name) and link_over(shown, copy)):
+                copy_over(source / name, copy)
         elif shown is not None and not _one_file(shown, copy) and _same_bytes(shown, copy):
-            _take(copy, shown)
+            link_over(shown, copy)
         kept[name] = [_stamp(source / name), _stamp(copy)]
     if target.is_dir():
         for relative in listed(target):
