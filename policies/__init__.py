@@ -45,7 +45,7 @@ serve them all, and ``pipeline``, ``serve`` and ``cli`` sit on top.  Imports nev
       contacts           the contacts box rows
       details            the one list of a school's details (page, DOCX/PDF cover, dashboard, comparison)
       length             words of policy text per school, against the outline's max_words
-      country            no term of another country's law reaches a school outside England
+      country            a school's country: the references it prints, no term of another's law
       prepare            load + check + resolve in one step: what every reader of a project calls
     history/             2b. approved versions: each document's version, and its approved copies
       frozen             each approval's document as it stood at its release, resolved once and kept

@@ -8,7 +8,7 @@ it could not use and records why, so one run reports every broken file.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -33,6 +33,7 @@ from policies.load.validate import validate_located
 from policies.load.yamlsource import Located
 
 M = TypeVar("M", bound=BaseModel)
+T = TypeVar("T")
 
 MAX_FILES = 5000
 
@@ -80,9 +81,18 @@ class Project:
     releases_lines: Located = field(default_factory=lambda: Located(None))
     # Each school's template context, made once (load/values.context_of): (the school model it was made from, it)
     contexts: dict[str, tuple[models.School, dict[str, Any]]] = field(default_factory=dict, repr=False, compare=False)
-    # What is worked out from the library alone for a kind of school, once for all schools of that kind:
-    # the sections and clauses of a selection (load/selection.py), a clause's printed references
+    # What is worked out from the library alone for a kind of school, once for all schools of that kind
+    # (``derive``): a selection's sections and clauses, a document's numbering, a clause's printed references
     derived: dict[tuple[Any, ...], Any] = field(default_factory=dict, repr=False, compare=False)
+
+    def derive(self, key: tuple[Any, ...], make: Callable[..., T], *args: Any) -> T:
+        """``make(*args)``, made once for ``key`` (what it depends on besides the library) and shared: never
+        change it.  ``args``, not a closure: some are asked for once a clause of every document."""
+        try:
+            return self.derived[key]  # type: ignore[no-any-return]
+        except KeyError:
+            made = self.derived[key] = make(*args)
+            return made
 
     @property
     def clauses_dir(self) -> Path:

@@ -38,16 +38,16 @@ def sections_for(
     audiences = document.audiences if document is not None else frozenset(school.audiences)
     chosen = document.sections if document is not None else None
     key = ("sections", audiences, chosen, school.jurisdiction)
-    if (found := project.derived.get(key)) is None:
-        found = project.derived[key] = list(_sections(project, audiences, chosen, school.jurisdiction))
+    found = project.derive(key, _sections, project, audiences, chosen, school.jurisdiction)
     for section, clauses in found:
         yield section, list(clauses)
 
 
 def _sections(
     project: Project, audiences: frozenset[str], chosen: frozenset[str] | None, jurisdiction: str
-) -> Iterator[tuple[Section, list[Clause]]]:
+) -> list[tuple[Section, list[Clause]]]:
     assert project.outline is not None
+    found = []
     for section in project.outline.sections:
         if chosen is not None and section.id not in chosen:
             continue
@@ -60,7 +60,8 @@ def _sections(
             if not audiences.isdisjoint(clause.meta.audiences) and jurisdiction in clause.meta.jurisdictions
         ]
         if clauses:
-            yield section, clauses
+            found.append((section, clauses))
+    return found
 
 
 def variant_for(clause: Clause, school: School) -> str:
@@ -82,14 +83,15 @@ def _published_clauses(project: Project, school: School) -> dict[str, Clause]:
     documents = [d for d in project.published_for(school)] if school.documents else [None]
     whole = frozenset(school.audiences)  # what a school that lists no documents publishes
     key = ("published", school.jurisdiction, *((d.audiences, d.sections) if d else (whole, None) for d in documents))
-    if (found := project.derived.get(key)) is None:
-        found = {}
-        for document in documents:
-            for _, clauses in sections_for(project, school, document):
-                for clause in clauses:
-                    found.setdefault(clause.meta.id, clause)
-        project.derived[key] = found
-    return found
+    return project.derive(
+        key,
+        lambda: {
+            clause.meta.id: clause
+            for document in documents  # a clause keeps the place where it first comes
+            for _, clauses in sections_for(project, school, document)
+            for clause in clauses
+        },
+    )
 
 
 def holds(project: Project, school: School, clause: Clause) -> bool:

@@ -1,4 +1,4 @@
-"""After a policy is resolved for a school outside England: no term of another country reaches it.
+"""A school's country in its policy: the references printed, and no term of another country in its text.
 
 ``avoid`` in clauses/jurisdictions.yml lists the terms of other countries' law and guidance.  A term in a
 clause's text is an error at the clause (give it the country's wording, or mark where it is true); one
@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
+from policies.load.clauses import Clause
 from policies.load.jurisdictions import Replacements, found_terms, localise
 from policies.load.problems import Problems
 from policies.load.project import Project
@@ -75,3 +76,19 @@ def check_country(
                         else "use the term of its country"
                     ),
                 )
+
+
+def printed_references(project: Project, clause: Clause, governance: str, jurisdiction: str) -> tuple[str, ...]:
+    """The references a clause prints for a school of this governance, in its jurisdiction's counterparts."""
+    key = ("references", clause.meta.id, governance, jurisdiction)
+    return project.derive(key, _printed, project, clause, governance, jurisdiction)
+
+
+def _printed(project: Project, clause: Clause, governance: str, jurisdiction: str) -> tuple[str, ...]:
+    country = project.jurisdictions.get(jurisdiction)
+    cited, omitted = (country.references, set(country.omit)) if country else ({}, set())
+    return tuple(
+        cited.get(ref, ref)
+        for ref in clause.meta.references
+        if ref not in omitted and governance in clause.meta.governance_references.get(ref, [governance])
+    )

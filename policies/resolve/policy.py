@@ -26,7 +26,7 @@ from policies.load.project import Project
 from policies.load.selection import sections_for, variant_for
 from policies.load.values import context_of
 from policies.load.xrefs import fill_links, links_in
-from policies.resolve.country import check_country
+from policies.resolve.country import check_country, printed_references
 from policies.resolve.version import VersionInfo
 from policies.templating.escape import escape_markdown
 
@@ -141,14 +141,14 @@ def render_clause(clause: Clause, variant: str, context: dict[str, Any], replace
 
 def _numbers(project: Project, school: School, document: Published) -> dict[str, str]:
     """Each clause's number in one of the school's documents (read, never changed: shared by its kind)."""
-    key = ("numbers", document.audiences, document.sections, school.jurisdiction)
-    if (found := project.derived.get(key)) is None:
-        found = project.derived[key] = {
+    return project.derive(
+        ("numbers", document.audiences, document.sections, school.jurisdiction),
+        lambda: {
             clause.meta.id: f"{s_index}.{c_index}"
             for s_index, (_, clauses) in enumerate(sections_for(project, school, document), start=1)
             for c_index, clause in enumerate(clauses, start=1)
-        }
-    return found
+        },
+    )
 
 
 def _numbered_links(
@@ -181,25 +181,18 @@ def _numbered_links(
                         line,
                         f"links to '{target}', which no document of {slug} holds (schools/{slug}.yml)",
                     )
-            body = fill_links(clause.body, labels.get, lambda t: hrefs.get(t, f"#{t}")) if "](#" in clause.body else ""
-            clauses.append(replace(clause, body=body) if body and body != clause.body else clause)
+            if "](#" in clause.body:
+                body = fill_links(clause.body, labels.get, lambda t: hrefs.get(t, f"#{t}"))
+                clause = replace(clause, body=body) if body != clause.body else clause
+            clauses.append(clause)
         same = all(new is old for new, old in zip(clauses, section.clauses, strict=True))
         result.append(section if same else replace(section, clauses=tuple(clauses)))
     return result
 
 
-def _references(project: Project, clause: Clause, governance: str, jurisdiction: str) -> tuple[str, ...]:
-    """The references a clause prints for a school of this governance, in its jurisdiction's counterparts."""
-    key = ("references", clause.meta.id, governance, jurisdiction)
-    if (found := project.derived.get(key)) is None:
-        country = project.jurisdictions.get(jurisdiction)
-        cited, omitted = (country.references, set(country.omit)) if country else ({}, set())
-        found = project.derived[key] = tuple(
-            cited.get(ref, ref)
-            for ref in clause.meta.references
-            if ref not in omitted and governance in clause.meta.governance_references.get(ref, [governance])
-        )
-    return found
+def _numbered(item: ChangeItem, number: str | None) -> ChangeItem:
+    """The change with its clause's number in this document (a copy only where the number differs)."""
+    return item if item.number == number else replace(item, number=number)
 
 
 def resolve_documents(project: Project, slug: str, problems: Problems) -> list[ResolvedPolicy]:
@@ -212,7 +205,7 @@ def resolve_documents(project: Project, slug: str, problems: Problems) -> list[R
     resolved = []
     for document, numbers in zip(documents, numbered, strict=True):
         mine = tuple(
-            replace(item, number=numbers[item.clause]) if item.number != numbers.get(item.clause, item.number) else item
+            _numbered(item, numbers.get(item.clause, item.number))
             for item in changes
             if item.clause in numbers or (document.main and item.clause not in anywhere)
         )
@@ -267,7 +260,7 @@ def resolve_policy(
                     variant_label=meta.label if meta else "",
                     is_default=variant == (clause.meta.default or ""),
                     reason=choice.reason if choice else None,
-                    references=_references(project, clause, school.school.governance, school.jurisdiction),
+                    references=printed_references(project, clause, school.school.governance, school.jurisdiction),
                     body=_tidy_body(body),
                 )
             )

@@ -55,6 +55,15 @@ def _environment(source_date_epoch: int) -> dict[str, str]:
     return {**os.environ, "SOURCE_DATE_EPOCH": str(source_date_epoch), **QUIET_ENV}
 
 
+def _mkdocs(root: Path, env: dict[str, str], log: IO[str], site_dir: Path | None) -> subprocess.Popen[str]:
+    """``mkdocs build --strict`` of mkdocs.yml into ``site_dir``; without one, of the configuration it reads
+    from standard input (the output folder given in it).  Its output goes to ``log``, not a pipe: it never
+    blocks."""
+    args = [*_COMMAND, "--site-dir", str(site_dir)] if site_dir is not None else [*_COMMAND, "--config-file", "-"]
+    stdin = subprocess.DEVNULL if site_dir is not None else subprocess.PIPE
+    return subprocess.Popen(args, cwd=root, env=env, text=True, stdout=log, stderr=subprocess.STDOUT, stdin=stdin)
+
+
 class Spare:
     """An ``mkdocs build`` started before its run is planned: it imports MkDocs (0.2 s) while the build
     works out what to build, then reads its configuration, output folder included, from standard input.
@@ -64,17 +73,9 @@ class Spare:
     and ``close`` ends it if none did (an unchanged site)."""
 
     def __init__(self, root: Path, source_date_epoch: int) -> None:
-        # Not a pipe: MkDocs never blocks.  Closed by close(), once the run that took it is done.
+        # Closed by close(), once the run that took it is done.
         self.log = tempfile.TemporaryFile(mode="w+", encoding="utf-8")  # noqa: SIM115
-        self.process: subprocess.Popen[str] | None = subprocess.Popen(
-            [*_COMMAND, "--config-file", "-"],
-            cwd=root,
-            env=_environment(source_date_epoch),
-            text=True,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.PIPE,
-        )
+        self.process: subprocess.Popen[str] | None = _mkdocs(root, _environment(source_date_epoch), self.log, None)
 
     def take(self) -> tuple[subprocess.Popen[str], IO[str]] | None:
         process, self.process = self.process, None
@@ -118,16 +119,7 @@ def run_mkdocs(
                     process, log = taken
                 else:
                     log = stack.enter_context(tempfile.TemporaryFile(mode="w+", encoding="utf-8"))
-                    args = [*_COMMAND, "--config-file", "-"] if run.config is not None else [*_COMMAND]
-                    process = subprocess.Popen(
-                        [*args, "--site-dir", str(run.output)] if run.config is None else args,
-                        cwd=root,
-                        env=env,
-                        text=True,
-                        stdout=log,
-                        stderr=subprocess.STDOUT,
-                        stdin=subprocess.PIPE if run.config is not None else subprocess.DEVNULL,
-                    )
+                    process = _mkdocs(root, env, log, run.output if run.config is None else None)
                 running[index] = process
             if run.config is not None and process.stdin is not None:
                 # The output folder in the configuration, not on the command line: a spare one has started.
