@@ -15,13 +15,17 @@ from pathlib import Path
 
 import pytest
 
+import policies.compare.export
 import policies.compare.outputs
 import policies.render.pages
 import policies.runtime.incremental
+from policies.compare.export import csv_pieces, matrix_data, to_csv
+from policies.compare.matrix import build_matrix
+from policies.render.reuse import Pieces
 from policies.runtime.write import write_pieces_if_changed
 from policies.website.publish import build_site
 
-from .helpers import build, copy_project, policies_of, tree_digest
+from .helpers import ROOT, build, checked, copy_project, policies_of, tree_digest
 
 
 def _edit(path: str, old: str, new: str) -> Callable[[Path], None]:
@@ -216,3 +220,45 @@ def test_a_text_written_in_pieces_is_compared_before_it_is_written(tmp_path: Pat
     for pieces, whole in ((["ab", "cX", "yz"], "abcXyz"), (["ab"], "ab"), (["ab", "c"], "abc"), (["é", "ü"], "éü")):
         assert write_pieces_if_changed(path, pieces) and path.read_text(encoding="utf-8") == whole
     assert not write_pieces_if_changed(path, ["éü"]) and not list(path.parent.glob(".*.tmp"))
+
+
+def test_the_rows_of_the_csv_that_did_not_change_are_read_back_from_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """matrix.csv is remade whenever a school changes, but a row (a clause or a value, for every school) whose
+    inputs are as they were is read back from the file: the bytes are those made afresh, whatever the file
+    went through."""
+    project, documents = checked(ROOT)
+    data = matrix_data(build_matrix(project, documents))
+    fresh = to_csv(build_matrix(project, documents)).encode("utf-8")
+    rows = len(data["clauses"]) + len(data["values"])
+    made: list[int] = []
+    csv_text = policies.compare.export._csv_text
+
+    def counted(records: object) -> bytes:
+        made.append(1)
+        return csv_text(records)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(policies.compare.export, "_csv_text", counted)
+    path = tmp_path / "comparison" / "matrix.csv"
+
+    def write() -> tuple[bool, int]:
+        made.clear()
+        memo = Pieces(tmp_path, path, "csv")
+        written = write_pieces_if_changed(path, csv_pieces(data, memo))
+        memo.save()
+        return written, len(made)
+
+    assert write() == (True, rows) and path.read_bytes() == fresh
+    assert write() == (False, 0), "nothing changed: every row read back, the file left alone"
+    cell = next(iter(data["values"][0]["cells"].values()))
+    cell["value"] = "A value changed {{ here }}, with a comma"
+    assert write() == (True, 1), "one row made again"
+    assert path.read_bytes() == to_csv(build_matrix(project, documents), data).encode("utf-8") != fresh
+    with path.open("ab") as handle:  # edited by hand: the record no longer matches the file
+        handle.write(b"a line added by hand\n")
+    assert write() == (True, rows) and b"by hand" not in path.read_bytes()
+    stopped = Pieces(tmp_path, path, "csv")
+    next(csv_pieces(data, stopped))  # a build stopped while making them records nothing
+    stopped.save()
+    assert write() == (False, 0)

@@ -7,15 +7,18 @@ for its own output), and the CSV is made from the JSON document itself, so they 
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from functools import partial
 from typing import Any
 
 import orjson
 
 from policies.compare.matrix import SCHEMA, SCHEMA_VERSION, Matrix
 from policies.load.models import AUDIENCES
+from policies.render.reuse import Pieces
 
 CSV_COLUMNS = (
     "record",  # "clause" or "value"
@@ -142,8 +145,27 @@ def csv_records(data: dict[str, Any]) -> Iterator[tuple[str, ...]]:
     from the JSON document itself, so the two downloads cannot disagree.  One
     record at a time: at 2,000 schools there are 170,000 of them (tuples, not dicts: 0.8 s -> 0.3 s).
     """
-    names = {school["slug"]: school["name"] for school in data["schools"]}
-    for row in data["clauses"]:
+    names = _names(data)
+    for kind, row in _rows(data):
+        yield from _records(kind, row, names)
+
+
+def _names(data: dict[str, Any]) -> dict[str, str]:
+    return {school["slug"]: school["name"] for school in data["schools"]}
+
+
+def _rows(data: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+    """The document's rows in the CSV's order: each clause's, then each value's (a record a school in each)."""
+    yield from (("clause", row) for row in data["clauses"])
+    yield from (("value", row) for row in data["values"])
+
+
+_NO_CLAUSE = ("",) * 5  # a value record's default, departs, reason, number and document
+
+
+def _records(kind: str, row: dict[str, Any], names: dict[str, str]) -> Iterator[tuple[str, ...]]:
+    """One row's records, one for each school: what the row and the schools' names alone decide."""
+    if kind == "clause":
         clause, title, section, default = row["id"], row["title"], row["section"], row["default"] or ""
         for slug, cell in row["cells"].items():
             yield (
@@ -162,30 +184,43 @@ def csv_records(data: dict[str, Any]) -> Iterator[tuple[str, ...]]:
                 cell["number"] or "",
                 cell["document"] or "",
             )
-    for row in data["values"]:
-        value, label = row["id"], row["label"]
-        for slug, cell in row["cells"].items():
-            yield (
-                "value",
-                "",
-                value,
-                label,
-                slug,
-                names[slug],
-                cell["status"],
-                "",
-                cell["value"] or "",
-                "",
-                "",
-                "",
-                "",
-                "",
-            )
+        return
+    value, label = row["id"], row["label"]
+    for slug, cell in row["cells"].items():
+        yield ("value", "", value, label, slug, names[slug], cell["status"], "", cell["value"] or "", *_NO_CLAUSE)
 
 
 def to_csv(matrix: Matrix, data: dict[str, Any] | None = None) -> str:
+    return b"".join(csv_pieces(data if data is not None else matrix_data(matrix))).decode("utf-8")
+
+
+def csv_pieces(data: dict[str, Any], memo: Pieces | None = None) -> Iterator[bytes]:
+    """The CSV as UTF-8 bytes, a piece a row of the JSON document (a clause or a value, for every school).
+
+    With ``memo``, a row that the last build wrote from the same inputs is read back from the file, not
+    made again: when one school changes, most rows are as they were (0.5 s of a rebuild at 2,000 schools).
+    The key of a row is its JSON and every school's name, the only inputs of its records (``_records``).
+    """
+    header = io.StringIO(newline="")
+    csv.writer(header, lineterminator="\n").writerow(CSV_COLUMNS)
+    head = header.getvalue().encode("utf-8")
+    names = _names(data)
+    common = hashlib.sha256(orjson.dumps([CSV_COLUMNS, names]))
+    if memo is not None:
+        memo.start(len(head))
+    yield head
+    for kind, row in _rows(data):
+        if memo is None:
+            yield _csv_text(_records(kind, row, names))
+            continue
+        key = common.copy()
+        key.update(kind.encode("utf-8") + b"\0" + orjson.dumps(row))
+        yield memo.piece(key.hexdigest(), partial(_csv_text, _records(kind, row, names)))
+    if memo is not None:
+        memo.finish()
+
+
+def _csv_text(records: Iterable[tuple[str, ...]]) -> bytes:
     out = io.StringIO(newline="")
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    writer.writerows(csv_records(data if data is not None else matrix_data(matrix)))
-    return out.getvalue()
+    csv.writer(out, lineterminator="\n").writerows(records)
+    return out.getvalue().encode("utf-8")

@@ -9,12 +9,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
-from policies.compare.export import json_chunks, matrix_data, to_csv, to_json
+from policies.compare.export import csv_pieces, json_chunks, matrix_data, to_csv, to_json
 from policies.compare.matrix import Matrix, build_matrix
 from policies.compare.page import Scope, to_markdown
 from policies.load.organisations import members_of
 from policies.load.project import Project
-from policies.render.reuse import Outputs, digest
+from policies.render.reuse import Outputs, Pieces, digest
 from policies.resolve.policy import ResolvedPolicy
 from policies.runtime.incremental import files_digest
 from policies.runtime.write import Made, TreeWriter
@@ -44,6 +44,9 @@ class PartMemos:
 
     def __init__(self, cache: Path, docs: Path, parts: tuple[str, ...]) -> None:
         self.memos = {part: Outputs(cache, docs, f"comparison-{part}") for part in parts}
+        # The CSV's rows: when one school changed, the file is remade, but most of its rows are not.
+        csv = docs / "comparison" / "matrix.csv"
+        self.rows = Pieces(cache, csv, "comparison-matrix-csv") if "data" in parts else None
 
     def current(self, name: str, key: str) -> bool:
         return self.memos["page" if name.endswith(".md") else "data"].current(name, key)
@@ -51,6 +54,8 @@ class PartMemos:
     def save(self) -> None:
         for memo in self.memos.values():
             memo.save()
+        if self.rows is not None:
+            self.rows.save()
 
 
 def comparison_pages(project: Project) -> int:
@@ -65,7 +70,7 @@ def comparison_outputs(
     parts: tuple[str, ...] = ("page", "data"),
     memo: Outputs | PartMemos | None = None,
     keys: Mapping[str, str] | None = None,
-) -> Iterator[tuple[str, str | Iterable[str] | None]]:
+) -> Iterator[tuple[str, str | Iterable[str | bytes] | None]]:
     """The comparison pages and downloads, (path in the docs tree, text or its pieces), one at a time.
 
     comparison/index.md compares every school, with a column per school up to ``PER_PAGE`` schools
@@ -99,7 +104,7 @@ def comparison_outputs(
     if "data" in parts:
         if matrix is not None and make_data:
             data = matrix_data(matrix)  # once, for both downloads
-            yield "comparison/matrix.csv", to_csv(matrix, data)
+            yield "comparison/matrix.csv", csv_pieces(data, memo.rows if isinstance(memo, PartMemos) else None)
             yield "comparison/matrix.json", json_chunks(matrix, data)  # in pieces, written as they come
             del data
         else:

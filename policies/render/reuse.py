@@ -20,8 +20,9 @@ import datetime as dt
 import hashlib
 import json
 import pickle
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from policies.load.project import Project
 from policies.runtime import incremental
@@ -137,3 +138,67 @@ def clause_pages_memo(project: Project, cache: Path, docs: Path) -> tuple[Output
     return Outputs(cache, docs, "library"), digest(
         incremental.code_fingerprint(), *map(incremental.files_digest, folders)
     )
+
+
+class Pieces:
+    """A file written in keyed pieces, remembered between builds: a piece whose key is unchanged is read back
+    from the file as the last build left it, not made again (the comparison's CSV, a piece a row: export.py).
+
+    The memo records each piece's key, where it starts in the file and its length, with the file's size and
+    modification time; if the file is not as recorded (edited, deleted, a build that stopped before writing
+    it), every piece is made again.  Pieces are read from the file while its new text is written beside it
+    (``write_pieces_if_changed`` replaces it only at the end).
+    """
+
+    def __init__(self, cache: Path, file: Path, name: str) -> None:
+        self.path, self.file = cache / f"pieces-{name}.json", file
+        try:
+            before = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            before = {}
+        valid = isinstance(before, dict) and before.get("stamp") == list(_stamp(file) or ())
+        self.before: dict[str, tuple[int, int]] = {
+            key: (start, length) for key, start, length in (before.get("pieces", []) if valid else [])
+        }
+        self.after: list[tuple[str, int, int]] = []
+        self.offset = 0
+        self.finished = False
+        self.handle: IO[bytes] | None = None
+
+    def start(self, offset: int) -> None:
+        """The pieces begin ``offset`` bytes into the file (after a header that is not a piece)."""
+        self.after, self.offset, self.finished = [], offset, False
+
+    def piece(self, key: str, make: Callable[[], bytes]) -> bytes:
+        """The piece of ``key``: as the file holds it, else ``make()``'s bytes."""
+        data = self._read(*self.before[key]) if key in self.before else None
+        if data is None:
+            data = make()
+        self.after.append((key, self.offset, len(data)))
+        self.offset += len(data)
+        return data
+
+    def _read(self, start: int, length: int) -> bytes | None:
+        try:
+            if self.handle is None:
+                self.handle = self.file.open("rb")
+            self.handle.seek(start)
+            data: bytes = self.handle.read(length)
+        except OSError:
+            return None
+        return data if len(data) == length else None
+
+    def finish(self) -> None:
+        """Every piece was made: ``save`` may record them, once the file is written."""
+        self.finished = True
+        if self.handle is not None:
+            self.handle.close()
+            self.handle = None
+
+    def save(self) -> None:
+        """Record the pieces as the file now holds them (call once it is written); nothing if they were not all
+        made, which leaves the last record, still true of the file as it is, or no longer matching it."""
+        if not self.finished:
+            return
+        record = {"stamp": list(_stamp(self.file) or ()), "pieces": [list(item) for item in self.after]}
+        write_if_changed(self.path, json.dumps(record).encode("utf-8"))

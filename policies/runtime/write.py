@@ -54,7 +54,7 @@ def replacing(path: Path) -> Iterator[Path]:
         raise
 
 
-def _unchanged_prefix(path: Path, pieces: Iterator[str]) -> tuple[int, bytes | None]:
+def _unchanged_prefix(path: Path, pieces: Iterator[str | bytes]) -> tuple[int, bytes | None]:
     """Read ``path`` along the pieces: the bytes they match, and the first piece that differs (None: the
     file holds exactly the pieces; b"": it holds more)."""
     try:
@@ -64,14 +64,18 @@ def _unchanged_prefix(path: Path, pieces: Iterator[str]) -> tuple[int, bytes | N
     matched = 0
     with old:
         for piece in pieces:
-            data = piece.encode("utf-8")
+            data = _utf8(piece)
             if old.read(len(data)) != data:
                 return matched, data
             matched += len(data)
         return matched, None if old.read(1) == b"" else b""
 
 
-def write_pieces_if_changed(path: Path, pieces: Iterable[str]) -> bool:
+def _utf8(piece: str | bytes) -> bytes:
+    return piece if isinstance(piece, bytes) else piece.encode("utf-8")
+
+
+def write_pieces_if_changed(path: Path, pieces: Iterable[str | bytes]) -> bool:
     """``write_if_changed`` for a text made in pieces, so the whole text is never in memory: compared with
     the file as the pieces come; only if they differ is a new file written (the matching start copied from
     the old one, then the rest of the pieces) and put in its place."""
@@ -85,7 +89,7 @@ def write_pieces_if_changed(path: Path, pieces: Iterable[str]) -> bool:
                 handle.write(old.read(matched))
         handle.write(differing)
         for piece in rest:
-            handle.write(piece.encode("utf-8"))
+            handle.write(_utf8(piece))
     return True
 
 
@@ -103,8 +107,8 @@ class TreeWriter:
     _folders: dict[str, str] = field(default_factory=dict, repr=False)
     _present: set[str] | None = field(default=None, repr=False)
 
-    def write(self, relative: str, content: str | bytes | Iterable[str]) -> bool:
-        """Write ``relative`` unless it already holds ``content`` (a text, bytes, or a text's pieces); True when
+    def write(self, relative: str, content: str | bytes | Iterable[str | bytes]) -> bool:
+        """Write ``relative`` unless it already holds ``content`` (a text, bytes, or its pieces); True when
         it was written."""
         path = self._claim(relative)
         if isinstance(content, str | bytes):
