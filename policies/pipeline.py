@@ -201,7 +201,7 @@ def _first_half(
     result = BuildResult(Problems(root))
     stages = _Stages(report, result.stages)
     report.begin("load and check")
-    prepared = prepare(root, run.today, memo=True)
+    prepared = prepare(root, run.today, memo=True, jobs=jobs)
     result.problems, result.schools = prepared.problems, len({policy.slug for policy in prepared.policies})
     result.documents = len(prepared.policies)
     history = History.run(prepared, _cache(root), state, root / DOCS_DIR, pdf)  # approved versions, known once

@@ -219,3 +219,32 @@ def test_the_heavy_half_of_a_build_runs_in_a_process_that_ends(project: Path, mo
     assert (result.schools, result.documents, result.documents_rendered, result.pdfs_made) == (5, 8, 8, 8)
     assert set(result.stages) == {"load and check", "render", "docx", "write", "pdf"}
     assert all(seconds >= 0 for seconds in result.stages.values())
+
+
+def test_checks_beside_resolving_report_as_one_after_the_other(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A build checks in a forked process while it resolves (``prepare(jobs=2)``): the same problems in the
+    same order as one step after the other; when the checks find errors, those are reported, whatever
+    resolving the same broken input did."""
+    from policies.errors import InputError
+    from policies.resolve import prepare as preparing
+
+    serial, beside = preparing.prepare(project, jobs=1), preparing.prepare(project, jobs=2)
+    assert beside.problems.items == serial.problems.items != []
+    assert [p.stem for p in beside.policies] == [p.stem for p in serial.policies]
+    school = project / "schools" / "st-anns.yml"
+    text = school.read_text(encoding="utf-8")
+    school.write_text(text.replace("name: St Ann's School", "name: Elton Primary School & Nursery"), "utf-8")
+
+    def broken(*args: object) -> None:
+        raise KeyError("resolving input that fails its checks")
+
+    monkeypatch.setattr(preparing, "resolve_all", broken)
+    with pytest.raises(InputError) as caught:
+        preparing.prepare(project, jobs=2)
+    assert [p.message for p in caught.value.problems.errors] == [
+        "school name 'Elton Primary School & Nursery' is also used by schools/st-anns.yml",
+        "school name 'Elton Primary School & Nursery' is also used by schools/elton.yml",
+    ]
+    school.write_text(text, "utf-8")
+    with pytest.raises(KeyError, match="resolving input"):  # no error to explain it: a fault of the code
+        preparing.prepare(project, jobs=2)

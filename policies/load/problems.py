@@ -53,6 +53,11 @@ class Problems:
         """Worth knowing, never a failure, even with --strict (e.g. a review falling due)."""
         self._add(Problem(self.rel(path), line or 0, message, "notice"))
 
+    def extend(self, problems: list[Problem]) -> None:
+        """Add problems found elsewhere (another ``Problems``, another process), in their order."""
+        for problem in problems:
+            self._add(problem)
+
     def _add(self, problem: Problem) -> None:
         """Keep the first of equal problems, in order; a set keeps that linear (thousands of warnings at scale)."""
         if problem not in self._seen:

@@ -9,18 +9,21 @@ that report problems rather than stop at them (``check``, ``changes``).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from policies.errors import InputError
 from policies.load.approvals import check_release_tags
 from policies.load.check import check_plain_text, check_project, check_reference_currency, check_reviews
 from policies.load.check_changes import check_changes_notices
-from policies.load.problems import Problems
+from policies.load.problems import Problem, Problems
 from policies.load.project import Project, load_project
 from policies.load.yamlmemo import remembering
 from policies.resolve.length import check_length
 from policies.resolve.policy import ResolvedPolicy, resolve_documents
+from policies.runtime.background import Background
 from policies.runtime.clock import BuildClock
 from policies.runtime.incremental import CACHE_DIR, code_fingerprint
 
@@ -79,17 +82,58 @@ def resolve_all(project: Project, problems: Problems) -> list[ResolvedPolicy]:
     return policies
 
 
-def prepare(root: Path, today: dt.date | None = None, *, memo: bool = False) -> Prepared:
+def prepare(root: Path, today: dt.date | None = None, *, memo: bool = False, jobs: int = 1) -> Prepared:
     """Load, check and resolve the project in ``root``; raises ``InputError`` if any step found errors.
 
     With ``memo`` (the build, which owns ``.policies-cache/``), what was parsed is kept for the next build;
-    other readers (diff, matrix, pack, tests) write nothing into the project.
+    other readers (diff, matrix, pack, tests) write nothing into the project.  With ``jobs`` > 1 the
+    checks run in a forked process while the documents are resolved (``_checked_beside``).
     """
-    project, problems = load_and_check(root, today, memo=memo)
-    if problems.errors:
-        raise InputError(problems)
-    policies = resolve_all(project, problems)
+    if jobs > 1 and Background.forks():
+        project, problems, policies = _checked_beside(root, today, memo=memo)
+    else:
+        project, problems = load_and_check(root, today, memo=memo)
+        if problems.errors:
+            raise InputError(problems)
+        policies = resolve_all(project, problems)
     if problems.errors:
         raise InputError(problems)
     check_length(project, policies, problems)
     return Prepared(project, policies, problems)
+
+
+def _checked_beside(root: Path, today: dt.date | None, *, memo: bool) -> tuple[Project, Problems, list[ResolvedPolicy]]:
+    """``load_and_check`` then ``resolve_all``, the checks in a forked process while this one resolves: at 2,000
+    schools they take 0.2-0.3 s of the 1.3 s.  The problems come in the same order as one after the other.
+
+    The documents of a project that fails its checks may fail to resolve in any way: then the checks' errors
+    are what is reported, and the resolved documents are never used.
+    """
+    problems = Problems(root)
+    with remembering(root / CACHE_DIR / PARSED, code_fingerprint()) as parsed:
+        project = load_project(root, problems)
+    day = today if today is not None else BuildClock.of(root).today
+    checking = Background(partial(_check_items, project, day))
+    resolved = Problems(root)
+    failure: Exception | None = None
+    try:
+        policies = resolve_all(project, resolved)
+    except Exception as exc:  # raised below, unless the checks explain it
+        policies, failure = [], exc
+    for items in checking.result()[0]:
+        problems.extend(items)
+    if problems.errors:
+        raise InputError(problems)
+    if failure is not None:
+        raise failure
+    if memo:
+        parsed.save()
+    problems.extend(resolved.items)
+    return project, problems, policies
+
+
+def _check_items(project: Project, today: dt.date) -> Iterator[list[Problem]]:
+    """What ``check_project`` finds, in one piece (one message, not one for each of thousands of warnings)."""
+    problems = Problems(project.root)
+    check_project(project, problems, today)
+    yield problems.items

@@ -36,7 +36,7 @@ class Background(Generic[T]):
         self._seconds = 0.0
         self._error: str | None = None
         self._os_error: OSError | None = None
-        if "fork" not in multiprocessing.get_all_start_methods():
+        if not self.forks():
             start = time.perf_counter()
             self._items = list(work())
             self._seconds = time.perf_counter() - start
@@ -54,6 +54,11 @@ class Background(Generic[T]):
         self._collector = threading.Thread(target=self._collect, daemon=True)
         if collect:
             self._collector.start()
+
+    @staticmethod
+    def forks() -> bool:
+        """Whether work can go to another process here (else ``Background`` does it in place)."""
+        return "fork" in multiprocessing.get_all_start_methods()
 
     @classmethod
     def start_all(cls, works: Sequence[Callable[[], Iterable[T]]]) -> list[Background[T]]:
