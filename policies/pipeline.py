@@ -256,12 +256,11 @@ def _pages_and_documents(
     works: list[Work] = [partial(write_documents, project, plan.docx, docs)]
     spare = jobs - 1 - int(docx_aside)  # cores beside this process and the DOCX one
     comparison_aside = spare > 0 and len(policies) >= BACKGROUND_COMPARISON
-    # One process for the pages and the data (one matrix for both) unless two cores are spare, or the DOCX
-    # are made here: each forked process holds ~220 MiB at 2,000 schools, and in a full build this process
-    # keeps its core for the pages; when few DOCX are made (a rebuild), it is soon done with its pages, and
-    # the data, made beside the comparison's pages, is ready sooner (one school changed at 2,000 schools:
-    # the comparison took 1.1 s, the data alone 0.85 s).
-    two = comparison_aside and (spare > 1 or not docx_aside)
+    # One process for the pages and the data (one matrix for both) unless two cores are spare: each forked
+    # process holds ~220 MiB at 2,000 schools and builds the matrix again.  On two cores a rebuild that split
+    # them waited less for the data while the CSV was formatted whole, but since its unchanged rows are read
+    # back (render/reuse.Pieces) one process is sooner: one school changed, render 1.01-1.15 s against 1.22-1.46.
+    two = comparison_aside and spare > 1
     parts = [("page",), ("data",)] if two else [("page", "data")]
     stems = {p.stem: plan.keys[f"downloads/{p.stem}.docx"] for p in policies}
     compare = partial(write_comparison, project, policies, docs, keys=stems, cache=_cache(project.root))
