@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from policies.load.clauses import Clause
+from policies.load.library_models import Change
 from policies.load.models import Confirmation, School
 from policies.load.project import Project
 from policies.load.selection import sections_for, selected_clauses
@@ -104,15 +105,23 @@ def school_changes(project: Project, slug: str) -> list[ChangeItem]:
     school = project.schools[slug]
     if school.source is None:
         return []
-    numbers = _numbers(project, school)
-    register = [r.change for r in project.changes if r.change.school == slug]
+    numbers = project.derive(
+        ("change-numbers", frozenset(school.audiences), school.jurisdiction), _numbers, project, school
+    )
+    register = project.derive(("register",), _register, project).get(slug, [])
     worded = {(c.clause, c.kind): c for c in register if c.kind == "new"}
     raw: list[tuple[str, str, str, str]] = []  # clause, kind, what, why
     for clause, variant in new_clauses(project, school):
         if (entry := worded.get((clause.meta.id, "new"))) is not None:
             raw.append((clause.meta.id, "new", entry.what, entry.why))
         else:
-            raw.append((clause.meta.id, "new", *_default_new(project, clause, variant)))
+            raw.append(
+                (
+                    clause.meta.id,
+                    "new",
+                    *project.derive(("new", clause.meta.id, variant), _default_new, project, clause, variant),
+                )
+            )
     raw += [(c.clause, c.kind, c.what, c.why) for c in register if c.kind != "new"]
     for exclusion in project.exclusions:
         if school.source in exclusion.seeds:
@@ -120,7 +129,7 @@ def school_changes(project: Project, slug: str) -> list[ChangeItem]:
             clause_id = exclusion.clause or ""  # "" until excluded.yml names the clause (check warns)
             raw.append((clause_id, "dropped", f"Left out: {exclusion.topic}.{quoted}", exclusion.reason))
     confirmations: dict[tuple[str, str], Confirmation] = {(c.clause, c.kind): c for c in school.confirmations}
-    order = _order(project)
+    order = project.derive(("outline-order",), _order, project)
     items = []
     for clause_id, kind, what, why in raw:
         found = project.clauses.get(clause_id)
@@ -142,7 +151,16 @@ def school_changes(project: Project, slug: str) -> list[ChangeItem]:
     )
 
 
+def _register(project: Project) -> dict[str, list[Change]]:
+    """The register's entries by school, in the register's order."""
+    by_school: dict[str, list[Change]] = {}
+    for registered in project.changes:
+        by_school.setdefault(registered.change.school, []).append(registered.change)
+    return by_school
+
+
 def _numbers(project: Project, school: School) -> dict[str, str]:
+    """Each clause's number in the school's whole policy (shared by every school of its audiences and country)."""
     if project.outline is None:
         return {}
     numbers = {}
