@@ -262,3 +262,6 @@ def test_the_rows_of_the_csv_that_did_not_change_are_read_back_from_it(
     next(csv_pieces(data, stopped))  # a build stopped while making them records nothing
     stopped.save()
     assert write() == (False, 0)
+    fingerprint = policies.runtime.incremental.code_fingerprint()
+    monkeypatch.setattr(policies.runtime.incremental, "code_fingerprint", lambda: fingerprint + "-next")
+    assert write() == (False, rows), "a new version of the generator makes every row again"

@@ -137,25 +137,16 @@ def _pieces(value: Any, level: int) -> Iterator[str]:
         yield orjson.dumps(value, option=orjson.OPT_INDENT_2).decode("utf-8").replace("\n", pad)
 
 
-def csv_records(data: dict[str, Any]) -> Iterator[tuple[str, ...]]:
-    """The JSON document flattened: one record per (clause, school), then per (value, school), each a tuple
-    in ``CSV_COLUMNS`` order.
-
-    A long table whose columns never change as schools or clauses are added; made
-    from the JSON document itself, so the two downloads cannot disagree.  One
-    record at a time: at 2,000 schools there are 170,000 of them (tuples, not dicts: 0.8 s -> 0.3 s).
-    """
-    names = _names(data)
-    for kind, row in _rows(data):
-        yield from _records(kind, row, names)
-
-
 def _names(data: dict[str, Any]) -> dict[str, str]:
     return {school["slug"]: school["name"] for school in data["schools"]}
 
 
 def _rows(data: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
-    """The document's rows in the CSV's order: each clause's, then each value's (a record a school in each)."""
+    """The document's rows in the CSV's order: each clause's, then each value's.
+
+    The CSV is the JSON document flattened: a long table whose columns never change as schools or clauses
+    are added, made from the JSON document itself, so the two downloads cannot disagree.  At 2,000 schools
+    it has 170,000 records, made as tuples, not dicts (0.8 s -> 0.3 s)."""
     yield from (("clause", row) for row in data["clauses"])
     yield from (("value", row) for row in data["values"])
 
@@ -199,7 +190,8 @@ def csv_pieces(data: dict[str, Any], memo: Pieces | None = None) -> Iterator[byt
 
     With ``memo``, a row that the last build wrote from the same inputs is read back from the file, not
     made again: when one school changes, most rows are as they were (0.5 s of a rebuild at 2,000 schools).
-    The key of a row is its JSON and every school's name, the only inputs of its records (``_records``).
+    The key of a row is its JSON and every school's name, the only inputs of its records (``_records``);
+    the memo holds for one version of this code (``Pieces``).
     """
     header = io.StringIO(newline="")
     csv.writer(header, lineterminator="\n").writerow(CSV_COLUMNS)

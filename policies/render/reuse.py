@@ -145,18 +145,23 @@ class Pieces:
     from the file as the last build left it, not made again (the comparison's CSV, a piece a row: export.py).
 
     The memo records each piece's key, where it starts in the file and its length, with the file's size and
-    modification time; if the file is not as recorded (edited, deleted, a build that stopped before writing
-    it), every piece is made again.  Pieces are read from the file while its new text is written beside it
-    (``write_pieces_if_changed`` replaces it only at the end).
+    modification time and the generator's code; if the file is not as recorded (edited, deleted, a build that
+    stopped before writing it) or the code changed, every piece is made again.  Pieces are read from the file
+    while its new text is written beside it (``write_pieces_if_changed`` replaces it only at the end).
     """
 
     def __init__(self, cache: Path, file: Path, name: str) -> None:
         self.path, self.file = cache / f"pieces-{name}.json", file
+        self.version = incremental.code_fingerprint()  # the code that makes the pieces: a new one makes all again
         try:
             before = json.loads(self.path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             before = {}
-        valid = isinstance(before, dict) and before.get("stamp") == list(_stamp(file) or ())
+        valid = (
+            isinstance(before, dict)
+            and before.get("version") == self.version
+            and before.get("stamp") == list(_stamp(file) or ())
+        )
         self.before: dict[str, tuple[int, int]] = {
             key: (start, length) for key, start, length in (before.get("pieces", []) if valid else [])
         }
@@ -200,5 +205,6 @@ class Pieces:
         made, which leaves the last record, still true of the file as it is, or no longer matching it."""
         if not self.finished:
             return
-        record = {"stamp": list(_stamp(self.file) or ()), "pieces": [list(item) for item in self.after]}
+        pieces = [list(item) for item in self.after]
+        record = {"version": self.version, "stamp": list(_stamp(self.file) or ()), "pieces": pieces}
         write_if_changed(self.path, json.dumps(record).encode("utf-8"))
