@@ -75,7 +75,8 @@ def build_site(
     if site_dir.is_dir() and not os.access(site_dir, os.W_OK):  # read-only: not ours to replace
         raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(site_dir))
     docs = docs_dir or root / "docs"
-    pages = pages_in_order(docs)
+    names = listed(docs)  # every file of the docs tree: one walk, for the pages and the shards' keys
+    pages = pages_in_order(docs, names)
     report = SiteReport()
     sharded = len(pages) > shard_pages
     if staging.is_symlink() or (staging.exists() and not staging.is_dir()):
@@ -112,6 +113,7 @@ def build_site(
                     report,
                     site_dir,
                     staging,
+                    names,
                     spare,
                 )
                 folder_pages = [page for page in pages if "/" in page]
@@ -142,11 +144,13 @@ def _build_shards(
     report: SiteReport,
     live: Path,
     staging: Path,
+    names: list[str],
     spare: Spare | None = None,
 ) -> Assembly:
     """Bring the primary shard and every folder page's cached output up to date (units.py); returns the site's
     assembly, with what was current linked while MkDocs ran.  ``live``: the site this build replaces, whose
-    downloads the cache shares (copies.py), and with its retired copy in ``staging``, where the new site is assembled.
+    downloads the cache shares (copies.py), and with its retired copy in ``staging``, where the new site is assembled;
+    ``names``: every file of the docs tree.
 
     ``report`` gets the MkDocs runs made and the pages they built, and the runs a build from nothing makes.
     """
@@ -156,12 +160,11 @@ def _build_shards(
     for entry in cache.iterdir():  # what an earlier layout or an interrupted run left
         if entry.name not in (primary.name, STORE, RECORD, MIRROR, COPIES_RECORD):
             shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
-    names = listed(docs)
     common = common_digest(stamp, source_date_epoch)
     store = PageStore(cache, user_config(root).get("use_directory_urls", True) is not False)
     store.keep_only(folder_pages)
     keys = page_keys(docs, folder_pages, names, common, store)
-    weights = {page: page_weight((docs / page).stat().st_size) for page in folder_pages}
+    weights = {page: page_weight(store.facts[page]["stamp"][0]) for page in folder_pages}  # sizes, as page_keys saw
     report.shards = 1 + len(plan_runs(folder_pages, weights, shard_pages, jobs))
     stale = plan_runs(
         [page for page in folder_pages if not store.current(page, keys[page])], weights, shard_pages, jobs

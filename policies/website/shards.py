@@ -50,9 +50,12 @@ class Shard:
         )
 
 
-def pages_in_order(docs: Path) -> list[str]:
-    """The docs tree's Markdown pages in MkDocs' order: a folder's index first, its files, then its folders."""
-    pages = [p.relative_to(docs).parts for p in docs.rglob("*.md")]
+def pages_in_order(docs: Path, names: list[str] | None = None) -> list[str]:
+    """The docs tree's Markdown pages in MkDocs' order: a folder's index first, its files, then its folders.
+
+    ``names``: every file of the tree (``listed(docs)``), when the caller has them already."""
+    found = names if names is not None else listed(docs)
+    pages = [tuple(name.split("/")) for name in found if name.endswith(".md")]
     return ["/".join(parts) for parts in sorted(pages, key=lambda parts: (parts[:-1], parts[-1] != "index.md", parts))]
 
 
