@@ -111,22 +111,19 @@ def school_context(school: School) -> dict[str, Any]:
 def context_of(project: Project, slug: str, *, private: bool = False) -> dict[str, Any]:
     """``school_context`` of the school, made once per project for its check and each of its documents.
 
-    A document's copy is ``private`` (resolve adds the document's title to it); the check only reads.  A
-    school model replaced in the project (tests do) makes its context again.
+    A document's copy is ``private``: its top two levels are its own, so resolve can set a value there (the
+    document's title, ``policy.title``; the lead's role in the country's terms, ``dsl.role``); below them it
+    shares the school's values, which nothing changes (templates run in an immutable sandbox).  A full copy
+    of every document's values was 0.2 s of resolving 3,200 documents.  The check only reads.  A school
+    model replaced in the project (tests do) makes its context again.
     """
     school = project.schools[slug]
     made = project.contexts.get(slug)
     if made is None or made[0] is not school:
         made = project.contexts[slug] = (school, school_context(school))
-    return _copy_values(made[1]) if private else made[1]
-
-
-def _copy_values(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {key: _copy_values(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_copy_values(item) for item in value]
-    return value
+    if not private:
+        return made[1]
+    return {key: dict(value) if isinstance(value, dict) else value for key, value in made[1].items()}
 
 
 def lookup(context: dict[str, Any], path: str) -> Any:
