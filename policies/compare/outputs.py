@@ -20,7 +20,10 @@ from policies.runtime.incremental import files_digest
 from policies.runtime.write import Made, TreeWriter
 
 FORMATS = ("md", "csv", "json")
-PER_PAGE = 100  # schools compared side by side on one page: about 400 KB of HTML
+PER_PAGE = 100  # schools on a site up to which its comparison, dashboard and clause pages name each school
+# Schools in each part of an organisation's comparison: about 220 KB of HTML.  A change to one school makes
+# MkDocs build its parts again (0.2 s for each 100 schools, most of it Python-Markdown reading the table).
+PART_SCHOOLS = 50
 
 
 def index_scope(project: Project, schools: int) -> Scope:
@@ -61,7 +64,7 @@ class PartMemos:
 def comparison_pages(project: Project) -> int:
     """How many pages ``comparison_outputs`` makes: the index, and each organisation's parts."""
     members = members_of(project.memberships, project.organisations)
-    return 1 + sum(-(-len(schools) // PER_PAGE) for schools in members.values())
+    return 1 + sum(-(-len(schools) // PART_SCHOOLS) for schools in members.values())
 
 
 def comparison_outputs(
@@ -75,7 +78,7 @@ def comparison_outputs(
 
     comparison/index.md compares every school, with a column per school up to ``PER_PAGE`` schools
     and only the counts above; each organisation with members gets its own comparison, in parts of at
-    most ``PER_PAGE`` schools (comparison/<slug>.md, <slug>-part-2.md, ...), so no page grows with the
+    most ``PART_SCHOOLS`` schools (comparison/<slug>.md, <slug>-part-2.md, ...), so no page grows with the
     site.  Each is written and let go before the next is made: at 2,000 schools the downloads are 44 MB
     of text, and the build's memory peaks while they are made.  ``parts``: the pages ("page"), the CSV
     and JSON downloads ("data"), or both (with two cores spare, a build makes the two side by side).
@@ -117,7 +120,9 @@ def comparison_outputs(
         by_slug.setdefault(policy.slug, []).append(policy)
     for name, slug in named:
         chosen = [by_slug[school] for school in members[slug] if school in by_slug]
-        groups = [[doc for docs in chosen[i : i + PER_PAGE] for doc in docs] for i in range(0, len(chosen), PER_PAGE)]
+        groups = [
+            [doc for docs in chosen[i : i + PART_SCHOOLS] for doc in docs] for i in range(0, len(chosen), PART_SCHOOLS)
+        ]
         pages = tuple([slug] + [f"{slug}-part-{n}" for n in range(2, len(groups) + 1)])
         baseline = {cid: choice.variant for cid, choice in project.organisations[slug].variants.items()}
         for number, group in enumerate(groups, start=1):
