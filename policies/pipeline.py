@@ -32,7 +32,7 @@ from policies.resolve.prepare import Prepared, prepare
 from policies.runtime.background import Background
 from policies.runtime.clock import BuildClock
 from policies.runtime.incremental import CACHE_DIR, DocumentPlan, load_state, plan_documents, save_state, site_stamp
-from policies.runtime.isolate import fewer_collections, run_isolated
+from policies.runtime.isolate import fewer_collections, keep_until_exit, run_isolated
 from policies.runtime.progress import Progress
 from policies.runtime.runlock import project_lock
 from policies.runtime.write import Made, TreeWriter
@@ -225,6 +225,7 @@ def _first_half(
     result.removed = writer.remove_stale()
     result.changed = sorted(writer.changed)
     stages.end("write")
+    keep_until_exit(prepared, history, plan, writer)
     return _FirstHalf(result, plan.keys | frozen_keys, pdf_todo + frozen_pdfs)
 
 

@@ -248,3 +248,18 @@ def test_checks_beside_resolving_report_as_one_after_the_other(project: Path, mo
     school.write_text(text, "utf-8")
     with pytest.raises(KeyError, match="resolving input"):  # no error to explain it: a fault of the code
         preparing.prepare(project, jobs=2)
+
+
+def test_the_child_keeps_what_it_need_not_free_and_the_build_process_keeps_nothing() -> None:
+    """``keep_until_exit`` spares the isolated child freeing the project object by object (its memory goes
+    back to the system when it ends); in the build's own process it must keep nothing."""
+    from policies.runtime import isolate
+    from policies.runtime.progress import Progress
+
+    def work(progress: Progress) -> int:
+        isolate.keep_until_exit(object(), object())
+        return len(isolate._kept)
+
+    assert isolate.run_isolated(work, Progress()) == 2
+    isolate.keep_until_exit(object())
+    assert isolate._kept == []
