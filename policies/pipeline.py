@@ -261,8 +261,7 @@ def _pages_and_documents(
     # process holds ~220 MiB at 2,000 schools and builds the matrix again.  On two cores a rebuild that split
     # them waited less for the data while the CSV was formatted whole, but since its unchanged rows are read
     # back (render/reuse.Pieces) one process is sooner: one school changed, render 1.01-1.15 s against 1.22-1.46.
-    two = comparison_aside and spare > 1
-    parts = [("page",), ("data",)] if two else [("page", "data")]
+    parts = [("page",), ("data",)] if comparison_aside and spare > 1 else [("page", "data")]
     stems = {p.stem: plan.keys[f"downloads/{p.stem}.docx"] for p in policies}
     compare = partial(write_comparison, project, policies, docs, keys=stems, cache=_cache(project.root))
     comparisons: list[Work] = [partial(compare, part) for part in parts]

@@ -25,7 +25,7 @@ from policies.load.clauses import Clause
 from policies.load.library_models import Change
 from policies.load.models import Confirmation, School
 from policies.load.project import Project
-from policies.load.selection import sections_for, selected_clauses
+from policies.load.selection import numbers_for, selected_clauses
 
 KINDS = ("new", "changed", "dropped")
 WHOLE_POLICY = "Whole policy"  # the title of a dropped topic that excluded.yml does not tie to a clause
@@ -105,9 +105,7 @@ def school_changes(project: Project, slug: str) -> list[ChangeItem]:
     school = project.schools[slug]
     if school.source is None:
         return []
-    numbers = project.derive(
-        ("change-numbers", frozenset(school.audiences), school.jurisdiction), _numbers, project, school
-    )
+    numbers = numbers_for(project, school) if project.outline is not None else {}
     register = project.derive(("register",), _register, project).get(slug, [])
     worded = {(c.clause, c.kind): c for c in register if c.kind == "new"}
     raw: list[tuple[str, str, str, str]] = []  # clause, kind, what, why
@@ -157,17 +155,6 @@ def _register(project: Project) -> dict[str, list[Change]]:
     for registered in project.changes:
         by_school.setdefault(registered.change.school, []).append(registered.change)
     return by_school
-
-
-def _numbers(project: Project, school: School) -> dict[str, str]:
-    """Each clause's number in the school's whole policy (shared by every school of its audiences and country)."""
-    if project.outline is None:
-        return {}
-    numbers = {}
-    for s_index, (_, clauses) in enumerate(sections_for(project, school), start=1):
-        for c_index, clause in enumerate(clauses, start=1):
-            numbers[clause.meta.id] = f"{s_index}.{c_index}"
-    return numbers
 
 
 def _order(project: Project) -> dict[str, int]:

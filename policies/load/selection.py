@@ -64,6 +64,21 @@ def _sections(
     return found
 
 
+def numbers_for(project: Project, school: School, document: Published | None = None) -> dict[str, str]:
+    """Each clause's number (1.1, 1.2, 2.1 ...) in one of the school's documents, or in its whole policy
+    (``sections_for``); shared by every school of the same selection: read it, never change it."""
+    audiences = document.audiences if document is not None else frozenset(school.audiences)
+    chosen = document.sections if document is not None else None
+    return project.derive(
+        ("numbers", audiences, chosen, school.jurisdiction),
+        lambda: {
+            clause.meta.id: f"{s_index}.{c_index}"
+            for s_index, (_, clauses) in enumerate(sections_for(project, school, document), start=1)
+            for c_index, clause in enumerate(clauses, start=1)
+        },
+    )
+
+
 def variant_for(clause: Clause, school: School) -> str:
     if not clause.meta.variants:
         return DEFAULT

@@ -20,10 +20,10 @@ from policies.load.changes import ChangeItem, school_changes
 from policies.load.clauses import Clause
 from policies.load.documents import COMBINED, Published
 from policies.load.jurisdictions import Replacements, localise, template_for
-from policies.load.models import AUDIENCES, Policy, School
+from policies.load.models import AUDIENCES, Policy
 from policies.load.problems import Problems
 from policies.load.project import Project
-from policies.load.selection import sections_for, variant_for
+from policies.load.selection import numbers_for, sections_for, variant_for
 from policies.load.values import context_of
 from policies.load.xrefs import fill_links, links_in
 from policies.resolve.country import check_country, printed_references
@@ -139,18 +139,6 @@ def render_clause(clause: Clause, variant: str, context: dict[str, Any], replace
     return text
 
 
-def _numbers(project: Project, school: School, document: Published) -> dict[str, str]:
-    """Each clause's number in one of the school's documents (read, never changed: shared by its kind)."""
-    return project.derive(
-        ("numbers", document.audiences, document.sections, school.jurisdiction),
-        lambda: {
-            clause.meta.id: f"{s_index}.{c_index}"
-            for s_index, (_, clauses) in enumerate(sections_for(project, school, document), start=1)
-            for c_index, clause in enumerate(clauses, start=1)
-        },
-    )
-
-
 def _numbered_links(
     project: Project, slug: str, document: Published, sections: list[ResolvedSection], problems: Problems
 ) -> list[ResolvedSection]:
@@ -165,7 +153,7 @@ def _numbered_links(
         if other.page == document.page:
             continue
         relative = posixpath.relpath(other.page, posixpath.dirname(document.page))
-        for cid, number in _numbers(project, school, other).items():
+        for cid, number in numbers_for(project, school, other).items():
             if cid not in labels:
                 title = escape_markdown(project.clauses[cid].meta.title)
                 labels[cid] = f"{number} {title}, in the {escape_markdown(other.title)}"
@@ -200,7 +188,7 @@ def resolve_documents(project: Project, slug: str, problems: Problems) -> list[R
     documents = project.published(slug)
     links = tuple(DocumentLink(d.id, d.title, d.page, f"{slug}-{d.stem}") for d in documents)
     changes = school_changes(project, slug)
-    numbered = [_numbers(project, project.schools[slug], d) for d in documents]
+    numbered = [numbers_for(project, project.schools[slug], d) for d in documents]
     anywhere = set().union(*numbered) if numbered else set()
     resolved = []
     for document, numbers in zip(documents, numbered, strict=True):

@@ -20,7 +20,7 @@ from policies.load.check import check_plain_text, check_project, check_reference
 from policies.load.check_changes import check_changes_notices
 from policies.load.problems import Problem, Problems
 from policies.load.project import Project, load_project
-from policies.load.yamlmemo import remembering
+from policies.load.yamlmemo import Memo, remembering
 from policies.resolve.length import check_length
 from policies.resolve.policy import ResolvedPolicy, resolve_documents
 from policies.runtime.background import Background
@@ -44,13 +44,19 @@ def load_and_check(root: Path, today: dt.date | None = None, *, memo: bool = Fal
 
     With ``memo`` (a build), files unchanged since the last build are not parsed again (load/yamlmemo.py).
     """
-    problems = Problems(root)
-    with remembering(root / CACHE_DIR / PARSED, code_fingerprint()) as parsed:
-        project = load_project(root, problems)
+    project, problems, parsed = _loaded(root)
     check_project(project, problems, today if today is not None else BuildClock.of(root).today)
     if memo and not problems.errors:
         parsed.save()
     return project, problems
+
+
+def _loaded(root: Path) -> tuple[Project, Problems, Memo]:
+    """Every input loaded, its problems, and the memo of what was parsed (``save`` keeps it for the next run)."""
+    problems = Problems(root)
+    with remembering(root / CACHE_DIR / PARSED, code_fingerprint()) as parsed:
+        project = load_project(root, problems)
+    return project, problems, parsed
 
 
 def check_all(root: Path) -> tuple[Project, Problems]:
@@ -109,9 +115,7 @@ def _checked_beside(root: Path, today: dt.date | None, *, memo: bool) -> tuple[P
     The documents of a project that fails its checks may fail to resolve in any way: then the checks' errors
     are what is reported, and the resolved documents are never used.
     """
-    problems = Problems(root)
-    with remembering(root / CACHE_DIR / PARSED, code_fingerprint()) as parsed:
-        project = load_project(root, problems)
+    project, problems, parsed = _loaded(root)
     day = today if today is not None else BuildClock.of(root).today
     checking = Background(partial(_check_items, project, day))
     resolved = Problems(root)
