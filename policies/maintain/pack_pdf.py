@@ -9,7 +9,7 @@ the build date, so the same inputs give the same bytes.
 
 from __future__ import annotations
 
-from policies.documents.pdf_typst import FONTS, PREAMBLE
+from policies.documents.pdf_typst import typst_document
 from policies.documents.typst_compile import compile_source
 from policies.documents.typst_markup import markdown_typst, string, table, text
 from policies.history.redline import ELLIPSIS, Span
@@ -118,18 +118,18 @@ def _document(document: DocumentPack) -> list[str]:
 def pack_typst(pack: Pack) -> str:
     """The Typst document: fixed markup around string literals of the pack's text."""
     d = pack.date
-    head = (
-        f"#set document(title: {string(f'{TITLE}: {pack.school}')}, author: {string(pack.school)}, "
-        f"description: {string(f'The documents to approve at library release {pack.release.name}')}, "
-        f"date: datetime(year: {d.year}, month: {d.month}, day: {d.day}))\n"
-        f"#let FONTS = ({', '.join(string(f) for f in FONTS)})\n"
-        f"#let school-name = {string(pack.school)}\n#let policy-title = {string(TITLE)}\n"
-        f"#let footer-prefix = {string(f'Prepared {day(pack.date)} – ')}\n"
-    )
     body = _cover(pack)
     for document in pack.documents:  # each on a new page; the text column as in the school's documents
         body += ["#pagebreak()", "#pad(left: GAP)[", *_document(document), "]"]
-    return head + PREAMBLE + "\n\n".join(body) + "\n"
+    return typst_document(
+        body,
+        title=f"{TITLE}: {pack.school}",
+        author=pack.school,
+        description=f"The documents to approve at library release {pack.release.name}",
+        date=f"datetime(year: {d.year}, month: {d.month}, day: {d.day})",
+        header=(pack.school, TITLE),
+        footer=f"Prepared {day(pack.date)} – ",
+    )
 
 
 def pack_pdf(pack: Pack) -> bytes:
