@@ -19,13 +19,15 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 import yaml
 
+import policies.documents.pdf_pool as pdf_pool
 import policies.documents.pdf_typst as pdf_typst
 import policies.pipeline as build_module
-from policies.documents.pdf_pool import PdfJob, compile_batch
+from policies.documents.pdf_pool import PdfJob, compile_batch, likeness
 from policies.runtime.write import Made as PdfOutcome
 
 from .helpers import (
@@ -115,6 +117,51 @@ def test_a_pdf_that_fails_once_is_made_on_its_second_try(tmp_path: Path) -> None
     assert compile_batch(jobs, flaky) == [PdfOutcome("downloads/a.pdf", True), PdfOutcome("downloads/b.pdf", True)]
     assert calls == ["a", "a", "b"]
     assert (tmp_path / "a.pdf").read_bytes() == b"%PDF-1.7 a"
+
+
+def test_pdf_workers_take_one_document_at_a_time_and_end_together(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Workers take the next document from one queue as they finish one, so they end within a document of
+    each other; each exits after WORKER_DOCUMENTS and a fresh one takes over.  Real worker processes, real
+    Typst: 7 documents, two at a time, at most 3 a worker."""
+    monkeypatch.setattr(pdf_pool, "WORKER_DOCUMENTS", 3)
+    started: list[list[str]] = []
+    real = subprocess.Popen
+
+    def popen(command: list[str], **kwargs: object) -> subprocess.Popen[str]:
+        started.append(command)
+        return real(command, **kwargs)  # type: ignore[call-overload,no-any-return]
+
+    monkeypatch.setattr(pdf_pool.subprocess, "Popen", popen)
+    jobs = []
+    for n in range(7):
+        source = tmp_path / f"{n}.typ"
+        source.write_text(f'#set document(title: "Document {n}")\n= Document {n}\n\nText.', encoding="utf-8")
+        jobs.append(PdfJob(f"downloads/{n}.pdf", str(tmp_path / f"{n}.pdf"), f"{n}'s policy", str(source)))
+    seen: list[int] = []
+    outcomes = pdf_pool.PdfMaker(jobs, 2).result(seen.append)
+    assert outcomes == [PdfOutcome(f"downloads/{n}.pdf", True) for n in range(7)]
+    assert all((tmp_path / f"{n}.pdf").read_bytes().startswith(b"%PDF-") for n in range(7))
+    assert len(started) in (3, 4)  # 7 documents at most 3 a worker: two workers, then one or two more
+    assert seen == sorted(seen) and seen[-1] <= 7
+
+
+def test_pdfs_are_compiled_like_documents_together() -> None:
+    """Kind first, then the clauses and variants: a worker's Typst lays out again only where documents differ."""
+
+    def policy(stem: str, document: str, *variants: str) -> SimpleNamespace:
+        clauses = [SimpleNamespace(id=f"c{n}", variant=variant) for n, variant in enumerate(variants)]
+        return SimpleNamespace(stem=stem, document=document, sections=[SimpleNamespace(clauses=clauses)])
+
+    schools = [
+        policy("a-rules", "rules", ""),
+        policy("a-staff", "staff", "strict", "short"),
+        policy("b-staff", "staff", "open", "short"),
+        policy("c-rules", "rules", ""),
+        policy("c-staff", "staff", "strict", "short"),
+    ]
+    assert [p.stem for p in sorted(schools, key=likeness)] == ["a-rules", "c-rules", "b-staff", "a-staff", "c-staff"]
 
 
 def test_a_pdf_worker_imports_typst_and_not_the_models() -> None:

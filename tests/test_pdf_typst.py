@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from policies.documents.docx_document import cover_rows as docx_cover_rows
-from policies.documents.pdf_typst import cover_rows, render_pdf
+from policies.documents.pdf_typst import PREAMBLE, cover_rows, render_pdf, typst_source
 from policies.errors import DocumentError
 
 from .helpers import (
@@ -141,6 +141,19 @@ def test_running_header_and_page_n_of_m_footer(
     assert second.startswith(f"{policy.name} {policy.title}")
     review = policy.values["policy"]["review"]
     assert second.endswith(f"Next review {review} – Page 2 of {pages}") if review else f"Page 2 of {pages}" in second
+
+
+def test_no_school_value_in_the_styles_above_the_text(policies: dict[str, ResolvedPolicy]) -> None:
+    """Every school's document is laid out under the same styles, so a PDF worker's Typst can reuse one
+    school's layout for the next (pdf_typst.PREAMBLE): what differs (the header's and footer's texts, the
+    document's author and date) comes after the text, as metadata and the document set rule."""
+    sources = {slug: typst_source(policy) for slug, policy in policies.items()}
+    for slug, source in sources.items():
+        policy = policies[slug]
+        head, tail = source[: source.index("\n#title(")], source[source.rindex("#metadata(") :]
+        assert head == PREAMBLE + "#v(2.2cm)\n", slug  # the same for every school: no value of its own
+        assert tail.startswith(f'#metadata((school: "{policy.name}", title: "{policy.title}", footer: "'), slug
+        assert tail.count("\n") == 2 and "\n#set document(title: " in tail, slug  # nothing after them
 
 
 @pytest.mark.parametrize("slug", sorted(LOCAL_FACTS))
