@@ -148,20 +148,24 @@ def test_pdf_workers_take_one_document_at_a_time_and_end_together(
 
 
 def test_pdfs_are_compiled_like_documents_together() -> None:
-    """Kind first, then the clauses and variants: a worker's Typst lays out again only where documents differ."""
+    """Kind, then title, then the clauses, then their variants: a worker's Typst lays out again only where
+    documents differ."""
 
-    def policy(stem: str, document: str, *variants: str) -> SimpleNamespace:
-        clauses = [SimpleNamespace(id=f"c{n}", variant=variant) for n, variant in enumerate(variants)]
-        return SimpleNamespace(stem=stem, document=document, sections=[SimpleNamespace(clauses=clauses)])
+    def policy(stem: str, document: str, title: str, *clauses: str) -> SimpleNamespace:
+        chosen = [SimpleNamespace(id=c.split(":")[0], variant=c.partition(":")[2]) for c in clauses]
+        return SimpleNamespace(stem=stem, document=document, title=title, sections=[SimpleNamespace(clauses=chosen)])
 
     schools = [
-        policy("a-rules", "rules", ""),
-        policy("a-staff", "staff", "strict", "short"),
-        policy("b-staff", "staff", "open", "short"),
-        policy("c-rules", "rules", ""),
-        policy("c-staff", "staff", "strict", "short"),
+        policy("a-rules", "rules", "Rules", "r"),
+        policy("a-staff", "staff", "Staff policy", "scope:strict", "phones:short"),
+        policy("b-staff", "staff", "Staff policy", "scope:open", "phones:short"),
+        policy("c-rules", "rules", "Rules", "r"),
+        policy("c-staff", "staff", "Staff policy", "scope:strict", "phones:short"),
+        policy("d-staff", "staff", "Staff policy", "scope:open", "parents", "phones:short"),
+        policy("e-staff", "staff", "Social media policy", "scope:strict", "phones:short"),
     ]
-    assert [p.stem for p in sorted(schools, key=likeness)] == ["a-rules", "c-rules", "b-staff", "a-staff", "c-staff"]
+    order = ["a-rules", "c-rules", "e-staff", "d-staff", "b-staff", "a-staff", "c-staff"]
+    assert [p.stem for p in sorted(schools, key=likeness)] == order
 
 
 def test_a_pdf_worker_imports_typst_and_not_the_models() -> None:
