@@ -22,9 +22,8 @@ same speed), so workers start with ``MALLOC_ARENA_MAX=1``.  Typst lays out on a 
 with a worker on each core those threads only contend for the same cores, so workers start with
 ``RAYON_NUM_THREADS=1`` (one thread besides the worker's own: 20.2 CPU-s instead of 23.1 for 300
 documents, in the same time on one core).  Each worker compiles like documents one after another
-(``likeness``), and each worker
-exits after ``WORKER_DOCUMENTS`` documents, so whatever Typst keeps between
-documents stays bounded at any number of schools.
+(``likeness``), and exits after ``WORKER_DOCUMENTS`` documents, so whatever Typst keeps between documents
+stays bounded at any number of schools.
 """
 
 from __future__ import annotations
