@@ -13,8 +13,8 @@ contacts, ages, dates and variant choices), then:
    counts the PDFs published;
 2. runs a plain `mkdocs build` of the very same generated docs tree: the
    baseline the generator is compared with;
-3. rebuilds unchanged, then after changing one school (a person's name), and
-   counts the files of docs/ and site/ written again (a new inode or
+3. rebuilds unchanged, then after changing one school (a person's name,
+   three times over), and counts the files of docs/ and site/ written again (a new inode or
    modification time, whether or not the bytes changed); then after adding
    one school.
 
@@ -36,7 +36,8 @@ each page's output cached on its own (policies/website/).  So the columns read:
   ``mkdocs build`` of the same tree in one process;
 - unchanged rebuild: wall time (the median of three runs), and the files of
   docs/ and site/ the first of them wrote again;
-- one school changed: wall time; files of docs/ and of site/ written again;
+- one school changed: wall time (the median of three changes, each to the
+  same school); files of docs/ and of site/ written again by the first;
   MkDocs runs made, of the runs a build from nothing makes (the top pages,
   whose dashboard shows every school; the comparison; the school's page).
 - one school added: wall time, PDFs made and MkDocs runs;
@@ -240,11 +241,16 @@ def bench(count: int) -> dict[str, float]:
         rewritten = _changed(before, {**_identities(docs), **_identities(site)})
         again = statistics.median([again, run(build, root)[0], run(build, root)[0]])  # this machine is noisy
         school = root / "schools" / "school-0001.yml"
-        school.write_text(school.read_text(encoding="utf-8").replace("Person", "Dr Person"), encoding="utf-8")
-        before = {**_identities(docs), **_identities(site)}
-        one, one_peak, _ = run(build, root)
-        one_stages = _stages(timings)
-        one_docs, one_site = len(_changed(before, _identities(docs))), len(_changed(before, _identities(site)))
+        ones: list[float] = []  # three changes to one school (its DSL's title), as the unchanged rebuild's three runs
+        for old, new in (("Person", "Dr Person"), ("Dr Person", "Prof Person"), ("Prof Person", "Ms Person")):
+            school.write_text(school.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+            before = {**_identities(docs), **_identities(site)}
+            seconds, peak_now, _ = run(build, root)
+            ones.append(seconds)
+            if len(ones) == 1:  # what the first wrote again and made: the others make the same
+                one_peak, one_stages = peak_now, _stages(timings)
+                one_docs, one_site = len(_changed(before, _identities(docs))), len(_changed(before, _identities(site)))
+        one = statistics.median(ones)
         added = root / "schools" / "school-0001a.yml"  # sorts beside school-0001: lands inside the school pages
         added.write_text(school.read_text(encoding="utf-8").replace("School 0001", "School 0001A"), encoding="utf-8")
         add, add_peak, _ = run(build, root)
@@ -264,6 +270,7 @@ def bench(count: int) -> dict[str, float]:
             "rebuild_docx": again_stages["documents rendered"],
             "rebuild_pdfs": again_stages["pdfs made"],
             "one_school": one,
+            "one_school_runs_s": ones,
             "one_school_docx": one_stages["documents rendered"],
             "one_school_pdfs": one_stages["pdfs made"],
             "one_school_docs": one_docs,
@@ -407,7 +414,8 @@ def against_targets(big: dict[str, float], small: dict[str, float] | None, serve
             big["rebuild"] <= 7 and big["rebuild_rewrites"] == big["rebuild_docx"] == big["rebuild_pdfs"] == 0,
         ),
         (
-            f"one school changed at {n} schools: {big['one_school']:.1f} s (target <= 5), {big['one_school_docs']} "
+            f"one school changed at {n} schools: {big['one_school']:.1f} s, median of 3 "
+            f"({', '.join(f'{t:.1f}' for t in big['one_school_runs_s'])}; target <= 5), {big['one_school_docs']} "
             f"docs and {big['one_school_site']} site files rewritten, {big['one_school_docx']} DOCX and "
             f"{big['one_school_pdfs']} PDF made, {big['one_school_runs']} of {big['site shards']} MkDocs shards run",
             big["one_school"] <= 5,
