@@ -65,6 +65,7 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -221,7 +222,7 @@ def size_mb(path: Path) -> float:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 1e6
 
 
-def bench(count: int) -> dict[str, float]:
+def bench(count: int) -> dict[str, Any]:
     policies = str(Path(sys.executable).with_name("policies"))
     with tempfile.TemporaryDirectory(prefix=f"bench-{count}-") as tmp:
         root = Path(tmp) / "project"
@@ -352,7 +353,7 @@ def _changed(before: dict[Path, tuple[int, int]], after: dict[Path, tuple[int, i
     return sorted(path for path, identity in after.items() if before.get(path) != identity)
 
 
-def table(rows: list[dict[str, float]]) -> str:
+def table(rows: list[dict[str, Any]]) -> str:
     head = (
         "| schools | full build s | load+check | render | docx wait (work) | pdf s (made) | site (MkDocs runs) | "
         "plain mkdocs s | all but documents / mkdocs | docx ms/school | peak MiB | site MB | search MB | "
@@ -378,7 +379,7 @@ def table(rows: list[dict[str, float]]) -> str:
     return "\n".join(lines)
 
 
-def against_targets(big: dict[str, float], small: dict[str, float] | None, serve: list[float]) -> str:
+def against_targets(big: dict[str, Any], small: dict[str, Any] | None, serve: list[float]) -> str:
     """The largest run's figures against the targets (issues 8 and 13), each marked met or NOT met; the growth
     line only when a smaller run was measured.  Printed whatever sizes were asked for."""
     n = big["schools"]

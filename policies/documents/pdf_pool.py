@@ -40,7 +40,7 @@ import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
 
 if TYPE_CHECKING:
     from policies.load.project import Project
@@ -158,27 +158,9 @@ class PdfMaker:
                 self._running.add(worker)
             try:
                 assert worker.stdin is not None and worker.stdout is not None and worker.stderr is not None
-                stdin, sent = worker.stdin, 0
-
-                def send(job: PdfJob | None) -> None:
-                    """The next job, or, with none left for this worker, the end of its input."""
-                    nonlocal sent
-                    try:
-                        if job is not None:
-                            stdin.write(json.dumps(dataclasses.asdict(job)) + "\n")
-                            stdin.flush()
-                            sent += 1
-                            return
-                        stdin.close()  # the worker ends once it has made what it has
-                    except BrokenPipeError:  # it died: its exit status and last words are reported below
-                        with contextlib.suppress(OSError):
-                            stdin.close()
-                        if job is not None:
-                            with self._lock:
-                                self._queues[core].appendleft(job)
-
-                send(first)
-                send(self._next(core) if sent < WORKER_DOCUMENTS else None)  # one waiting beside the one compiled
+                stdin = worker.stdin
+                sent = int(self._send(stdin, core, first))
+                sent += self._send(stdin, core, self._next(core) if sent < WORKER_DOCUMENTS else None)  # one waiting
                 for line in worker.stdout:
                     record = json.loads(line)
                     if "oserror" in record:
@@ -186,7 +168,7 @@ class PdfMaker:
                     with self._lock:
                         self.outcomes.append(Made(**record))
                     if not stdin.closed:
-                        send(self._next(core) if sent < WORKER_DOCUMENTS else None)
+                        sent += self._send(stdin, core, self._next(core) if sent < WORKER_DOCUMENTS else None)
                 error = worker.stderr.read().strip()
                 if worker.wait() != 0 and not self._stop.is_set():
                     last = error.splitlines()[-1] if error else f"exit status {worker.returncode}"
@@ -194,6 +176,24 @@ class PdfMaker:
             finally:
                 with self._lock:
                     self._running.discard(worker)
+
+    def _send(self, stdin: IO[str], core: int, job: PdfJob | None) -> bool:
+        """Give a worker ``job`` or, with None, end its input; whether the job was sent.  A job that a worker
+        which died could not take goes back to the core's share (its exit status is reported by the caller)."""
+        try:
+            if job is None:
+                stdin.close()  # the worker ends once it has made what it has
+                return False
+            stdin.write(json.dumps(dataclasses.asdict(job)) + "\n")
+            stdin.flush()
+            return True
+        except BrokenPipeError:
+            with contextlib.suppress(OSError):
+                stdin.close()
+            if job is not None:
+                with self._lock:
+                    self._queues[core].appendleft(job)
+            return False
 
     def result(self, progress: Callable[[int], object] | None = None) -> list[Made]:
         """Every outcome, once all are in; raises what a worker raised (an OSError: disk full, permissions)."""

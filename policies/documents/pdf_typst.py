@@ -42,14 +42,15 @@ FONTS = ("Libertinus Serif", "New Computer Modern", "DejaVu Sans Mono")
 _LABEL = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 # Fixed page design; no school data in it, not even in the running header and footer: those read the school,
-# the title and the footer's text from the document's own metadata (``document``), placed after the content
-# with the ``document`` set rule.  So the styles every paragraph is laid out under are the same for every
-# school, and a worker's Typst reuses the layout of each paragraph, heading and table that another school's
-# document had too: only what differs is laid out again.  A value in a set rule above the content (the
-# header's school name, the document's author or date) made every style chain differ, and with it every
-# cached layout: 86-99 ms a staff policy, 25-33 ms a one-page document, against 96 and 18-21 ms.  The PDFs
-# are byte-for-byte the same either way (the header is empty only in Typst's first layout pass, which
-# "Page N of M" needs anyway).  Colours pass WCAG AA contrast on white.
+# the title and the footer's text from a metadata element placed after the content, beside the ``document``
+# set rule (``typst_document``).  So every school's text is laid out under the same styles, and a worker's
+# Typst reuses the layout of each paragraph, heading and table another school's document had too: only what
+# differs is laid out again.  A value in a set rule above the content (the header's school name, the
+# document's author or date) made every style differ, and with it every kept layout: a one-page document
+# took 25-33 ms with it and 18-21 ms without, a staff policy (more of which differs between schools) 99
+# against 96 ms, and about 60 ms once like documents follow one another (pdf_pool.likeness).  The PDFs are
+# byte-for-byte the same either way: the header is empty only in Typst's first layout pass, which "Page N of
+# M" needs anyway.  Colours pass WCAG AA contrast on white.
 PREAMBLE = (
     f"\n#let FONTS = ({', '.join(string(f) for f in FONTS)})\n"
     + """\

@@ -165,19 +165,16 @@ def _build_shards(
     store.keep_only(folder_pages)
     # A page the store has never built is built whatever its key, so the keys of those are worked out beside
     # MkDocs: in a build from nothing, all of them (3 s at 2,000 schools, while both cores waited).
-    known = [page for page in folder_pages if page in store.pages]
-    keys = page_keys(docs, known, names, common, store)
-    new = {page for page in folder_pages if page not in store.pages}
-    new_keys = ThreadPoolExecutor(1).submit(
-        page_keys, docs, [page for page in folder_pages if page in new], names, common, store
-    )
-    sizes = {page: store.facts[page]["stamp"][0] for page in known}  # as page_keys saw them
-    weights = {
-        page: page_weight(sizes[page] if page in sizes else (docs / page).stat().st_size) for page in folder_pages
+    new = [page for page in folder_pages if page not in store.pages]
+    keys = page_keys(docs, [page for page in folder_pages if page in store.pages], names, common, store)
+    new_keys = ThreadPoolExecutor(1).submit(page_keys, docs, new, names, common, store)
+    weights = {  # sizes, as page_keys saw them, or as a new page has now
+        page: page_weight(store.facts[page]["stamp"][0] if page in keys else (docs / page).stat().st_size)
+        for page in folder_pages
     }
     report.shards = 1 + len(plan_runs(folder_pages, weights, shard_pages, jobs))
     stale = plan_runs(
-        [page for page in folder_pages if page in new or not store.current(page, keys[page])],
+        [page for page in folder_pages if page not in keys or not store.current(page, keys[page])],
         weights,
         shard_pages,
         jobs,
