@@ -47,6 +47,7 @@ serve them all, and ``pipeline``, ``serve`` and ``cli`` sit on top.  Imports nev
       length             words of policy text per school, against the outline's max_words
       country            a school's country: the references it prints, no term of another's law
       prepare            load + check + resolve in one step: what every reader of a project calls
+      cache              each school's resolved documents kept between builds, keyed on what they depend on
     history/             2b. approved versions: each document's version, and its approved copies
       frozen             each approval's document as it stood at its release, resolved once and kept
       versions           each document's status against its approvals; the versions list (CSV)

@@ -13,6 +13,9 @@ hand-written data, so this loader composes the node tree itself and:
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -45,12 +48,31 @@ class Located:
         return 1
 
 
+_recording: list[dict[str, str]] = []  # the reads of the ``recording`` blocks in progress
+
+
+@contextlib.contextmanager
+def recording() -> Iterator[dict[str, str]]:
+    """Every file ``read_text`` reads within the block: the SHA-256 of its bytes, by path as given.
+
+    Whatever a load read is what its result depends on (resolve/cache.py keys on it).
+    """
+    reads: dict[str, str] = {}
+    _recording.append(reads)
+    try:
+        yield reads
+    finally:
+        _recording.remove(reads)
+
+
 def read_text(path: Path, limit: int = MAX_BYTES) -> str:
     """Read a UTF-8 file, refusing oversized or undecodable input with a line."""
     size = path.stat().st_size
     if size > limit:
         raise SourceError(1, f"file is {size:,} bytes, over the limit of {limit:,}")
     raw = path.read_bytes()
+    for reads in _recording:
+        reads[str(path)] = hashlib.sha256(raw).hexdigest()
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -21,6 +21,9 @@ from policies.load.check_changes import check_changes_notices
 from policies.load.problems import Problem, Problems
 from policies.load.project import Project, load_project
 from policies.load.yamlmemo import Memo, remembering
+from policies.load.yamlsource import recording
+from policies.resolve.cache import FILE as RESOLVED
+from policies.resolve.cache import ResolvedCache
 from policies.resolve.length import check_length
 from policies.resolve.policy import ResolvedPolicy, resolve_documents
 from policies.runtime.background import Background
@@ -44,19 +47,20 @@ def load_and_check(root: Path, today: dt.date | None = None, *, memo: bool = Fal
 
     With ``memo`` (a build), files unchanged since the last build are not parsed again (load/yamlmemo.py).
     """
-    project, problems, parsed = _loaded(root)
+    project, problems, parsed, _ = _loaded(root)
     check_project(project, problems, today if today is not None else BuildClock.of(root).today)
     if memo and not problems.errors:
         parsed.save()
     return project, problems
 
 
-def _loaded(root: Path) -> tuple[Project, Problems, Memo]:
-    """Every input loaded, its problems, and the memo of what was parsed (``save`` keeps it for the next run)."""
+def _loaded(root: Path) -> tuple[Project, Problems, Memo, dict[str, str]]:
+    """Every input loaded, its problems, the memo of what was parsed (``save`` keeps it for the next run), and
+    the files read (each one's SHA-256, by path)."""
     problems = Problems(root)
-    with remembering(root / CACHE_DIR / PARSED, code_fingerprint()) as parsed:
+    with remembering(root / CACHE_DIR / PARSED, code_fingerprint()) as parsed, recording() as reads:
         project = load_project(root, problems)
-    return project, problems, parsed
+    return project, problems, parsed, reads
 
 
 def check_all(root: Path) -> tuple[Project, Problems]:
@@ -80,28 +84,39 @@ def check_all(root: Path) -> tuple[Project, Problems]:
     return project, problems
 
 
-def resolve_all(project: Project, problems: Problems) -> list[ResolvedPolicy]:
-    """Every document of every school, by school (slug order), each school's main document first."""
+def resolve_all(project: Project, problems: Problems, cache: ResolvedCache | None = None) -> list[ResolvedPolicy]:
+    """Every document of every school, by school (slug order), each school's main document first; with
+    ``cache`` (a build), a school whose inputs did not change since the last build is not resolved again."""
     policies = []
     for slug in sorted(project.schools):
-        policies += resolve_documents(project, slug, problems)
+        if cache is None:
+            policies += resolve_documents(project, slug, problems)
+        else:
+            policies += cache.resolve(project, slug, problems)
     return policies
 
 
 def prepare(root: Path, today: dt.date | None = None, *, memo: bool = False, jobs: int = 1) -> Prepared:
     """Load, check and resolve the project in ``root``; raises ``InputError`` if any step found errors.
 
-    With ``memo`` (the build, which owns ``.policies-cache/``), what was parsed is kept for the next build;
-    other readers (diff, matrix, pack, tests) write nothing into the project.  With ``jobs`` > 1 the
+    With ``memo`` (the build, which owns ``.policies-cache/``), what was parsed and each school's resolved
+    documents are kept for the next build, which parses and resolves only what changed (load/yamlmemo.py,
+    resolve/cache.py); other readers (diff, matrix, pack, tests) write nothing into the project.  With ``jobs`` > 1 the
     checks run in a forked process while the documents are resolved (``_checked_beside``).
     """
     if jobs > 1 and Background.forks():
         project, problems, policies = _checked_beside(root, today, memo=memo)
     else:
-        project, problems = load_and_check(root, today, memo=memo)
+        project, problems, parsed, reads = _loaded(root)
+        check_project(project, problems, today if today is not None else BuildClock.of(root).today)
         if problems.errors:
             raise InputError(problems)
-        policies = resolve_all(project, problems)
+        if memo:
+            parsed.save()
+        cache = _resolved_cache(project, reads) if memo else None
+        policies = resolve_all(project, problems, cache)
+        if cache is not None and not problems.errors:  # a build that fails writes nothing
+            cache.save()
     if problems.errors:
         raise InputError(problems)
     check_length(project, policies, problems)
@@ -115,13 +130,14 @@ def _checked_beside(root: Path, today: dt.date | None, *, memo: bool) -> tuple[P
     The documents of a project that fails its checks may fail to resolve in any way: then the checks' errors
     are what is reported, and the resolved documents are never used.
     """
-    project, problems, parsed = _loaded(root)
+    project, problems, parsed, reads = _loaded(root)
     day = today if today is not None else BuildClock.of(root).today
     checking = Background(partial(_check_items, project, day))
     resolved = Problems(root)
     failure: Exception | None = None
+    cache = _resolved_cache(project, reads) if memo else None
     try:
-        policies = resolve_all(project, resolved)
+        policies = resolve_all(project, resolved, cache)
     except Exception as exc:  # raised below, unless the checks explain it
         policies, failure = [], exc
     for items in checking.result()[0]:
@@ -133,7 +149,14 @@ def _checked_beside(root: Path, today: dt.date | None, *, memo: bool) -> tuple[P
     if memo:
         parsed.save()
     problems.extend(resolved.items)
+    if cache is not None and not problems.errors:  # a build that fails writes nothing
+        cache.save()
     return project, problems, policies
+
+
+def _resolved_cache(project: Project, reads: dict[str, str]) -> ResolvedCache:
+    """The resolved documents the last build kept, for a build (``.policies-cache/``, resolve/cache.py)."""
+    return ResolvedCache.of(project, reads, project.root / CACHE_DIR / RESOLVED)
 
 
 def _check_items(project: Project, today: dt.date) -> Iterator[list[Problem]]:
