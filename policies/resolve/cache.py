@@ -101,7 +101,8 @@ class ResolvedCache:
         return data
 
     def resolve(self, project: Project, slug: str, problems: Problems) -> list[ResolvedPolicy]:
-        """The school's documents, from the cache if its entry is current, else resolved (and kept)."""
+        """The school's documents, from the cache if its entry is current, else resolved (and kept, if the file
+        is written)."""
         key = self.schools.get(slug)
         entry = self.entries.get(slug)
         if key is not None and entry is not None and entry[0] == key:
