@@ -101,8 +101,8 @@ def prepare(root: Path, today: dt.date | None = None, *, memo: bool = False, job
 
     With ``memo`` (the build, which owns ``.policies-cache/``), what was parsed and each school's resolved
     documents are kept for the next build, which parses and resolves only what changed (load/yamlmemo.py,
-    resolve/cache.py); other readers (diff, matrix, pack, tests) write nothing into the project.  With ``jobs`` > 1 the
-    checks run in a forked process while the documents are resolved (``_checked_beside``).
+    resolve/cache.py); other readers (diff, matrix, pack, tests) write nothing into the project.  With
+    ``jobs`` > 1 the checks run in a forked process while the documents are resolved (``_checked_beside``).
     """
     if jobs > 1 and Background.forks():
         project, problems, policies = _checked_beside(root, today, memo=memo)
