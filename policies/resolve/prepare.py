@@ -47,11 +47,17 @@ def load_and_check(root: Path, today: dt.date | None = None, *, memo: bool = Fal
 
     With ``memo`` (a build), files unchanged since the last build are not parsed again (load/yamlmemo.py).
     """
-    project, problems, parsed, _ = _loaded(root)
+    project, problems, _ = _load_and_check(root, today, memo=memo)
+    return project, problems
+
+
+def _load_and_check(root: Path, today: dt.date | None, *, memo: bool) -> tuple[Project, Problems, dict[str, str]]:
+    """``load_and_check``, and the files the load read (each one's SHA-256, by path)."""
+    project, problems, parsed, reads = _loaded(root)
     check_project(project, problems, today if today is not None else BuildClock.of(root).today)
     if memo and not problems.errors:
         parsed.save()
-    return project, problems
+    return project, problems, reads
 
 
 def _loaded(root: Path) -> tuple[Project, Problems, Memo, dict[str, str]]:
@@ -107,12 +113,9 @@ def prepare(root: Path, today: dt.date | None = None, *, memo: bool = False, job
     if jobs > 1 and Background.forks():
         project, problems, policies = _checked_beside(root, today, memo=memo)
     else:
-        project, problems, parsed, reads = _loaded(root)
-        check_project(project, problems, today if today is not None else BuildClock.of(root).today)
+        project, problems, reads = _load_and_check(root, today, memo=memo)
         if problems.errors:
             raise InputError(problems)
-        if memo:
-            parsed.save()
         cache = _resolved_cache(project, reads) if memo else None
         policies = resolve_all(project, problems, cache)
         if cache is not None and not problems.errors:  # a build that fails writes nothing
