@@ -75,6 +75,7 @@ serve them all, and ``pipeline``, ``serve`` and ``cli`` sit on top.  Imports nev
       pdf_pool           PDFs compiled in worker processes of their own
     compare/             5. the comparison across schools
       matrix             the comparison matrix model
+      columns            each school's column of the comparison, kept between builds by its inputs
       export             the JSON document and its CSV flattening
       page               the comparison page's view-model and Markdown
       outputs            every format, for ``policies matrix`` and the docs tree
@@ -90,6 +91,7 @@ serve them all, and ``pipeline``, ``serve`` and ``cli`` sit on top.  Imports nev
       clock              the build's epoch and date, computed once; the cores available
       write              the Markdown tree, touching only changed files
       incremental        content hashes so a rebuild redoes only what changed
+      pickled            a cache file of pickled entries behind a header of what made them
       background         one stream of work on another core
       isolate            the memory-hungry half of a build in a child that ends before the rest
       progress           what a long build is doing, on standard error

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+import policies.compare.columns
 import policies.compare.export
 import policies.compare.outputs
 import policies.render.pages
@@ -188,8 +189,9 @@ def test_comparison_outputs_are_made_again_only_when_their_inputs_change(
 def test_clause_pages_are_rendered_again_only_when_an_input_changes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The clause library's pages (each lists every school) come from their memo unless the code or a file of
-    clauses/, schools/ or organisations/ changed, or the page was touched."""
+    """The clause library's pages (each lists every school) come from their memo unless the code, a file of
+    clauses/ or organisations/, or what they show of a school (its name, organisation, page, variants)
+    changed, or the page was touched; a clause page made again equals a build's from nothing."""
     root = copy_project(tmp_path / "project")
     after = _renders_counted(root, tmp_path / "rendered.txt", monkeypatch)
 
@@ -203,11 +205,60 @@ def test_clause_pages_are_rendered_again_only_when_an_input_changes(
     page = root / "docs" / "library" / "introduction-purpose.md"
     page.write_text("edited by hand\n", encoding="utf-8")
     assert clause_pages_after() == 1 and page.read_bytes() == pages[page.name]
-    for change in ("school", "organisation", "clause"):
+    assert clause_pages_after(lambda: CHANGES["school"](root)) == 0, "a review date is not on a clause page"
+    for change in ("organisation", "clause"):
         assert clause_pages_after(lambda change=change: CHANGES[change](root)) == clauses, change
+    for edit in (
+        _edit("schools/st-anns.yml", "staff-former-pupils: never", "staff-former-pupils: under-age"),
+        _edit("schools/st-anns.yml", "name: St Ann's School", "name: St Ann's Primary School"),
+    ):
+        assert clause_pages_after(lambda edit=edit: edit(root)) == clauses
+        fresh = copy_project(tmp_path / f"fresh-{len(list(tmp_path.iterdir()))}", root)
+        build(fresh, site=False, pdf=False)
+        assert tree_digest(root / "docs" / "library") == tree_digest(fresh / "docs" / "library")
     fingerprint = policies.runtime.incremental.code_fingerprint()
     monkeypatch.setattr(policies.runtime.incremental, "code_fingerprint", lambda: fingerprint + "-next")
     assert clause_pages_after() == clauses, "a new version of the generator renders every page again"
+
+
+def test_the_comparisons_school_columns_are_made_again_only_when_their_inputs_change(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each school's column of the comparison (compare/columns.py) is kept by its documents' keys and the
+    library: a school edited makes its own column again, a clause edited makes every one, new code too; the
+    comparison's pages and downloads then equal a build's from nothing."""
+    root = copy_project(tmp_path / "project")
+    log = tmp_path / "columns.txt"
+    put = policies.compare.columns.Columns.put
+
+    def counting(self: policies.compare.columns.Columns, slug: str, column: object) -> None:
+        with log.open("a", encoding="utf-8") as handle:  # the build renders in a forked child: counted in a file
+            handle.write(f"{slug}\n")
+        put(self, slug, column)
+
+    monkeypatch.setattr(policies.compare.columns.Columns, "put", counting)
+
+    def columns_after(edit: Callable[[Path], None] | None = None) -> list[str]:
+        """The schools whose column a build made afresh after ``edit``."""
+        log.write_text("", encoding="utf-8")
+        if edit is not None:
+            edit(root)
+        build(root, site=False, pdf=False)
+        made = log.read_text(encoding="utf-8").splitlines()
+        fresh = copy_project(tmp_path / f"fresh-{len(list(tmp_path.iterdir()))}", root)
+        build(fresh, site=False, pdf=False)
+        assert tree_digest(root / "docs" / "comparison") == tree_digest(fresh / "docs" / "comparison")
+        return sorted(made)
+
+    schools = sorted(path.stem for path in (root / "schools").glob("*.yml"))
+    assert columns_after() == schools
+    assert (root / ".policies-cache" / "comparison-columns.pickle").is_file()
+    assert columns_after(CHANGES["school"]) == ["st-anns"]
+    assert columns_after(CHANGES["clause"]) == schools
+    fingerprint = policies.runtime.incremental.code_fingerprint()
+    monkeypatch.setattr(policies.runtime.incremental, "code_fingerprint", lambda: fingerprint + "-next")
+    monkeypatch.setattr(policies.compare.columns, "code_fingerprint", lambda: fingerprint + "-next")
+    assert columns_after(_edit("schools/st-anns.yml", "review: January 2019", "review: January 2020")) == schools
 
 
 def test_a_text_written_in_pieces_is_compared_before_it_is_written(tmp_path: Path) -> None:

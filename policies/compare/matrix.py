@@ -15,11 +15,14 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from policies.load.project import Project
 from policies.resolve.details import COMPARISON, Detail, detail_value, details_in
 from policies.resolve.policy import ResolvedClause, ResolvedPolicy
+
+if TYPE_CHECKING:
+    from policies.compare.columns import Columns
 
 SCHEMA = "school-policies/comparison-matrix"
 SCHEMA_VERSION = 1
@@ -192,29 +195,42 @@ def _school(policy: ResolvedPolicy, row_cells: list[Cell]) -> SchoolColumn:
     )
 
 
-def build_matrix(project: Project, policies: list[ResolvedPolicy], baseline: Mapping[str, str] | None = None) -> Matrix:
+def build_matrix(
+    project: Project,
+    policies: list[ResolvedPolicy],
+    baseline: Mapping[str, str] | None = None,
+    columns: Columns | None = None,
+) -> Matrix:
     """The matrix of every outline clause (rows, in outline order) by school (columns, in ``policies`` order).
 
     ``baseline`` (clause id to variant id): an organisation's choices, against which its schools' departures
-    are counted; a clause it does not choose for is compared with the recommended variant.
+    are counted; a clause it does not choose for is compared with the recommended variant.  ``columns``: each
+    school's column as an earlier build made it, where its inputs are the same (compare/columns.py); the
+    memo's keys must then cover ``baseline``.
     """
     baseline = baseline or {}
     assert project.outline is not None
     documents: dict[str, list[ResolvedPolicy]] = {}  # a column per school, whatever documents it publishes
     for policy in policies:
         documents.setdefault(policy.slug, []).append(policy)
-    policies = [docs[0] for docs in documents.values()]  # each school's main document names it
-    by_school = [
-        {clause.id: (clause, doc.document) for doc in docs for section in doc.sections for clause in section.clauses}
-        for docs in documents.values()
+    outline = [
+        (section, [cid for cid in section.clauses if cid in project.clauses]) for section in project.outline.sections
     ]
-    sections = []
+    ids = [cid for _, cids in outline for cid in cids]
     made: dict[tuple[Any, ...], Cell] = {}
-    for section in project.outline.sections:
+    made_columns = []
+    for slug, docs in documents.items():
+        column = columns.get(slug) if columns is not None else None
+        if column is None:
+            column = _column(project, docs, ids, baseline, made)
+            if columns is not None:
+                columns.put(slug, column)
+        made_columns.append(column)
+    sections = []
+    row = 0
+    for section, cids in outline:
         rows = []
-        for cid in section.clauses:
-            if cid not in project.clauses:
-                continue
+        for cid in cids:
             meta = project.clauses[cid].meta
             variants = tuple(Variant(vid, v.label, v.summary, vid == meta.default) for vid, v in meta.variants.items())
             rows.append(
@@ -225,15 +241,30 @@ def build_matrix(project: Project, policies: list[ResolvedPolicy], baseline: Map
                     audiences=tuple(a for a in meta.audiences if a in section.audiences),
                     default=meta.default,
                     variants=variants,
-                    cells=tuple(_cell(clauses.get(cid), baseline.get(cid), made) for clauses in by_school),
+                    cells=tuple(column[1][row] for column in made_columns),
                 )
             )
+            row += 1
         sections.append(Section(section.id, section.title, tuple(section.audiences), tuple(rows)))
-    all_rows = [row for section in sections for row in section.clauses]
-    schools = tuple(_school(policy, [row.cells[i] for row in all_rows]) for i, policy in enumerate(policies))
-    used = [set().union(*(_used_paths(project, doc) for doc in docs)) for docs in documents.values()]
     values = tuple(
-        ValueRow(spec.id, spec.label, tuple(_value_cell(spec, p, u) for p, u in zip(policies, used, strict=True)))
-        for spec in VALUES
+        ValueRow(spec.id, spec.label, tuple(column[2][i] for column in made_columns)) for i, spec in enumerate(VALUES)
     )
-    return Matrix(project.outline.title, schools, tuple(sections), values)
+    return Matrix(project.outline.title, tuple(column[0] for column in made_columns), tuple(sections), values)
+
+
+Column = tuple[SchoolColumn, tuple[Cell, ...], tuple[ValueCell, ...]]
+
+
+def _column(
+    project: Project,
+    docs: list[ResolvedPolicy],
+    ids: list[str],
+    baseline: Mapping[str, str],
+    made: dict[tuple[Any, ...], Cell],
+) -> Column:
+    """One school's column: its counts, its cell for each clause (``ids``, in outline order) and for each value.
+    ``docs``: the school's documents, its main one (which names it) first."""
+    held = {clause.id: (clause, doc.document) for doc in docs for section in doc.sections for clause in section.clauses}
+    cells = tuple(_cell(held.get(cid), baseline.get(cid), made) for cid in ids)
+    used = set().union(*(_used_paths(project, doc) for doc in docs))
+    return _school(docs[0], list(cells)), cells, tuple(_value_cell(spec, docs[0], used) for spec in VALUES)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
+from policies.compare.columns import Columns
 from policies.compare.export import csv_pieces, json_chunks, matrix_data, to_csv, to_json
 from policies.compare.matrix import Matrix, build_matrix
 from policies.compare.page import Scope, to_markdown
@@ -46,7 +47,9 @@ class PartMemos:
     process makes which (a build makes the two in one process or side by side): each is written by one."""
 
     def __init__(self, cache: Path, docs: Path, parts: tuple[str, ...]) -> None:
+        self.cache = cache
         self.memos = {part: Outputs(cache, docs, f"comparison-{part}") for part in parts}
+        self.columns: Columns | None = None  # the schools' columns, kept by the process that makes the data
         # The CSV's rows: when one school changed, the file is remade, but most of its rows are not.
         csv = docs / "comparison" / "matrix.csv"
         self.rows = Pieces(cache, csv, "comparison-matrix-csv") if "data" in parts else None
@@ -59,6 +62,8 @@ class PartMemos:
             memo.save()
         if self.rows is not None:
             self.rows.save()
+        if self.columns is not None:
+            self.columns.save()
 
 
 def comparison_pages(project: Project) -> int:
@@ -86,7 +91,8 @@ def comparison_outputs(
     With ``memo`` and ``keys`` (each document's key by its ``stem``: it hashes the resolved document, the
     registries and the code), an output made from the same library and documents as its file on disk is
     yielded with None, not made: a rebuild after one school changed makes the index, the data and that
-    school's organisations' pages only.
+    school's organisations' pages only, and of the matrix of all schools only that school's column
+    (columns.py, kept by the process that makes the data).
     """
     members = members_of(project.memberships, project.organisations)
     named = sorted((o.name, slug) for slug, o in project.organisations.items() if members[slug])
@@ -101,7 +107,13 @@ def comparison_outputs(
     make_index = "page" in parts and not current("comparison/index.md", repr(scope))
     # & and not "and": each download is recorded in the memo, whether or not the other is current
     make_data = "data" in parts and not (current("comparison/matrix.csv") & current("comparison/matrix.json"))
-    matrix = build_matrix(project, policies) if make_index or make_data else None
+    columns = None
+    if (make_index or make_data) and isinstance(memo, PartMemos) and keys is not None and "data" in parts:
+        inputs: dict[str, list[str]] = {}  # each school's column depends on the library and its documents
+        for policy in policies:
+            inputs.setdefault(policy.slug, [library]).append(keys[policy.stem])
+        columns = memo.columns = Columns(memo.cache, {slug: digest(*items) for slug, items in inputs.items()})
+    matrix = build_matrix(project, policies, columns=columns) if make_index or make_data else None
     if "page" in parts:
         yield "comparison/index.md", to_markdown(matrix, scope) if matrix is not None and make_index else None
     if "data" in parts:

@@ -209,7 +209,7 @@ def _compile(clause: Clause, variant: str, source: str, problems: Problems) -> N
         )
         return
     clause.used[variant] = _variables(ast, clause.body_line)
-    clause.templates[variant] = ENV.from_string(source)
+    clause.templates[variant] = ENV.from_string(ast)  # compiled from the tree parsed above, not parsed again
     clause.sources[variant] = source
 
 

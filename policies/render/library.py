@@ -8,6 +8,7 @@ page changed (and was built again) whenever a school was added.
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from markupsafe import Markup
@@ -42,6 +43,25 @@ def school_entries(project: Project, policies: list[ResolvedPolicy]) -> list[tup
         for p in policies
         if p.main
     ]
+
+
+def adopters_digest(
+    project: Project, held: dict[str, dict[str, str]], schools: list[tuple[dict[str, Any], School, str]]
+) -> str:
+    """A digest of all that the clause pages read of the schools (``held`` from ``holders``, ``schools`` from
+    ``school_entries``): each school's entry and page and, for each clause it holds, the variant it adopts
+    and the page that holds it.  A school file edited elsewhere (a name of staff, a date) leaves it as it
+    was, so the 72 clause pages are not made again (0.3 s of a rebuild at 2,000 schools)."""
+    rows = []
+    for entry, school, page in schools:
+        slug = entry["slug"]
+        chosen = [
+            (cid, variant_for(clause, school), held[cid][slug])
+            for cid, clause in project.clauses.items()
+            if slug in held.get(cid, {})
+        ]
+        rows.append((slug, entry["name"], entry["group"], page, chosen))
+    return hashlib.sha256(repr(rows).encode("utf-8")).hexdigest()
 
 
 def clause_data(

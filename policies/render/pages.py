@@ -23,7 +23,7 @@ from policies.load.changes import KIND_LABELS
 from policies.load.models import audience_label
 from policies.load.project import Project
 from policies.load.status import LABELS, review_status
-from policies.render.library import clause_data, holders, library_index, school_entries
+from policies.render.library import adopters_digest, clause_data, holders, library_index, school_entries
 from policies.render.organisations import members as organisation_members
 from policies.render.organisations import organisation_data, organisations_index
 from policies.render.releases import PAGE as CHANGES_PAGE
@@ -197,8 +197,8 @@ def iter_site_pages(
     a PDF only when there is one.  With a ``memo`` (reuse.py), a school page whose inputs did not
     change is not rendered: it comes as (path, None), and the file stays as it is.  School pages
     come first, so only their dashboard rows are held for the home page.  With ``library`` (a memo
-    and a digest of every input a clause page reads: code, clauses, schools, organisations), the
-    clause pages are rendered only when that digest changed or their file was touched.
+    and a digest of the code, clauses/ and organisations/), the clause pages are rendered only when that
+    digest or what they read of the schools (``adopters_digest``) changed, or their file was touched.
     """
     rows = []  # a row per document: the dashboard lists each
     for policy in policies:
@@ -245,9 +245,10 @@ def iter_site_pages(
         data = organisation_data(project, slug, members[slug], by_slug)
         yield f"organisations/{slug}.md", render_template("organisation.md.jinja", org=data)
     held, schools = holders(policies), school_entries(project, policies)
+    inputs = digest(library[1], adopters_digest(project, held, schools)) if library is not None else ""
     for clause in project.clauses.values():
         path = f"library/{clause.meta.id}.md"
-        if library is not None and library[0].current(path, digest(path, library[1])):
+        if library is not None and library[0].current(path, digest(path, inputs)):
             yield path, None  # 72 pages that count every school's choice
             continue
         data = clause_data(project, clause, policies, held.get(clause.meta.id, {}), schools)

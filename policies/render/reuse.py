@@ -132,9 +132,10 @@ def digest(*parts: str) -> str:
 
 
 def clause_pages_memo(project: Project, cache: Path, docs: Path) -> tuple[Outputs, str]:
-    """The memo of the clause library's pages, and a digest of every input they read: the generator's
-    code and every file of clauses/, schools/ and organisations/ (at 2,000 schools, 0.1 s to read)."""
-    folders = (project.clauses_dir, project.schools_dir, project.organisations_dir)
+    """The memo of the clause library's pages, and a digest of the inputs they read but the schools: the
+    generator's code and every file of clauses/ and organisations/.  What they read of the schools is
+    digested beside it, once the schools are resolved (render/library.adopters_digest)."""
+    folders = (project.clauses_dir, project.organisations_dir)
     return Outputs(cache, docs, "library"), digest(
         incremental.code_fingerprint(), *map(incremental.files_digest, folders)
     )

@@ -22,13 +22,8 @@ used, and it is written by rename, so a build stopped midway leaves the previous
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import hashlib
-import os
-import pickle
 import sys
-import tempfile
 from importlib import metadata
 from pathlib import Path
 
@@ -36,6 +31,7 @@ from policies.load.problems import Problem, Problems
 from policies.load.project import Project
 from policies.resolve.policy import ResolvedPolicy, resolve_documents
 from policies.runtime.incremental import code_fingerprint
+from policies.runtime.pickled import read_entries, write_entries
 
 FILE = "resolved.pickle"
 # What renders and holds the documents besides the generator's code: their versions are part of the key (9 ms).
@@ -76,29 +72,13 @@ class ResolvedCache:
         schools = {slug: reads[path] for slug in project.schools if (path := str(project.school_path(slug))) in reads}
         return cls(file, common_key(project, reads), schools)
 
-    def _header(self) -> bytes:
-        return f"{_FORMAT} {self.common}\n".encode()
+    def _header(self) -> str:
+        return f"{_FORMAT} {self.common}"
 
     def _read(self) -> dict[str, Entry]:
-        try:
-            with self.file.open("rb") as handle:
-                if handle.readline() != self._header():
-                    self.found = False  # another generator, library or project: nothing in it is good now
-                    return {}
-                enabled = gc.isenabled()
-                gc.disable()  # millions of new objects, none of them garbage: 0.2 s to load instead of 0.55
-                try:
-                    data = pickle.load(handle)
-                finally:
-                    if enabled:
-                        gc.enable()
-        except Exception:  # a cache that cannot be read is not used
-            self.found = False
-            return {}
-        if not isinstance(data, dict):
-            self.found = False
-            return {}
-        return data
+        data = read_entries(self.file, self._header())
+        self.found = data is not None  # else the file is written afresh
+        return data or {}
 
     def resolve(self, project: Project, slug: str, problems: Problems) -> list[ResolvedPolicy]:
         """The school's documents, from the cache if its entry is current, else resolved (and kept, if the file
@@ -121,14 +101,4 @@ class ResolvedCache:
         if self.found and len(self.fresh) <= STALE:
             return
         self.entries = {slug: entry for slug, entry in {**self.entries, **self.fresh}.items() if slug in self.schools}
-        with contextlib.suppress(OSError):  # a cache that cannot be written is not used
-            self.file.parent.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(dir=self.file.parent, prefix=f".{self.file.name}-")
-            try:
-                with os.fdopen(handle, "wb") as out:
-                    out.write(self._header())
-                    pickle.dump(self.entries, out, protocol=pickle.HIGHEST_PROTOCOL)
-                os.replace(temporary, self.file)
-            finally:
-                with contextlib.suppress(FileNotFoundError):
-                    os.unlink(temporary)
+        write_entries(self.file, self._header(), self.entries)
