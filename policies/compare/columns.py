@@ -13,43 +13,28 @@ a second), with the generator's code in its header (runtime/pickled.py).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
+from policies.compare.matrix import Column
 from policies.runtime.incremental import code_fingerprint
-from policies.runtime.pickled import read_entries, write_entries
+from policies.runtime.pickled import KeptEntries
 
 FILE = "comparison-columns.pickle"
 _FORMAT = "columns-1"
 STALE = 50  # columns made afresh before the file is written again
 
 
-class Columns:
+class Columns(KeptEntries[tuple[str, Column]]):
     """The columns of the last build still good for this one (by school slug, under their keys), and this
     build's, to save.  ``keys``: each school's key for this build."""
 
     def __init__(self, cache: Path, keys: dict[str, str]) -> None:
-        self.file, self.keys = cache / FILE, keys
-        found = read_entries(self.file, self._header())
-        self.found = found is not None
-        self.entries: dict[str, tuple[str, Any]] = found or {}
-        self.fresh = 0
+        super().__init__(cache / FILE, f"{_FORMAT} {code_fingerprint()}", keys, STALE)
+        self.keys = keys
 
-    @staticmethod
-    def _header() -> str:
-        return f"{_FORMAT} {code_fingerprint()}"
-
-    def get(self, slug: str) -> Any | None:
+    def get(self, slug: str) -> Column | None:
         """The school's column, if kept under its key for this build."""
         entry = self.entries.get(slug)
-        return entry[1] if entry is not None and entry[0] == self.keys.get(slug) else None
+        return entry[1] if entry is not None and entry[0] == self.keys[slug] else None
 
-    def put(self, slug: str, column: Any) -> None:
-        if slug in self.keys:
-            self.entries[slug] = (self.keys[slug], column)
-            self.fresh += 1
-
-    def save(self) -> None:
-        """Keep this build's schools' columns, unless only a few were made against a file that has the rest."""
-        if self.found and self.fresh <= STALE:
-            return
-        write_entries(self.file, self._header(), {slug: e for slug, e in self.entries.items() if slug in self.keys})
+    def put(self, slug: str, column: Column) -> None:
+        self.fresh[slug] = (self.keys[slug], column)

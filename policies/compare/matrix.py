@@ -15,14 +15,11 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal, Protocol
 
 from policies.load.project import Project
 from policies.resolve.details import COMPARISON, Detail, detail_value, details_in
 from policies.resolve.policy import ResolvedClause, ResolvedPolicy
-
-if TYPE_CHECKING:
-    from policies.compare.columns import Columns
 
 SCHEMA = "school-policies/comparison-matrix"
 SCHEMA_VERSION = 1
@@ -195,11 +192,21 @@ def _school(policy: ResolvedPolicy, row_cells: list[Cell]) -> SchoolColumn:
     )
 
 
+Column = tuple[SchoolColumn, tuple[Cell, ...], tuple[ValueCell, ...]]  # a school's counts, cells, value cells
+
+
+class ColumnMemo(Protocol):
+    """Columns kept from an earlier build (compare/columns.py): a school's, if its inputs are the same."""
+
+    def get(self, slug: str) -> Column | None: ...
+    def put(self, slug: str, column: Column) -> None: ...
+
+
 def build_matrix(
     project: Project,
     policies: list[ResolvedPolicy],
     baseline: Mapping[str, str] | None = None,
-    columns: Columns | None = None,
+    columns: ColumnMemo | None = None,
 ) -> Matrix:
     """The matrix of every outline clause (rows, in outline order) by school (columns, in ``policies`` order).
 
@@ -250,9 +257,6 @@ def build_matrix(
         ValueRow(spec.id, spec.label, tuple(column[2][i] for column in made_columns)) for i, spec in enumerate(VALUES)
     )
     return Matrix(project.outline.title, tuple(column[0] for column in made_columns), tuple(sections), values)
-
-
-Column = tuple[SchoolColumn, tuple[Cell, ...], tuple[ValueCell, ...]]
 
 
 def _column(

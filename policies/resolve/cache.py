@@ -31,7 +31,7 @@ from policies.load.problems import Problem, Problems
 from policies.load.project import Project
 from policies.resolve.policy import ResolvedPolicy, resolve_documents
 from policies.runtime.incremental import code_fingerprint
-from policies.runtime.pickled import read_entries, write_entries
+from policies.runtime.pickled import KeptEntries
 
 FILE = "resolved.pickle"
 # What renders and holds the documents besides the generator's code: their versions are part of the key (9 ms).
@@ -56,29 +56,19 @@ def common_key(project: Project, reads: dict[str, str]) -> str:
     return digest.hexdigest()
 
 
-class ResolvedCache:
+class ResolvedCache(KeptEntries[Entry]):
     """The entries of the last build that are still good for this one, and this build's, to save."""
 
     def __init__(self, file: Path, common: str, schools: dict[str, str]) -> None:
         """``schools``: each school's file digest, by slug (a school without one is resolved, never kept)."""
-        self.file, self.common, self.schools = file, common, schools
-        self.found = True  # whether the file holds entries for this ``common`` (else it is written afresh)
-        self.entries: dict[str, Entry] = self._read()
-        self.fresh: dict[str, Entry] = {}  # the schools resolved now (none of them current in the file)
+        super().__init__(file, f"{_FORMAT} {common}", schools, STALE)
+        self.schools = schools
 
     @classmethod
     def of(cls, project: Project, reads: dict[str, str], file: Path) -> ResolvedCache:
         """The cache in ``file`` for this load of ``project`` (``reads``: what it read, by path)."""
         schools = {slug: reads[path] for slug in project.schools if (path := str(project.school_path(slug))) in reads}
         return cls(file, common_key(project, reads), schools)
-
-    def _header(self) -> str:
-        return f"{_FORMAT} {self.common}"
-
-    def _read(self) -> dict[str, Entry]:
-        data = read_entries(self.file, self._header())
-        self.found = data is not None  # else the file is written afresh
-        return data or {}
 
     def resolve(self, project: Project, slug: str, problems: Problems) -> list[ResolvedPolicy]:
         """The school's documents, from the cache if its entry is current, else resolved (and kept, if the file
@@ -94,11 +84,3 @@ class ResolvedCache:
         if key is not None:
             self.fresh[slug] = (key, documents, own.items)
         return documents
-
-    def save(self) -> None:
-        """Keep this build's entries for the next (only the schools it has), unless it resolved only a few of
-        them against a file that holds the rest (see the module's docstring)."""
-        if self.found and len(self.fresh) <= STALE:
-            return
-        self.entries = {slug: entry for slug, entry in {**self.entries, **self.fresh}.items() if slug in self.schools}
-        write_entries(self.file, self._header(), self.entries)
